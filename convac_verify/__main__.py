@@ -1,0 +1,5 @@
+"""``python -m convac_verify``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,101 @@
+"""``convac-verify list``, ``check`` and ``all``: the registered theorem checks."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+import click
+from rich.table import Table
+
+from ..errors import ConvacError
+from ..partitions import PARTITIONS
+from ..rank import RANK_ENGINES
+from ..report import render_junit, render_latex
+from ..runner import run_checks
+from ..theorems import THEOREMS, get_theorem
+from ..trees import TREE_BUILDERS
+from .common import atomic_output, emit, make_context, settings_options
+
+__all__ = ["all_checks", "check", "list_checks"]
+
+
+@click.command("list")
+def list_checks() -> int:
+    """Registered checks (paper, theorem), rank engines, trees and partitions."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    t = Table(title="Registered checks", title_justify="left")
+    for col in ("check", "family", "reference", "claim", "defaults"):
+        t.add_column(col)
+    for name in sorted(THEOREMS):
+        th = THEOREMS[name]
+        defaults = ", ".join(f"{k}={v}" for k, v in th.defaults.items())
+        t.add_row(name, th.family, th.reference, th.title, defaults)
+    console.print(t)
+    e = Table(title="Rank engines (--field)", title_justify="left")
+    for col in ("engine", "field", "certifies", "description"):
+        e.add_column(col)
+    for eng in RANK_ENGINES.values():
+        e.add_row(eng.name, eng.field, ", ".join(sorted(eng.certifies)) or "nothing", eng.description)
+    console.print(e)
+    console.print("trees (--tree): " + ", ".join(u for _, u in TREE_BUILDERS.values())
+                  + ', or nested tuples "((0,1),(2,3))"')
+    console.print("partitions (--rows): " + ", ".join(u for _, u in PARTITIONS.values())
+                  + ", or row modes 0,2,5")
+    return 0
+
+
+def _parse_sets(pairs: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise ConvacError(f"--set takes key=value, e.g. --set n_modes=8; got {pair!r}")
+        try:
+            out[key.strip()] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            out[key.strip()] = raw
+    return out
+
+
+@click.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="Override a check parameter (see 'convac-verify list'); repeatable.")
+@click.option("--negative-control", is_flag=True,
+              help="Apply each check's registered negative control (its claim is then false).")
+@settings_options
+def check(*, names: tuple[str, ...], sets: tuple[str, ...], negative_control: bool, field: str,
+          prime: int, seed: int, method: str, max_memory: str, fmt: str, output: str | None) -> int:
+    """Run the named checks (default sizes, updated by --set)."""
+    overrides = _parse_sets(sets)
+    plan = []
+    for name in names:
+        th = get_theorem(name)
+        params = {**(th.negative_control if negative_control else {}), **overrides}
+        unknown = sorted(set(params) - set(th.defaults))
+        if unknown:
+            raise ConvacError(f"{name} has no parameter {unknown[0]!r}; known: {', '.join(th.defaults)}")
+        plan.append((name, params))
+    report = run_checks("check " + " ".join(names), plan, make_context(field, prime, seed, method, max_memory))
+    return emit(report, fmt, output)
+
+
+@click.command("all")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write JUnit XML to FILE.")
+@click.option("--latex", "latex_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the LaTeX tables to FILE.")
+@settings_options
+def all_checks(*, junit_path: str | None, latex_path: str | None, field: str, prime: int, seed: int,
+               method: str, max_memory: str, fmt: str, output: str | None) -> int:
+    """Run every registered check at its default sizes (the main job)."""
+    ctx = make_context(field, prime, seed, method, max_memory)
+    report = run_checks("all", [(name, {}) for name in sorted(THEOREMS)], ctx)
+    for path, render in ((junit_path, render_junit), (latex_path, render_latex)):
+        if path:
+            with atomic_output(path) as fh:
+                fh.write(render(report))
+    return emit(report, fmt, output)

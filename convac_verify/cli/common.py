@@ -1,0 +1,125 @@
+"""Options shared by the commands, and writing results safely.
+
+Results go to stdout (or ``-o FILE``, written atomically: nothing half-written is
+left behind on an error); messages and progress go to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO, TypeVar
+
+import click
+from rich.console import Console
+
+from ..errors import ConvacError
+from ..fields import MERSENNE_61
+from ..measure import DEFAULT_MAX_MEMORY, FIELDS, METHODS, RankSettings
+from ..report import FORMATS, Report, get_format
+from ..runner import Context
+
+__all__ = [
+    "atomic_output",
+    "emit",
+    "make_context",
+    "parse_size",
+    "settings_options",
+    "stderr_console",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B?|B)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def parse_size(text: str) -> int:
+    """``4G``, ``512MiB``, ``1.5GB`` or a number of bytes.
+
+    Examples
+    --------
+    >>> parse_size("4G"), parse_size("512MiB"), parse_size("1000")
+    (4294967296, 536870912, 1000)
+    """
+    m = _SIZE.match(str(text))
+    if not m:
+        raise ConvacError(f"--max-memory takes a size like 4G, 512M or a number of bytes; got {text!r}")
+    unit = (m.group(2) or "").upper()[:1]
+    return int(float(m.group(1)) * _UNITS[unit])
+
+
+def settings_options(fn: F) -> F:
+    """Add --field, --prime, --seed, --method, --max-memory, --format and -o."""
+    decorators = [
+        click.option("--field", type=click.Choice(FIELDS), default="gfp", show_default=True,
+                     help="gfp: weights uniform mod p, rank mod p; qq: integer weights, rank over Q."),
+        click.option("--prime", type=int, default=MERSENNE_61, show_default=True,
+                     help="The prime p of GF(p) (below 2**62)."),
+        click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random weights."),
+        click.option("--method", type=click.Choice(METHODS), default="auto", show_default=True,
+                     help="dense: grid tensor + FLINT; structured: no grid tensor; auto: dense if it fits."),
+        click.option("--max-memory", default="4G", show_default=True,
+                     help="Memory budget; larger computations are refused up front."),
+        click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="table",
+                     show_default=True, help="Output format."),
+        click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+                     help="Write results to FILE instead of stdout."),
+    ]
+    for d in reversed(decorators):
+        fn = d(fn)
+    return fn
+
+
+def stderr_console() -> Console:
+    """Console for messages and progress."""
+    return Console(stderr=True, highlight=False)
+
+
+def make_context(field: str, prime: int, seed: int, method: str, max_memory: str) -> Context:
+    """A runner context from the shared options, with progress on stderr."""
+    settings = RankSettings(field=field, prime=prime, seed=seed, method=method,
+                            max_memory=parse_size(max_memory))
+    err = stderr_console()
+    if err.is_terminal:
+        return Context(settings, progress=lambda msg: err.print(f"[dim]... {msg}[/]", end="\r"))
+    return Context(settings)
+
+
+@contextmanager
+def atomic_output(path: str | None) -> Iterator[TextIO]:
+    """Yield stdout, or a temporary file renamed to ``path`` only on success."""
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".convac-", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def emit(report: Report, fmt: str, output: str | None,
+         table: Callable[[Report, Console], None] | None = None) -> int:
+    """Render ``report`` in ``fmt`` to stdout or ``output``; return the exit code."""
+    render = table if (fmt == "table" and table is not None) else get_format(fmt)
+    with atomic_output(output) as fh:
+        console = Console(file=fh, width=_width(fh), highlight=False,
+                          color_system="auto" if fh is sys.stdout else None)
+        render(report, console)
+    return report.exit_code
+
+
+def _width(fh: TextIO) -> int | None:
+    if fh is sys.stdout and sys.stdout.isatty():
+        return None
+    return int(os.environ.get("COLUMNS", "140"))

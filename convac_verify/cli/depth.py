@@ -1,0 +1,128 @@
+"""``convac-verify depth``: depth efficiency (COLT 2016) end to end.
+
+Sweeps N' over the powers of 2 up to N; one row per N' with the deep odd-even rank,
+the shallow (CP) rank, the bounds and their statuses, and the shallow width a CP
+network needs (Corollary 2); then the truncated-depth table (Theorem 3) at N, the
+growth lines and the verdict.
+"""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import ConvacError
+from ..evidence import Status
+from ..report import CheckResult, Report
+from ..report.numbers import fmt_int
+from ..report.table import evidence_text, render_footer, render_growth, status_text
+from ..runner import run_checks
+from ..trees import balanced_sizes
+from .common import emit, make_context, settings_options
+
+__all__ = ["depth"]
+
+
+def _by_label(report: Report, check: str, subject_prefix: str = "") -> dict[str, CheckResult]:
+    return {
+        r.observation.label: r
+        for r in report.results
+        if r.check == check and r.observation.subject.startswith(subject_prefix)
+    }
+
+
+def depth_table(report: Report, console: Console) -> None:
+    """The calling-card layout: deep vs shallow side by side per N'."""
+    deep = _by_label(report, "colt16-theorem-1")
+    shallow = _by_label(report, "cp-rank-bound")
+    needed = _by_label(report, "colt16-corollary-2")
+    any_row = next(iter(deep.values()))
+    p = any_row.observation.params
+    z = next(iter(shallow.values())).observation.params["Z"]
+    t = Table(
+        title=f"Depth efficiency (COLT 2016 Thm 1, Cor 2): odd-even rank, M={p['M']}, r={p['r']}, Z={z}",
+        title_justify="left",
+    )
+    for col in ("N", "deep rank", ">= min(r0,M)^(N/2)", "status", "shallow rank", "<= Z",
+                "status", "Z needed >=", "evidence (deep)"):
+        t.add_column(col, justify="left" if col in ("status", "evidence (deep)") else "right")
+    for label, d in deep.items():
+        s, z_row = shallow.get(label), needed.get(label)
+        t.add_row(
+            str(d.observation.params["N"]),
+            fmt_int(d.observation.measurement.rank),
+            fmt_int(d.observation.claim.value),
+            status_text(d),
+            fmt_int(s.observation.measurement.rank) if s else "-",
+            fmt_int(s.observation.claim.value) if s else "-",
+            status_text(s) if s else "-",
+            fmt_int(z_row.observation.measurement.rank) if z_row else "-",
+            evidence_text(d),
+        )
+    console.print(t)
+    net1 = _by_label(report, "colt16-theorem-3", "network 1")
+    net2 = _by_label(report, "colt16-theorem-3", "network 2")
+    if net1:
+        n = next(iter(net1.values())).observation.params["N"]
+        t3 = Table(title=f"Truncated depth (COLT 2016 Thm 3), N={n}: width network 2 needs",
+                   title_justify="left")
+        for col in ("L1", "L2", "blocks", "net-1 rank", ">= r^(2^(L-L2))", "status",
+                    "net-2 rank", "<= r", "status"):
+            t3.add_column(col, justify="left" if col == "status" else "right")
+        for label, a in net1.items():
+            b = net2.get(label)
+            q = a.observation.params
+            t3.add_row(
+                str(q["L1"]), str(q["L2"]), str(2 ** (q["L2"] - 1)),
+                fmt_int(a.observation.measurement.rank), fmt_int(a.observation.claim.value),
+                status_text(a),
+                fmt_int(b.observation.measurement.rank) if b else "-",
+                fmt_int(b.observation.claim.value) if b else "-",
+                status_text(b) if b else "-",
+            )
+        console.print(t3)
+    render_growth(report, console)
+    eps = [r.verdict.epsilon for r in report.results if r.verdict.epsilon]
+    certain = all(r.status in (Status.PROVED, Status.VIOLATED) and not r.verdict.epsilon
+                  for r in report.results)
+    if certain:
+        console.print("evidence: every status above is certain (witness lower bounds, "
+                      "structural upper bounds); no probability involved", highlight=False)
+    elif eps:
+        console.print(f"evidence: largest Schwartz-Zippel failure bound {float(max(eps)):.2g}",
+                      highlight=False)
+    render_footer(report, console)
+
+
+@click.command()
+@click.option("--N", "--n-modes", "n_modes", type=int, default=16, show_default=True,
+              help="Largest number of modes; N' sweeps 2, 4, ..., N (a power of 2).")
+@click.option("--M", "--dim", "dim", type=int, default=2, show_default=True, help="Dimension M of each mode.")
+@click.option("--r", "--width", "width", type=int, default=2, show_default=True,
+              help="Width r of every hidden layer of the deep network.")
+@click.option("--Z", "z_width", type=int, default=None, help="Width Z of the shallow network [default: r].")
+@click.option("--shared", is_flag=True, help="Share the deep network's weights across locations.")
+@click.option("--truncated/--no-truncated", default=True, show_default=True,
+              help="Include the truncated-depth table (Theorem 3) at N.")
+@settings_options
+def depth(*, n_modes: int, dim: int, width: int, z_width: int | None, shared: bool,
+          truncated: bool, field: str, prime: int, seed: int, method: str, max_memory: str,
+          fmt: str, output: str | None) -> int:
+    """Depth efficiency: deep (HT) vs shallow (CP) ranks, COLT 2016 Thm 1, Cor 2, Thm 3."""
+    for name, value in (("--M", dim), ("--r", width), ("--Z", z_width if z_width is not None else 1)):
+        if value < 1:
+            raise ConvacError(f"{name} must be a positive integer; got {value}")
+    balanced_sizes(n_modes)  # validates N before any work
+    z = width if z_width is None else z_width
+    ctx = make_context(field, prime, seed, method, max_memory)
+    common = {"n_modes": n_modes, "dim": dim}
+    plan: list[tuple[str, dict[str, object]]] = [
+        ("colt16-theorem-1", {**common, "width": width, "shared": shared}),
+        ("cp-rank-bound", {**common, "width": z, "partitions": "odd-even"}),
+        ("colt16-corollary-2", {**common, "width": width}),
+    ]
+    if truncated and n_modes >= 4:
+        plan.append(("colt16-theorem-3", {**common, "width": width}))
+    report = run_checks("depth", plan, ctx)
+    return emit(report, fmt, output, table=depth_table)

@@ -1,0 +1,54 @@
+"""Output formats behind one interface: ``FORMATS[name](report, console) -> None``.
+
+``table`` prints rich tables; ``json``, ``latex`` and ``junit`` print documents. All
+write results only; messages go to stderr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.console import Console
+
+from .json_report import render_json
+from .junit import render_junit
+from .latex import render_latex
+from .model import SCHEMA_VERSION, CheckResult, GrowthLine, Report
+from .table import print_report
+
+__all__ = [
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "CheckResult",
+    "GrowthLine",
+    "Report",
+    "get_format",
+    "render_json",
+    "render_junit",
+    "render_latex",
+]
+
+Renderer = Callable[[Report, Console], None]
+
+
+def _document(render: Callable[[Report], str]) -> Renderer:
+    def out(report: Report, console: Console) -> None:
+        console.file.write(render(report))
+
+    return out
+
+
+FORMATS: dict[str, Renderer] = {
+    "table": print_report,
+    "json": _document(render_json),
+    "latex": _document(render_latex),
+    "junit": _document(render_junit),
+}
+
+
+def get_format(name: str) -> Renderer:
+    """Look up a format; the error lists the known ones."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise KeyError(f"unknown format {name!r}; known: {', '.join(FORMATS)}") from None

@@ -1,0 +1,42 @@
+"""JUnit XML: one test case per result, a failure per violation (any CI shows it)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..evidence import Status
+from .model import CheckResult, Report
+from .numbers import fmt_eps, fmt_int
+
+__all__ = ["render_junit"]
+
+
+def _case(r: CheckResult) -> ET.Element:
+    o = r.observation
+    case = ET.Element("testcase", classname=f"convac_verify.{r.check}", name=f"{o.label}: {o.subject}")
+    detail = (
+        f"rank {fmt_int(o.measurement.rank)} {o.claim.relation} {o.claim.formula} = "
+        f"{fmt_int(o.claim.value)}: {r.status.value} (eps {fmt_eps(r.verdict.epsilon)}); "
+        f"{r.verdict.reason}; {r.reference}"
+    )
+    if r.status is Status.VIOLATED:
+        ET.SubElement(case, "failure", message=r.verdict.reason, type="violated").text = detail
+    else:
+        ET.SubElement(case, "system-out").text = detail
+    return case
+
+
+def render_junit(report: Report) -> str:
+    """A ``<testsuites>`` document with one ``<testsuite>`` per check."""
+    root = ET.Element("testsuites", name=f"convac-verify {report.command}")
+    by_check: dict[str, list[CheckResult]] = {}
+    for r in report.results:
+        by_check.setdefault(r.check, []).append(r)
+    for name, rs in by_check.items():
+        failures = sum(r.status is Status.VIOLATED for r in rs)
+        suite = ET.SubElement(
+            root, "testsuite", name=name, tests=str(len(rs)), failures=str(failures), errors="0"
+        )
+        suite.extend(_case(r) for r in rs)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -1,0 +1,96 @@
+"""Plain-text tables (rich). Tests render them with ``box.ASCII`` at a fixed width."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box as rich_box
+from rich.console import Console
+from rich.table import Table
+
+from ..evidence import Status
+from .model import CheckResult, Report
+from .numbers import fmt_eps, fmt_int
+
+__all__ = ["STATUS_STYLE", "evidence_text", "print_report", "render_growth", "result_table"]
+
+STATUS_STYLE = {
+    Status.PROVED: "bold green",
+    Status.VERIFIED: "green",
+    Status.CONSISTENT: "yellow",
+    Status.VIOLATED: "bold red",
+}
+
+
+def status_text(r: CheckResult) -> str:
+    """Status word with its style markup."""
+    return f"[{STATUS_STYLE[r.status]}]{r.status.value}[/]"
+
+
+def evidence_text(r: CheckResult) -> str:
+    """Short evidence summary: method, weights, field."""
+    ev = r.observation.measurement.evidence
+    weights = "random" if ev.weights == "random" else "witness"
+    return f"{ev.method}/{weights} {ev.field}"
+
+
+def result_table(title: str, results: Sequence[CheckResult], box: rich_box.Box) -> Table:
+    """One table of results: row, subject, rank, claim, structural upper bound, status."""
+    t = Table(title=title, box=box, title_justify="left")
+    for col, justify in (
+        ("row", "left"),
+        ("measured", "left"),
+        ("rank", "right"),
+        ("claim", "left"),
+        ("upper (all w)", "right"),
+        ("status", "left"),
+        ("eps", "right"),
+        ("evidence", "left"),
+    ):
+        t.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in results:
+        o = r.observation
+        c = o.claim
+        t.add_row(
+            o.label,
+            o.subject,
+            fmt_int(o.measurement.rank),
+            f"{c.relation} {c.formula} = {fmt_int(c.value)}",
+            fmt_int(o.measurement.upper_bound),
+            status_text(r),
+            fmt_eps(r.verdict.epsilon),
+            evidence_text(r),
+        )
+    return t
+
+
+def render_growth(report: Report, console: Console) -> None:
+    """One line per growth series: measured class beside the theory's."""
+    for g in report.growth:
+        console.print(
+            f"growth of {g.series} ({g.check}) in {g.x_name}: measured "
+            f"{g.measured.describe(g.x_name)}; theory {g.theory_formula}: "
+            f"{g.theory.describe(g.x_name)}",
+            highlight=False,
+            markup=False,
+        )
+
+
+def render_footer(report: Report, console: Console) -> None:
+    """Notes, the status counts and the verdict line."""
+    for note in report.notes:
+        console.print(f"note: {note}", highlight=False, markup=False)
+    counts = ", ".join(f"{v} {k}" for k, v in report.counts().items())
+    style = "bold red" if report.verdict == "fail" else "bold green"
+    console.print(f"verdict: [{style}]{report.verdict.upper()}[/] ({counts})", highlight=False)
+
+
+def print_report(report: Report, console: Console, box: rich_box.Box = rich_box.SIMPLE_HEAVY) -> None:
+    """Generic rendering: one table per check, then growth, notes and verdict."""
+    by_check: dict[str, list[CheckResult]] = {}
+    for r in report.results:
+        by_check.setdefault(r.check, []).append(r)
+    for name, rs in by_check.items():
+        console.print(result_table(f"{name} -- {rs[0].reference}", rs, box))
+    render_growth(report, console)
+    render_footer(report, console)

@@ -1,0 +1,17 @@
+"""Registered theorem checks. Importing this package registers every check.
+
+Each module registers one check and returns data; the runner decides the status.
+``tests/test_registry.py`` fails when a module here is not imported below.
+"""
+
+from __future__ import annotations
+
+from . import (  # noqa: F401  (imported for registration)
+    colt16_corollary2,
+    colt16_theorem1,
+    colt16_theorem3,
+    cp_rank_bound,
+)
+from ..registry import THEOREMS, get_theorem
+
+__all__ = ["THEOREMS", "get_theorem"]
