@@ -38,17 +38,20 @@ def parse_claim(text: str, symbols: Mapping[str, int]) -> Claim:
     6
     """
     import sympy
-    from sympy.parsing.sympy_parser import parse_expr, standard_transformations
+    from sympy import SympifyError
+    from sympy.parsing.sympy_parser import TokenError, parse_expr, standard_transformations
 
     match = _REL.match(text)
     if not match:
         raise InvalidClaim(
-            f"a claim is a relation (>=, >, <=, <, ==) and an expression, e.g. \">= 2**(N/2)\"; got {text!r}"
+            f'a claim is a relation (>=, >, <=, <, ==) and an expression, e.g. ">= 2**(N/2)"; got {text!r}'
         )
     rel, body = match.groups()
     rel = "==" if rel == "=" else rel
     if "__" in body or not re.fullmatch(r"[\w\s+\-*/().,^]*", body):
-        raise InvalidClaim(f"claim expression may use numbers, symbols, + - * / ** ( ) and functions; got {body!r}")
+        raise InvalidClaim(
+            f"claim expression may use numbers, symbols, + - * / ** ( ) and functions; got {body!r}"
+        )
     local = {name: sympy.Symbol(name) for name in symbols}
     funcs = {
         "min": sympy.Min,
@@ -73,7 +76,7 @@ def parse_claim(text: str, symbols: Mapping[str, int]) -> Claim:
             transformations=standard_transformations,
             evaluate=True,
         )
-    except Exception as exc:  # sympy raises many types on bad syntax
+    except (SyntaxError, TypeError, ValueError, AttributeError, TokenError, SympifyError) as exc:
         raise InvalidClaim(f"cannot parse claim expression {body!r}: {exc}") from None
     unknown = sorted(str(s) for s in expr.free_symbols if str(s) not in symbols)
     if unknown:

@@ -139,7 +139,7 @@ class TreeDecomposition:
 
 def _expected_shapes(tree: nx.DiGraph, dim: int, ws: tuple[int, ...]) -> dict[int, tuple[int, int]]:
     r = trees.root(tree)
-    shapes: dict[int, tuple[int, int]] = {j: (ws[0], dim) for j in range(trees.n_modes(tree))}
+    shapes: dict[int, tuple[int, int]] = dict.fromkeys(range(trees.n_modes(tree)), (ws[0], dim))
     for v in trees.internal_nodes(tree):
         out = 1 if v == r else ws[trees.height(tree, v)]
         first = trees.children(tree, v)[0]
@@ -217,6 +217,8 @@ def decomposition_from_weights(
             raise InvalidDecomposition(f"no weights for node {v}")
         arr = ring.from_ints(weights[v])
         if arr.shape != shape:
-            raise InvalidDecomposition(f"weights of node {v} have shape {arr.shape}; expected {shape}")
+            raise InvalidDecomposition(
+                f"weights of node {v} have shape {arr.shape}; expected {shape}"
+            )
         out[v] = arr
     return TreeDecomposition(tree, dim, ws, out, ring, False)

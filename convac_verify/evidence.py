@@ -156,7 +156,9 @@ def decide(claim: Claim, m: Measurement) -> Verdict:
                 return Verdict(
                     Status.VIOLATED, eps, f"random point has rank {k} < {v} (wrong w.p. <= eps)"
                 )
-            return Verdict(Status.VIOLATED, None, f"witness ({m.evidence.weights}) reaches {k} < {v}")
+            return Verdict(
+                Status.VIOLATED, None, f"witness ({m.evidence.weights}) reaches {k} < {v}"
+            )
         if claim.relation == ">=":
             return Verdict(Status.PROVED, None, f"witness point has rank {k} >= {v}")
     # "<=" or "==" with k >= v
@@ -170,7 +172,7 @@ def decide(claim: Claim, m: Measurement) -> Verdict:
     return Verdict(Status.CONSISTENT, None, f"rank {k} at a non-random point proves no upper bound")
 
 
-def normalize_relation(relation: str, value: Fraction | float | int) -> tuple[str, int | None]:
+def normalize_relation(relation: str, value: Fraction | float) -> tuple[str, int | None]:
     """Turn ``(relation, real value)`` into an integer claim, or ``None`` if unsatisfiable.
 
     ``> x`` becomes ``>= floor(x) + 1``, ``< x`` becomes ``<= ceil(x) - 1``, ``>= x`` becomes

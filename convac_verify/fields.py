@@ -48,8 +48,10 @@ def is_prime(n: int) -> bool:
 class Ring(Protocol):
     """Exact scalars on NumPy arrays: what decompositions and grid tensors need."""
 
-    name: str
-    """``"GF(p)"`` or ``"Z"``."""
+    @property
+    def name(self) -> str:
+        """``"GF(p)"`` or ``"Z"``."""
+        ...
 
     def from_ints(self, values: object) -> Array:
         """Convert integers (any nesting NumPy accepts) to ring elements."""
@@ -130,7 +132,7 @@ class PrimeField:
         return rng.integers(0, self.prime, size=shape, dtype=np.uint64)
 
     def to_ints(self, a: Array) -> list[int]:
-        return np.asarray(a, dtype=np.uint64).ravel().tolist()  # type: ignore[no-any-return]
+        return np.asarray(a, dtype=np.uint64).ravel().tolist()
 
     def add(self, a: Array, b: Array) -> Array:
         p = np.int64(self.prime)

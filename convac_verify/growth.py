@@ -91,7 +91,7 @@ def common_power_base(values: Sequence[int]) -> tuple[int, list[int]] | None:
     bases = {a for a, _ in roots}
     # all roots must be powers of the smallest one
     base = min(bases)
-    base, k0 = _perfect_power(base) if base > 1 else (base, 1)
+    base = _perfect_power(base)[0]
     exps = []
     for v in values:
         if v == 1:
@@ -113,7 +113,7 @@ def _affine(xs: Sequence[Fraction], ys: Sequence[Fraction]) -> tuple[Fraction, F
         return None
     s = (ys[1] - ys[0]) / (xs[1] - xs[0])
     c = ys[0] - s * xs[0]
-    if all(c + s * x == y for x, y in zip(xs, ys)):
+    if all(c + s * x == y for x, y in zip(xs, ys, strict=True)):
         return c, s
     return None
 
@@ -164,7 +164,7 @@ def classify(xs: Sequence[int], ys: Sequence[int]) -> Growth:
                 c, d = lin
                 coef = "" if c == 0 else f"{base}**{_fmt_frac(c)} * "
                 return Growth("polynomial", f"{coef}x**{_fmt_frac(d)}", True)
-        inner = common_power_base([e for e in exps])
+        inner = common_power_base(list(exps))
         if inner is not None and all(e > 0 for e in exps):
             ib, iexps = inner
             lin = _affine(fx, [Fraction(e) for e in iexps])
@@ -200,6 +200,6 @@ def _lsq_residual(us: list[float], vs: list[float]) -> tuple[float, float]:
     n = len(us)
     mu, mv = sum(us) / n, sum(vs) / n
     suu = sum((u - mu) ** 2 for u in us) or 1.0
-    slope = sum((u - mu) * (v - mv) for u, v in zip(us, vs)) / suu
-    res = sum((v - mv - slope * (u - mu)) ** 2 for u, v in zip(us, vs))
+    slope = sum((u - mu) * (v - mv) for u, v in zip(us, vs, strict=True)) / suu
+    res = sum((v - mv - slope * (u - mu)) ** 2 for u, v in zip(us, vs, strict=True))
     return slope, res

@@ -135,7 +135,11 @@ def measure_rank(
     if partition.n_modes != n:
         raise ConvacError(f"partition is for N = {partition.n_modes} modes but the tree has {n}")
     decomp = _decomposition(tree, dim, widths, partition, settings, witness, shared)
-    peak = None if witness is not None else structured_peak_entries(tree, dim, decomp.widths, partition)
+    peak = (
+        None
+        if witness is not None
+        else structured_peak_entries(tree, dim, decomp.widths, partition)
+    )
     method = _choose_method(n, dim, settings, peak)
     if method == "dense":
         engine = get_rank_engine(settings.field)

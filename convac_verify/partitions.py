@@ -152,7 +152,12 @@ def get_partition(name: str) -> PartitionFactory:
 register_partition("odd-even", "odd-even")(lambda n, rng, a: odd_even(n))
 register_partition("left-right", "left-right")(lambda n, rng, a: left_right(n))
 register_partition("random", "random")(lambda n, rng, a: random_balanced(n, rng))
-register_partition("blocks", "blocks:B")(lambda n, rng, a: alternating_blocks(n, *a))
+
+
+@register_partition("blocks", "blocks:B")
+def _blocks(n: int, rng: np.random.Generator, args: list[int]) -> Partition:
+    (block,) = args
+    return alternating_blocks(n, block)
 
 
 def parse_partition(text: str, n_modes: int, rng: np.random.Generator) -> Partition:

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .evidence import Claim, Measurement
-
-if TYPE_CHECKING:
-    from .runner import Context
 
 __all__ = [
     "THEOREMS",

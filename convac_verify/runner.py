@@ -58,7 +58,9 @@ class Context:
             witness_name if use_witness else "random",
         )
         if key not in self._cache:
-            self.progress(f"rank N={n} M={dim} {partition.name} ({'witness' if use_witness else 'random'})")
+            self.progress(
+                f"rank N={n} M={dim} {partition.name} ({'witness' if use_witness else 'random'})"
+            )
             self._cache[key] = measure_rank(
                 tree,
                 dim,
@@ -77,11 +79,13 @@ def run_theorem(theorem: Theorem, ctx: Context, **overrides: Any) -> list[CheckR
     unknown = set(overrides) - set(theorem.defaults)
     if unknown:
         known = ", ".join(sorted(theorem.defaults))
-        raise KeyError(f"{theorem.name} has no parameter {sorted(unknown)[0]!r}; known: {known}")
+        raise KeyError(f"{theorem.name} has no parameter {min(unknown)!r}; known: {known}")
     params = {**theorem.defaults, **overrides}
     observations: Iterable[Observation] = theorem.check(ctx, **params)
     return [
-        CheckResult(theorem.name, theorem.reference, theorem.family, o, decide(o.claim, o.measurement))
+        CheckResult(
+            theorem.name, theorem.reference, theorem.family, o, decide(o.claim, o.measurement)
+        )
         for o in observations
     ]
 
@@ -103,7 +107,7 @@ def growth_lines(results: Sequence[CheckResult]) -> list[GrowthLine]:
                 check=check,
                 series=series,
                 x_name=rs[0].observation.x_name,
-                points=list(zip(xs, measured)),
+                points=list(zip(xs, measured, strict=True)),
                 measured=classify(xs, measured),
                 theory=classify(xs, theory),
                 theory_formula=rs[0].observation.claim.formula,

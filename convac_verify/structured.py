@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import prod
 
+import networkx as nx
 import numpy as np
 
 from . import trees
@@ -79,7 +80,10 @@ class _Contraction:
         self.weights = (
             dict(decomp.weights)
             if same
-            else {v: self.field.from_ints(np.asarray(w, dtype=object)) for v, w in decomp.weights.items()}
+            else {
+                v: self.field.from_ints(np.asarray(w, dtype=object))
+                for v, w in decomp.weights.items()
+            }
         )
 
         # identical subtrees (same weights, same partition pattern) are computed once:
@@ -138,7 +142,11 @@ class _Contraction:
         channels = []
         for pick in value.picks:
             if pick is None:
-                shape = (1, prod(k.cores.shape[1] for k in kids), prod(k.cores.shape[2] for k in kids))
+                shape = (
+                    1,
+                    prod(k.cores.shape[1] for k in kids),
+                    prod(k.cores.shape[2] for k in kids),
+                )
                 self._check(shape[1] * shape[2], where)
                 channels.append(np.zeros(shape, dtype=np.uint64))
                 continue
@@ -214,7 +222,7 @@ class _Contraction:
 
 
 def structured_peak_entries(
-    tree: object, dim: int, widths: tuple[int, ...], partition: Partition
+    tree: nx.DiGraph, dim: int, widths: tuple[int, ...], partition: Partition
 ) -> int:
     """Upper bound on the largest core (entries) the contraction forms for random weights.
 
@@ -226,18 +234,18 @@ def structured_peak_entries(
 
     from .bounds import node_upper_bounds
 
-    c = node_upper_bounds(tree, dim, widths, partition)  # type: ignore[arg-type]
+    c = node_upper_bounds(tree, dim, widths, partition)
     rows = set(partition.rows)
-    root = trees.root(tree)  # type: ignore[arg-type]
+    root = trees.root(tree)
     dims: dict[int, tuple[int, int]] = {}
     peak = 0
-    for v in trees.postorder(tree):  # type: ignore[arg-type]
-        kids = trees.children(tree, v)  # type: ignore[arg-type]
+    for v in trees.postorder(tree):
+        kids = trees.children(tree, v)
         if not kids:
             k = min(dim, widths[0])
             dims[v] = (k, 1) if v in rows else (1, k)
             continue
-        r_in = widths[trees.height(tree, kids[0])]  # type: ignore[arg-type]
+        r_in = widths[trees.height(tree, kids[0])]
         pr, pc = dims[kids[0]]
         per_channel = c[kids[0]]
         n_i, n_j = _side(tree, kids[0], rows)
@@ -249,13 +257,13 @@ def structured_peak_entries(
             n_i, n_j = n_i + ki, n_j + kj
             pr = min(pr, r_in * per_channel, dim**n_i)
             pc = min(pc, r_in * per_channel, dim**n_j)
-        out = 1 if v == root else widths[trees.height(tree, v)]  # type: ignore[arg-type]
+        out = 1 if v == root else widths[trees.height(tree, v)]
         dims[v] = (min(pr, out * c[v]), min(pc, out * c[v]))
     return peak
 
 
-def _side(tree: object, node: int, rows: set[int]) -> tuple[int, int]:
-    modes = trees.leaves_below(tree, node)  # type: ignore[arg-type]
+def _side(tree: nx.DiGraph, node: int, rows: set[int]) -> tuple[int, int]:
+    modes = trees.leaves_below(tree, node)
     n_i = sum(1 for m in modes if m in rows)
     return n_i, len(modes) - n_i
 
@@ -300,7 +308,9 @@ def structured_rank(
     2
     """
     if partition.n_modes != decomp.n_modes:
-        raise ValueError(f"partition is for {partition.n_modes} modes; decomposition has {decomp.n_modes}")
+        raise ValueError(
+            f"partition is for {partition.n_modes} modes; decomposition has {decomp.n_modes}"
+        )
     run = _Contraction(decomp, partition, prime, budget)
     root = trees.root(decomp.tree)
     return run.channel_rank(run.value(root, False, is_root=True), 0)

@@ -35,10 +35,9 @@ from __future__ import annotations
 
 import ast
 import math
-from functools import lru_cache
 from collections.abc import Callable, Sequence
-from functools import reduce
-from typing import Any, Union
+from functools import lru_cache, reduce
+from typing import Any
 
 import networkx as nx
 
@@ -67,7 +66,7 @@ __all__ = [
     "validate_mode_tree",
 ]
 
-Nested = Union[int, tuple["Nested", ...]]
+Nested = int | tuple["Nested", ...]
 
 
 # --------------------------------------------------------------------------- access
@@ -85,22 +84,22 @@ def n_modes(tree: nx.DiGraph) -> int:
 
 def children(tree: nx.DiGraph, node: int) -> list[int]:
     """The children of ``node``, in order."""
-    return tree.graph["children_of"][node]  # type: ignore[no-any-return]
+    return tree.graph["children_of"][node]
 
 
 def leaves_below(tree: nx.DiGraph, node: int) -> tuple[int, ...]:
     """The modes below ``node``, in tree (depth-first, left-to-right) order."""
-    return tree.graph["modes_of"][node]  # type: ignore[no-any-return]
+    return tree.graph["modes_of"][node]
 
 
 def height(tree: nx.DiGraph, node: int) -> int:
     """Height of ``node``: 0 for leaves, ``1 + max`` over children otherwise."""
-    return tree.graph["height_of"][node]  # type: ignore[no-any-return]
+    return tree.graph["height_of"][node]
 
 
 def postorder(tree: nx.DiGraph) -> tuple[int, ...]:
     """All nodes, children before parents (computed once, at validation)."""
-    return tree.graph["postorder"]  # type: ignore[no-any-return]
+    return tree.graph["postorder"]
 
 
 def internal_nodes(tree: nx.DiGraph) -> list[int]:
@@ -146,9 +145,7 @@ def from_nested(nested: Nested) -> nx.DiGraph:
         dup = sorted({x for x in leaves if leaves.count(x) > 1})
         missing = sorted(set(range(n)) - set(leaves))
         detail = f"repeated {dup}" if dup else f"missing {missing}"
-        raise NotAModeTree(
-            f"leaves must be the modes 0..{n - 1}, each exactly once; got {detail}"
-        )
+        raise NotAModeTree(f"leaves must be the modes 0..{n - 1}, each exactly once; got {detail}")
     tree = nx.DiGraph()
     counter = [n]
 

@@ -47,8 +47,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``convac-verify`` console script."""
     debug = os.environ.get("CONVAC_DEBUG") == "1"
     try:
-        code = cli.main(args=list(argv) if argv is not None else None, prog_name="convac-verify",
-                        standalone_mode=False)
+        code = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="convac-verify",
+            standalone_mode=False,
+        )
     except click.UsageError as exc:
         if debug:
             raise
@@ -68,7 +71,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception as exc:  # a bug: say so in one line
         if debug:
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (set CONVAC_DEBUG=1 for the traceback)",
-                   err=True)
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} (set CONVAC_DEBUG=1 for the traceback)",
+            err=True,
+        )
         code = 3
     sys.exit(code if isinstance(code, int) else 0)

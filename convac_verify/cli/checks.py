@@ -38,12 +38,20 @@ def list_checks() -> int:
     for col in ("engine", "field", "certifies", "description"):
         e.add_column(col)
     for eng in RANK_ENGINES.values():
-        e.add_row(eng.name, eng.field, ", ".join(sorted(eng.certifies)) or "nothing", eng.description)
+        e.add_row(
+            eng.name, eng.field, ", ".join(sorted(eng.certifies)) or "nothing", eng.description
+        )
     console.print(e)
-    console.print("trees (--tree): " + ", ".join(u for _, u in TREE_BUILDERS.values())
-                  + ', or nested tuples "((0,1),(2,3))"')
-    console.print("partitions (--rows): " + ", ".join(u for _, u in PARTITIONS.values())
-                  + ", or row modes 0,2,5")
+    console.print(
+        "trees (--tree): "
+        + ", ".join(u for _, u in TREE_BUILDERS.values())
+        + ', or nested tuples "((0,1),(2,3))"'
+    )
+    console.print(
+        "partitions (--rows): "
+        + ", ".join(u for _, u in PARTITIONS.values())
+        + ", or row modes 0,2,5"
+    )
     return 0
 
 
@@ -62,13 +70,32 @@ def _parse_sets(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 @click.command()
 @click.argument("names", nargs=-1, required=True)
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="Override a check parameter (see 'convac-verify list'); repeatable.")
-@click.option("--negative-control", is_flag=True,
-              help="Apply each check's registered negative control (its claim is then false).")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a check parameter (see 'convac-verify list'); repeatable.",
+)
+@click.option(
+    "--negative-control",
+    is_flag=True,
+    help="Apply each check's registered negative control (its claim is then false).",
+)
 @settings_options
-def check(*, names: tuple[str, ...], sets: tuple[str, ...], negative_control: bool, field: str,
-          prime: int, seed: int, method: str, max_memory: str, fmt: str, output: str | None) -> int:
+def check(
+    *,
+    names: tuple[str, ...],
+    sets: tuple[str, ...],
+    negative_control: bool,
+    field: str,
+    prime: int,
+    seed: int,
+    method: str,
+    max_memory: str,
+    fmt: str,
+    output: str | None,
+) -> int:
     """Run the named checks (default sizes, updated by --set)."""
     overrides = _parse_sets(sets)
     plan = []
@@ -77,20 +104,44 @@ def check(*, names: tuple[str, ...], sets: tuple[str, ...], negative_control: bo
         params = {**(th.negative_control if negative_control else {}), **overrides}
         unknown = sorted(set(params) - set(th.defaults))
         if unknown:
-            raise ConvacError(f"{name} has no parameter {unknown[0]!r}; known: {', '.join(th.defaults)}")
+            raise ConvacError(
+                f"{name} has no parameter {unknown[0]!r}; known: {', '.join(th.defaults)}"
+            )
         plan.append((name, params))
-    report = run_checks("check " + " ".join(names), plan, make_context(field, prime, seed, method, max_memory))
+    report = run_checks(
+        "check " + " ".join(names), plan, make_context(field, prime, seed, method, max_memory)
+    )
     return emit(report, fmt, output)
 
 
 @click.command("all")
-@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write JUnit XML to FILE.")
-@click.option("--latex", "latex_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the LaTeX tables to FILE.")
+@click.option(
+    "--junit",
+    "junit_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write JUnit XML to FILE.",
+)
+@click.option(
+    "--latex",
+    "latex_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the LaTeX tables to FILE.",
+)
 @settings_options
-def all_checks(*, junit_path: str | None, latex_path: str | None, field: str, prime: int, seed: int,
-               method: str, max_memory: str, fmt: str, output: str | None) -> int:
+def all_checks(
+    *,
+    junit_path: str | None,
+    latex_path: str | None,
+    field: str,
+    prime: int,
+    seed: int,
+    method: str,
+    max_memory: str,
+    fmt: str,
+    output: str | None,
+) -> int:
     """Run every registered check at its default sizes (the main job)."""
     ctx = make_context(field, prime, seed, method, max_memory)
     report = run_checks("all", [(name, {}) for name in sorted(THEOREMS)], ctx)

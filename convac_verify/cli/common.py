@@ -19,7 +19,7 @@ from rich.console import Console
 
 from ..errors import ConvacError
 from ..fields import MERSENNE_61
-from ..measure import DEFAULT_MAX_MEMORY, FIELDS, METHODS, RankSettings
+from ..measure import FIELDS, METHODS, RankSettings
 from ..report import FORMATS, Report, get_format
 from ..runner import Context
 
@@ -48,7 +48,9 @@ def parse_size(text: str) -> int:
     """
     m = _SIZE.match(str(text))
     if not m:
-        raise ConvacError(f"--max-memory takes a size like 4G, 512M or a number of bytes; got {text!r}")
+        raise ConvacError(
+            f"--max-memory takes a size like 4G, 512M or a number of bytes; got {text!r}"
+        )
     unit = (m.group(2) or "").upper()[:1]
     return int(float(m.group(1)) * _UNITS[unit])
 
@@ -56,19 +58,51 @@ def parse_size(text: str) -> int:
 def settings_options(fn: F) -> F:
     """Add --field, --prime, --seed, --method, --max-memory, --format and -o."""
     decorators = [
-        click.option("--field", type=click.Choice(FIELDS), default="gfp", show_default=True,
-                     help="gfp: weights uniform mod p, rank mod p; qq: integer weights, rank over Q."),
-        click.option("--prime", type=int, default=MERSENNE_61, show_default=True,
-                     help="The prime p of GF(p) (below 2**62)."),
-        click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random weights."),
-        click.option("--method", type=click.Choice(METHODS), default="auto", show_default=True,
-                     help="dense: grid tensor + FLINT; structured: no grid tensor; auto: dense if it fits."),
-        click.option("--max-memory", default="4G", show_default=True,
-                     help="Memory budget; larger computations are refused up front."),
-        click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="table",
-                     show_default=True, help="Output format."),
-        click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-                     help="Write results to FILE instead of stdout."),
+        click.option(
+            "--field",
+            type=click.Choice(FIELDS),
+            default="gfp",
+            show_default=True,
+            help="gfp: weights uniform mod p, rank mod p; qq: integer weights, rank over Q.",
+        ),
+        click.option(
+            "--prime",
+            type=int,
+            default=MERSENNE_61,
+            show_default=True,
+            help="The prime p of GF(p) (below 2**62).",
+        ),
+        click.option(
+            "--seed", type=int, default=0, show_default=True, help="Seed of the random weights."
+        ),
+        click.option(
+            "--method",
+            type=click.Choice(METHODS),
+            default="auto",
+            show_default=True,
+            help="dense: grid tensor + FLINT; structured: no grid tensor; auto: dense if it fits.",
+        ),
+        click.option(
+            "--max-memory",
+            default="4G",
+            show_default=True,
+            help="Memory budget; larger computations are refused up front.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(sorted(FORMATS)),
+            default="table",
+            show_default=True,
+            help="Output format.",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, writable=True),
+            default=None,
+            help="Write results to FILE instead of stdout.",
+        ),
     ]
     for d in reversed(decorators):
         fn = d(fn)
@@ -82,8 +116,9 @@ def stderr_console() -> Console:
 
 def make_context(field: str, prime: int, seed: int, method: str, max_memory: str) -> Context:
     """A runner context from the shared options, with progress on stderr."""
-    settings = RankSettings(field=field, prime=prime, seed=seed, method=method,
-                            max_memory=parse_size(max_memory))
+    settings = RankSettings(
+        field=field, prime=prime, seed=seed, method=method, max_memory=parse_size(max_memory)
+    )
     err = stderr_console()
     if err.is_terminal:
         return Context(settings, progress=lambda msg: err.print(f"[dim]... {msg}[/]", end="\r"))
@@ -108,13 +143,21 @@ def atomic_output(path: str | None) -> Iterator[TextIO]:
         raise
 
 
-def emit(report: Report, fmt: str, output: str | None,
-         table: Callable[[Report, Console], None] | None = None) -> int:
+def emit(
+    report: Report,
+    fmt: str,
+    output: str | None,
+    table: Callable[[Report, Console], None] | None = None,
+) -> int:
     """Render ``report`` in ``fmt`` to stdout or ``output``; return the exit code."""
     render = table if (fmt == "table" and table is not None) else get_format(fmt)
     with atomic_output(output) as fh:
-        console = Console(file=fh, width=_width(fh), highlight=False,
-                          color_system="auto" if fh is sys.stdout else None)
+        console = Console(
+            file=fh,
+            width=_width(fh),
+            highlight=False,
+            color_system="auto" if fh is sys.stdout else None,
+        )
         render(report, console)
     return report.exit_code
 

@@ -44,8 +44,17 @@ def depth_table(report: Report, console: Console) -> None:
         title=f"Depth efficiency (COLT 2016 Thm 1, Cor 2): odd-even rank, M={p['M']}, r={p['r']}, Z={z}",
         title_justify="left",
     )
-    for col in ("N", "deep rank", ">= min(r0,M)^(N/2)", "status", "shallow rank", "<= Z",
-                "status", "Z needed >=", "evidence (deep)"):
+    for col in (
+        "N",
+        "deep rank",
+        ">= min(r0,M)^(N/2)",
+        "status",
+        "shallow rank",
+        "<= Z",
+        "status",
+        "Z needed >=",
+        "evidence (deep)",
+    ):
         t.add_column(col, justify="left" if col in ("status", "evidence (deep)") else "right")
     for label, d in deep.items():
         s, z_row = shallow.get(label), needed.get(label)
@@ -65,17 +74,31 @@ def depth_table(report: Report, console: Console) -> None:
     net2 = _by_label(report, "colt16-theorem-3", "network 2")
     if net1:
         n = next(iter(net1.values())).observation.params["N"]
-        t3 = Table(title=f"Truncated depth (COLT 2016 Thm 3), N={n}: width network 2 needs",
-                   title_justify="left")
-        for col in ("L1", "L2", "blocks", "net-1 rank", ">= r^(2^(L-L2))", "status",
-                    "net-2 rank", "<= r", "status"):
+        t3 = Table(
+            title=f"Truncated depth (COLT 2016 Thm 3), N={n}: width network 2 needs",
+            title_justify="left",
+        )
+        for col in (
+            "L1",
+            "L2",
+            "blocks",
+            "net-1 rank",
+            ">= r^(2^(L-L2))",
+            "status",
+            "net-2 rank",
+            "<= r",
+            "status",
+        ):
             t3.add_column(col, justify="left" if col == "status" else "right")
         for label, a in net1.items():
             b = net2.get(label)
             q = a.observation.params
             t3.add_row(
-                str(q["L1"]), str(q["L2"]), str(2 ** (q["L2"] - 1)),
-                fmt_int(a.observation.measurement.rank), fmt_int(a.observation.claim.value),
+                str(q["L1"]),
+                str(q["L2"]),
+                str(2 ** (q["L2"] - 1)),
+                fmt_int(a.observation.measurement.rank),
+                fmt_int(a.observation.claim.value),
                 status_text(a),
                 fmt_int(b.observation.measurement.rank) if b else "-",
                 fmt_int(b.observation.claim.value) if b else "-",
@@ -84,33 +107,79 @@ def depth_table(report: Report, console: Console) -> None:
         console.print(t3)
     render_growth(report, console)
     eps = [r.verdict.epsilon for r in report.results if r.verdict.epsilon]
-    certain = all(r.status in (Status.PROVED, Status.VIOLATED) and not r.verdict.epsilon
-                  for r in report.results)
+    certain = all(
+        r.status in (Status.PROVED, Status.VIOLATED) and not r.verdict.epsilon
+        for r in report.results
+    )
     if certain:
-        console.print("evidence: every status above is certain (witness lower bounds, "
-                      "structural upper bounds); no probability involved", highlight=False)
+        console.print(
+            "evidence: every status above is certain (witness lower bounds, "
+            "structural upper bounds); no probability involved",
+            highlight=False,
+        )
     elif eps:
-        console.print(f"evidence: largest Schwartz-Zippel failure bound {float(max(eps)):.2g}",
-                      highlight=False)
+        console.print(
+            f"evidence: largest Schwartz-Zippel failure bound {float(max(eps)):.2g}",
+            highlight=False,
+        )
     render_footer(report, console)
 
 
 @click.command()
-@click.option("--N", "--n-modes", "n_modes", type=int, default=16, show_default=True,
-              help="Largest number of modes; N' sweeps 2, 4, ..., N (a power of 2).")
-@click.option("--M", "--dim", "dim", type=int, default=2, show_default=True, help="Dimension M of each mode.")
-@click.option("--r", "--width", "width", type=int, default=2, show_default=True,
-              help="Width r of every hidden layer of the deep network.")
-@click.option("--Z", "z_width", type=int, default=None, help="Width Z of the shallow network [default: r].")
+@click.option(
+    "--N",
+    "--n-modes",
+    "n_modes",
+    type=int,
+    default=16,
+    show_default=True,
+    help="Largest number of modes; N' sweeps 2, 4, ..., N (a power of 2).",
+)
+@click.option(
+    "--M", "--dim", "dim", type=int, default=2, show_default=True, help="Dimension M of each mode."
+)
+@click.option(
+    "--r",
+    "--width",
+    "width",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Width r of every hidden layer of the deep network.",
+)
+@click.option(
+    "--Z", "z_width", type=int, default=None, help="Width Z of the shallow network [default: r]."
+)
 @click.option("--shared", is_flag=True, help="Share the deep network's weights across locations.")
-@click.option("--truncated/--no-truncated", default=True, show_default=True,
-              help="Include the truncated-depth table (Theorem 3) at N.")
+@click.option(
+    "--truncated/--no-truncated",
+    default=True,
+    show_default=True,
+    help="Include the truncated-depth table (Theorem 3) at N.",
+)
 @settings_options
-def depth(*, n_modes: int, dim: int, width: int, z_width: int | None, shared: bool,
-          truncated: bool, field: str, prime: int, seed: int, method: str, max_memory: str,
-          fmt: str, output: str | None) -> int:
+def depth(
+    *,
+    n_modes: int,
+    dim: int,
+    width: int,
+    z_width: int | None,
+    shared: bool,
+    truncated: bool,
+    field: str,
+    prime: int,
+    seed: int,
+    method: str,
+    max_memory: str,
+    fmt: str,
+    output: str | None,
+) -> int:
     """Depth efficiency: deep (HT) vs shallow (CP) ranks, COLT 2016 Thm 1, Cor 2, Thm 3."""
-    for name, value in (("--M", dim), ("--r", width), ("--Z", z_width if z_width is not None else 1)):
+    for name, value in (
+        ("--M", dim),
+        ("--r", width),
+        ("--Z", z_width if z_width is not None else 1),
+    ):
         if value < 1:
             raise ConvacError(f"{name} must be a positive integer; got {value}")
     balanced_sizes(n_modes)  # validates N before any work

@@ -13,7 +13,9 @@ __all__ = ["render_junit"]
 
 def _case(r: CheckResult) -> ET.Element:
     o = r.observation
-    case = ET.Element("testcase", classname=f"convac_verify.{r.check}", name=f"{o.label}: {o.subject}")
+    case = ET.Element(
+        "testcase", classname=f"convac_verify.{r.check}", name=f"{o.label}: {o.subject}"
+    )
     detail = (
         f"rank {fmt_int(o.measurement.rank)} {o.claim.relation} {o.claim.formula} = "
         f"{fmt_int(o.claim.value)}: {r.status.value} (eps {fmt_eps(r.verdict.epsilon)}); "

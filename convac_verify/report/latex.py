@@ -75,8 +75,10 @@ def render_latex(report: Report) -> str:
         lines += [
             r"\begin{table}[ht]",
             r"\centering\small",
-            f"\\caption{{{escape(family)} checks: {escape('; '.join(refs))}. "
-            f"Field {escape(s.field)}, seed {s.seed}.}}",
+            (
+                f"\\caption{{{escape(family)} checks: {escape('; '.join(refs))}. "
+                f"Field {escape(s.field)}, seed {s.seed}.}}"
+            ),
             r"\begin{tabular}{lllllll}",
             r"\toprule",
             r"check & row & measured & rank & claim & status & $\varepsilon$ \\",

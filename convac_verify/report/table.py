@@ -85,7 +85,9 @@ def render_footer(report: Report, console: Console) -> None:
     console.print(f"verdict: [{style}]{report.verdict.upper()}[/] ({counts})", highlight=False)
 
 
-def print_report(report: Report, console: Console, box: rich_box.Box = rich_box.SIMPLE_HEAVY) -> None:
+def print_report(
+    report: Report, console: Console, box: rich_box.Box = rich_box.SIMPLE_HEAVY
+) -> None:
     """Generic rendering: one table per check, then growth, notes and verdict."""
     by_check: dict[str, list[CheckResult]] = {}
     for r in report.results:

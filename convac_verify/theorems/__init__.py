@@ -6,12 +6,12 @@ Each module registers one check and returns data; the runner decides the status.
 
 from __future__ import annotations
 
+from ..registry import THEOREMS, get_theorem
 from . import (  # noqa: F401  (imported for registration)
     colt16_corollary2,
     colt16_theorem1,
     colt16_theorem3,
     cp_rank_bound,
 )
-from ..registry import THEOREMS, get_theorem
 
 __all__ = ["THEOREMS", "get_theorem"]

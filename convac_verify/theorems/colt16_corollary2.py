@@ -23,6 +23,7 @@ N. Cohen, O. Sharir, A. Shashua. COLT 2016, Corollary 2.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from ..evidence import Claim
 from ..partitions import odd_even
@@ -41,7 +42,9 @@ from ..witnesses import kronecker_witness
     defaults={"n_modes": 16, "dim": 2, "width": 2, "network": "deep"},
     negative_control={"network": "shallow"},
 )
-def check(ctx: Context, *, n_modes: int, dim: int, width: int, network: str) -> Iterator[Observation]:
+def check(
+    ctx: Context, *, n_modes: int, dim: int, width: int, network: str
+) -> Iterator[Observation]:
     """Lower-bound the shallow width needed, per N' = 2, 4, ..., n_modes."""
     for n in balanced_sizes(n_modes):
         tree = balanced(n) if network == "deep" else cp_tree(n)
@@ -50,13 +53,15 @@ def check(ctx: Context, *, n_modes: int, dim: int, width: int, network: str) -> 
             dim,
             width,
             odd_even(n),
-            witness=(lambda t=tree: kronecker_witness(t, dim, width, 1)) if network == "deep" else None,
+            witness=partial(kronecker_witness, tree, dim, width, 1) if network == "deep" else None,
             witness_name="COLT16 App. B assignment",
         )
         yield Observation(
             label=f"N={n}",
             subject=f"shallow Z needed to replicate {network} (>= its odd-even rank)",
-            claim=Claim(">=", "min(r0, M)**(N/2)", min(width, dim) ** (n // 2), r"\min(r_0,M)^{N/2}"),
+            claim=Claim(
+                ">=", "min(r0, M)**(N/2)", min(width, dim) ** (n // 2), r"\min(r_0,M)^{N/2}"
+            ),
             measurement=m,
             params={"N": n, "M": dim, "r": width, "network": network},
             series="shallow width needed",

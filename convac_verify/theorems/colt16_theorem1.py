@@ -23,6 +23,7 @@ Analysis. COLT 2016, Theorem 1 and App. B.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from ..evidence import Claim
 from ..partitions import odd_even
@@ -52,14 +53,16 @@ def check(
             dim,
             width,
             odd_even(n),
-            witness=(lambda t=tree: kronecker_witness(t, dim, width, 1)) if network == "deep" else None,
+            witness=partial(kronecker_witness, tree, dim, width, 1) if network == "deep" else None,
             witness_name="COLT16 App. B assignment",
             shared=shared,
         )
         yield Observation(
             label=f"N={n}",
             subject=f"{network} odd-even rank",
-            claim=Claim(">=", "min(r0, M)**(N/2)", min(width, dim) ** (n // 2), r"\min(r_0,M)^{N/2}"),
+            claim=Claim(
+                ">=", "min(r0, M)**(N/2)", min(width, dim) ** (n // 2), r"\min(r_0,M)^{N/2}"
+            ),
             measurement=m,
             params={"N": n, "M": dim, "r": width, "shared": shared, "network": network},
             series=f"{network} odd-even rank",

@@ -25,8 +25,8 @@ N. Cohen, O. Sharir, A. Shashua. COLT 2016, App. A: eq. 5, Theorem 3, Corollary 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
+from functools import partial
 
 from ..evidence import Claim
 from ..partitions import alternating_blocks
@@ -45,23 +45,28 @@ from ..witnesses import kronecker_witness
     defaults={"n_modes": 16, "dim": 2, "width": 2, "network": "deep"},
     negative_control={"network": "truncated"},
 )
-def check(ctx: Context, *, n_modes: int, dim: int, width: int, network: str) -> Iterator[Observation]:
+def check(
+    ctx: Context, *, n_modes: int, dim: int, width: int, network: str
+) -> Iterator[Observation]:
     """Certify the width network 2 needs, for L_1 = L and L_1 = L_2 + 1."""
     depth = len(balanced_sizes(n_modes))
     r = min(width, dim)
-    pairs = sorted({(depth, l2) for l2 in range(1, depth)} | {(l2 + 1, l2) for l2 in range(1, depth)})
+    pairs = sorted(
+        {(depth, l2) for l2 in range(1, depth)} | {(l2 + 1, l2) for l2 in range(1, depth)}
+    )
     for l1, l2 in sorted(pairs, key=lambda p: (p[0] != depth, p[1], p[0])):
         part = alternating_blocks(n_modes, 2 ** (l2 - 1))
         levels = l1 if network == "deep" else l2
         tree1 = truncated(n_modes, levels)
         params = {"N": n_modes, "M": dim, "r": width, "L": depth, "L1": l1, "L2": l2}
         bound = r ** (2 ** (depth - l2))
+        merge = min(l2, levels)
         m = ctx.measure(
             tree1,
             dim,
             width,
             part,
-            witness=lambda t=tree1, h=min(l2, levels): kronecker_witness(t, dim, width, h),
+            witness=partial(kronecker_witness, tree1, dim, width, merge),
             witness_name=f"Kronecker witness, merge at level {l2}",
         )
         yield Observation(
@@ -83,4 +88,3 @@ def check(ctx: Context, *, n_modes: int, dim: int, width: int, network: str) -> 
                 measurement=m2,
                 params={**params, "network": "truncated"},
             )
-    assert math.isfinite(depth)

@@ -35,8 +35,13 @@ from ..trees import balanced, balanced_sizes, cp_tree
     reference="Cohen, Sharir & Shashua, COLT 2016, eq. 3 / App. B",
     hypotheses="shallow ConvAC (global product pooling), Z channels, any M, any partition",
     family="depth",
-    defaults={"n_modes": 16, "dim": 2, "width": 2, "partitions": "odd-even,left-right,random",
-              "network": "shallow"},
+    defaults={
+        "n_modes": 16,
+        "dim": 2,
+        "width": 2,
+        "partitions": "odd-even,left-right,random",
+        "network": "shallow",
+    },
     negative_control={"network": "deep"},
 )
 def check(
