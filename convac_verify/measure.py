@@ -31,7 +31,7 @@ from .bounds import UPPER_BOUND_BASIS, recursive_upper_bound
 from .decompositions import TreeDecomposition, decomposition_from_weights, random_decomposition
 from .errors import BudgetExceeded, ConvacError
 from .evidence import Evidence, Measurement
-from .fields import MERSENNE_61, IntegerRing, PrimeField, Ring
+from .fields import MERSENNE_61, Array, IntegerRing, PrimeField, Ring
 from .grid import grid_tensor
 from .matricize import matricize
 from .partitions import Partition
@@ -43,7 +43,9 @@ __all__ = [
     "FIELDS",
     "METHODS",
     "RankSettings",
+    "check_dense_budget",
     "dense_bytes",
+    "dense_rank",
     "measure_rank",
 ]
 
@@ -142,10 +144,7 @@ def measure_rank(
     )
     method = _choose_method(n, dim, settings, peak)
     if method == "dense":
-        engine = get_rank_engine(settings.field)
-        matrix = matricize(grid_tensor(decomp), partition)
-        rank = engine.rank(matrix, settings.prime)
-        field = engine.field
+        rank, field = dense_rank(grid_tensor(decomp), partition, settings)
     else:
         rank = structured_rank(decomp, partition, prime=settings.prime, budget=settings.max_memory)
         field = "GF(p)"
@@ -162,6 +161,27 @@ def measure_rank(
     )
     upper = recursive_upper_bound(tree, dim, decomp.widths, partition)
     return Measurement(rank, evidence, upper, UPPER_BOUND_BASIS)
+
+
+def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> tuple[int, str]:
+    """Rank of ``[[tensor]]_{I,J}`` with the engine of ``settings.field``.
+
+    The building block for any decomposition whose grid tensor can be formed (call
+    :func:`check_dense_budget` first). Returns the rank and the field it was computed in.
+    """
+    engine = get_rank_engine(settings.field)
+    return engine.rank(matricize(tensor, partition), settings.prime), engine.field
+
+
+def check_dense_budget(n_modes: int, dim: int, settings: RankSettings) -> None:
+    """Refuse, before any allocation, a grid tensor that does not fit the budget."""
+    need = dense_bytes(n_modes, dim, settings.field)
+    if need > settings.max_memory:
+        raise BudgetExceeded(
+            f"the dense grid tensor has {dim}**{n_modes} entries and needs ~{_fmt_bytes(need)}, "
+            f"over --max-memory {_fmt_bytes(settings.max_memory)}; use --method structured "
+            "(exact rank without the grid tensor) or a smaller N"
+        )
 
 
 def _decomposition(
@@ -188,12 +208,8 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
     """
     need = dense_bytes(n, dim, settings.field)
     fits = need <= settings.max_memory
-    if settings.method == "dense" and not fits:
-        raise BudgetExceeded(
-            f"the dense grid tensor has {dim}**{n} entries and needs ~{_fmt_bytes(need)}, over "
-            f"--max-memory {_fmt_bytes(settings.max_memory)}; use --method structured "
-            "(exact rank without the grid tensor) or a smaller N"
-        )
+    if settings.method == "dense":
+        check_dense_budget(n, dim, settings)
     if settings.method == "structured" or (settings.method == "auto" and not fits):
         if peak is not None and peak * STRUCTURED_BYTES_PER_ENTRY > settings.max_memory:
             raise BudgetExceeded(
