@@ -11,6 +11,7 @@ __all__ = [
     "ConvacError",
     "InvalidClaim",
     "InvalidDecomposition",
+    "InvalidField",
     "InvalidPartition",
     "NotAModeTree",
 ]
@@ -30,6 +31,10 @@ class InvalidPartition(ConvacError):
 
 class InvalidDecomposition(ConvacError):
     """Widths, weights or dimensions do not fit the mode tree."""
+
+
+class InvalidField(ConvacError):
+    """The field (prime) is not usable."""
 
 
 class InvalidClaim(ConvacError):

@@ -23,6 +23,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from .errors import InvalidField
+
 __all__ = [
     "MERSENNE_61",
     "IntegerRing",
@@ -106,9 +108,9 @@ class PrimeField:
 
     def __post_init__(self) -> None:
         if not 2 <= self.prime < 2**62:
-            raise ValueError(f"prime must be in [2, 2**62); got {self.prime}")
+            raise InvalidField(f"--prime must be a prime in [2, 2**62); got {self.prime}")
         if not is_prime(self.prime):
-            raise ValueError(f"{self.prime} is not prime")
+            raise InvalidField(f"--prime must be prime; {self.prime} is not prime")
 
     @property
     def name(self) -> str:
@@ -191,9 +193,9 @@ class IntegerRing:
 
     def from_ints(self, values: object) -> Array:
         arr = np.asarray(values, dtype=object)
-        out = np.empty(arr.shape, dtype=object)
-        out[...] = [int(v) for v in arr.ravel()] if arr.size else []
-        return out.reshape(arr.shape)
+        flat = np.empty(arr.size, dtype=object)
+        flat[:] = [int(v) for v in arr.ravel()]
+        return flat.reshape(arr.shape)
 
     def zeros(self, shape: tuple[int, ...]) -> Array:
         out = np.empty(shape, dtype=object)

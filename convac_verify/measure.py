@@ -221,7 +221,12 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
                 "or lower N"
             )
         return "structured"
-    if settings.method == "auto" and peak is not None and peak * 16 <= dim**n:
+    if (
+        settings.method == "auto"
+        and settings.field == "gfp"  # over Q the dense path gives the exact rank
+        and peak is not None
+        and peak * 16 <= dim**n
+    ):
         return "structured"
     return "dense"
 

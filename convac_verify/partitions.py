@@ -186,5 +186,7 @@ def parse_partition(text: str, n_modes: int, rng: np.random.Generator) -> Partit
         raise InvalidPartition(f"wrong arguments for partition {name!r}; usage: {usage}") from None
     try:
         return factory(n_modes, rng, ints)
-    except TypeError:
+    except InvalidPartition:
+        raise
+    except (TypeError, ValueError):
         raise InvalidPartition(f"wrong arguments for partition {name!r}; usage: {usage}") from None

@@ -1,0 +1,90 @@
+"""Output formats: JSON schema, LaTeX that compiles, JUnit XML, rich tables."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from convac_verify.report import FORMATS, render_json, render_junit, render_latex
+from convac_verify.report.latex import escape
+from convac_verify.report.model import SCHEMA_VERSION
+from convac_verify.runner import Context, run_checks
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    plan = [
+        ("colt16-theorem-1", {"n_modes": 8}),
+        ("cp-rank-bound", {"n_modes": 8, "network": "deep", "partitions": "odd-even"}),
+    ]
+    return run_checks("test", plan, Context())
+
+
+def test_json_schema(report) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(render_json(report))
+    assert doc["schema_version"] == SCHEMA_VERSION
+    assert doc["verdict"] == "fail" and doc["counts"]["violated"] >= 1
+    assert set(doc) >= {"tool", "command", "settings", "results", "growth", "counts"}
+    r = doc["results"][0]
+    assert set(r) >= {"check", "params", "measured_rank", "bound", "relation", "status", "evidence"}
+    assert r["bound"] == {"formula": "min(r0, M)**(N/2)", "value": 2}
+    assert set(r["evidence"]) >= {"field", "prime", "seed", "method", "weights"}
+    assert r["evidence"]["prime"] == 2**61 - 1
+    assert render_json(report) == render_json(report)  # deterministic
+
+
+def test_junit(report) -> None:  # type: ignore[no-untyped-def]
+    root = ET.fromstring(render_junit(report))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["colt16-theorem-1", "cp-rank-bound"]
+    failures = root.findall(".//failure")
+    assert len(failures) == int(suites[1].get("failures") or 0) >= 1
+    assert len(root.findall(".//testcase")) == len(report.results)
+
+
+def test_latex_escape() -> None:
+    assert escape("a_b & 50% #1 {x} ~^\\") == (
+        r"a\_b \& 50\% \#1 \{x\} \textasciitilde{}\textasciicircum{}\textbackslash{}"
+    )
+
+
+def test_latex_compiles(report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    if shutil.which("pdflatex") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdflatex is required in CI (.ci/run installs texlive)")
+        pytest.skip("pdflatex not installed")
+    tex = tmp_path / "report.tex"
+    tex.write_text(render_latex(report))
+    assert r"\begin{tabular}" in tex.read_text() and r"\toprule" in tex.read_text()
+    proc = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert (tmp_path / "report.pdf").stat().st_size > 0
+
+
+def test_every_format_renders(report) -> None:  # type: ignore[no-untyped-def]
+    for name, render in FORMATS.items():
+        buffer = io.StringIO()
+        render(report, Console(file=buffer, width=120, color_system=None))
+        assert "colt16-theorem-1" in buffer.getvalue(), name
+
+
+def test_table_mentions_statuses(report) -> None:  # type: ignore[no-untyped-def]
+    console = Console(record=True, width=160, color_system=None)
+    FORMATS["table"](report, console)
+    text = console.export_text()
+    assert "proved" in text and "violated" in text and "verdict: FAIL" in text
