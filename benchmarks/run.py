@@ -74,8 +74,13 @@ def odd_even_matrix(n_modes: int, seed: int = 0) -> np.ndarray:
     return matricize(grid_tensor(d), odd_even(n_modes))
 
 
-TREES = {8: "balanced:8", 12: "windows:2,2,3", 16: "balanced:16", 20: "windows:2,2,5",
-         24: "windows:2,2,2,3"}
+TREES = {
+    8: "balanced:8",
+    12: "windows:2,2,3",
+    16: "balanced:16",
+    20: "windows:2,2,5",
+    24: "windows:2,2,2,3",
+}
 
 
 def contrast_rows(quick: bool) -> list[list[str]]:
@@ -100,8 +105,14 @@ def contrast_rows(quick: bool) -> list[list[str]]:
             t_sympy = f"{time.perf_counter() - t0:.2f} s (rank {sp}, over Q of residues)"
         else:
             t_sympy = "skipped: 64x64 did not finish in 10 min"
-        rows.append([f"{a.shape[0]}x{a.shape[1]} (N={n})", f"{exact} in {t_exact:.3f} s",
-                     f"{fl} in {t_float:.3f} s", t_sympy])
+        rows.append(
+            [
+                f"{a.shape[0]}x{a.shape[1]} (N={n})",
+                f"{exact} in {t_exact:.3f} s",
+                f"{fl} in {t_float:.3f} s",
+                t_sympy,
+            ]
+        )
     return rows
 
 
@@ -118,25 +129,59 @@ def main() -> None:
 
     floor, floor_mem = run([sys.executable, "-c", "import numpy, flint, networkx"], repeat)
     depth, depth_mem = run([str(BIN), "depth", "--N", "16"], repeat)
-    table.add_row("depth --N 16 vs import floor", f"{depth:.2f} s", f"{floor:.2f} s",
-                  f"{depth / floor:.2f}x", "< 1 s and < 2x", f"{depth_mem // 1024} / {floor_mem // 1024} MiB")
+    table.add_row(
+        "depth --N 16 vs import floor",
+        f"{depth:.2f} s",
+        f"{floor:.2f} s",
+        f"{depth / floor:.2f}x",
+        "< 1 s and < 2x",
+        f"{depth_mem // 1024} / {floor_mem // 1024} MiB",
+    )
 
     n = 16 if args.quick else 24
     with tempfile.TemporaryDirectory() as tmp:
         matrix = odd_even_matrix(n)
         np.save(Path(tmp) / "m.npy", matrix)
-        ours, ours_mem = run([str(BIN), "rank", "--tree", TREES[n], "--widths", "2", "--M", "2",
-                              "--rows", "odd-even", "--method", "dense"], 1 if n == 24 else repeat)
-        bare, bare_mem = run([sys.executable, "-c", BARE_FLINT, str(Path(tmp) / "m.npy"),
-                              str(2**61 - 1)], 1 if n == 24 else repeat)
+        ours, ours_mem = run(
+            [
+                str(BIN),
+                "rank",
+                "--tree",
+                TREES[n],
+                "--widths",
+                "2",
+                "--M",
+                "2",
+                "--rows",
+                "odd-even",
+                "--method",
+                "dense",
+            ],
+            1 if n == 24 else repeat,
+        )
+        bare, bare_mem = run(
+            [sys.executable, "-c", BARE_FLINT, str(Path(tmp) / "m.npy"), str(2**61 - 1)],
+            1 if n == 24 else repeat,
+        )
     side = 2 ** (n // 2)
-    table.add_row(f"odd-even rank N={n} ({side}x{side}) end to end vs bare FLINT",
-                  f"{ours:.2f} s", f"{bare:.2f} s", f"{ours / bare:.2f}x", "<= 1.3x",
-                  f"{ours_mem // 1024} / {bare_mem // 1024} MiB")
+    table.add_row(
+        f"odd-even rank N={n} ({side}x{side}) end to end vs bare FLINT",
+        f"{ours:.2f} s",
+        f"{bare:.2f} s",
+        f"{ours / bare:.2f}x",
+        "<= 1.3x",
+        f"{ours_mem // 1024} / {bare_mem // 1024} MiB",
+    )
 
     big, big_mem = run([str(BIN), "depth", "--N", "1024"], 1)
-    table.add_row("depth --N 1024 (Kronecker witness, structured)", f"{big:.2f} s", "-", "-",
-                  "seconds", f"{big_mem // 1024} MiB")
+    table.add_row(
+        "depth --N 1024 (Kronecker witness, structured)",
+        f"{big:.2f} s",
+        "-",
+        "-",
+        "seconds",
+        f"{big_mem // 1024} MiB",
+    )
     console.print(table)
 
     contrast = Table(title="Contrast on random odd-even matrices (M = r = 2, GF(2^61-1) weights)")

@@ -20,7 +20,7 @@ from rich.console import Console
 from ..errors import ConvacError
 from ..fields import MERSENNE_61
 from ..measure import FIELDS, METHODS, RankSettings
-from ..report import FORMATS, Report, get_format
+from ..report import FORMATS, Report, document_renderer, get_format
 from ..runner import Context
 
 __all__ = [
@@ -149,9 +149,17 @@ def emit(
     fmt: str,
     output: str | None,
     table: Callable[[Report, Console], None] | None = None,
+    latex: Callable[[Report], str] | None = None,
 ) -> int:
-    """Render ``report`` in ``fmt`` to stdout or ``output``; return the exit code."""
-    render = table if (fmt == "table" and table is not None) else get_format(fmt)
+    """Render ``report`` in ``fmt`` to stdout or ``output``; return the exit code.
+
+    ``table`` and ``latex`` replace the generic renderers with a command's own view.
+    """
+    render = get_format(fmt)
+    if fmt == "table" and table is not None:
+        render = table
+    elif fmt == "latex" and latex is not None:
+        render = document_renderer(latex)
     with atomic_output(output) as fh:
         console = Console(
             file=fh,

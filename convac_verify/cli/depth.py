@@ -15,7 +15,8 @@ from rich.table import Table
 from ..errors import ConvacError
 from ..evidence import Status
 from ..report import CheckResult, Report
-from ..report.numbers import fmt_int
+from ..report.latex import latex_document, latex_table, settings_caption, status_tex
+from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
 from ..runner import run_checks
 from ..trees import balanced_sizes
@@ -125,6 +126,75 @@ def depth_table(report: Report, console: Console) -> None:
     render_footer(report, console)
 
 
+def depth_latex(report: Report) -> str:
+    """Paper-ready tables: the N' sweep (Thm 1, CP bound, Cor 2) and truncated depth (Thm 3)."""
+    deep = _by_label(report, "colt16-theorem-1")
+    shallow = _by_label(report, "cp-rank-bound")
+    needed = _by_label(report, "colt16-corollary-2")
+    p = next(iter(deep.values())).observation.params
+    z = next(iter(shallow.values())).observation.params["Z"]
+    rows = []
+    for label, d in deep.items():
+        s, zr = shallow.get(label), needed.get(label)
+        rows.append(
+            [
+                f"${d.observation.params['N']}$",
+                f"${latex_int(d.observation.measurement.rank)}$",
+                f"${latex_int(d.observation.claim.value)}$",
+                status_tex(d),
+                f"${latex_int(s.observation.measurement.rank)}$" if s else "--",
+                status_tex(s) if s else "--",
+                f"${latex_int(zr.observation.measurement.rank)}$" if zr else "--",
+            ]
+        )
+    header = [
+        "$N$",
+        "deep rank",
+        r"$\min(r_0,M)^{N/2}$",
+        "status",
+        f"shallow rank ($Z={z}$)",
+        r"status ($\leq Z$)",
+        r"$Z$ needed $\geq$",
+    ]
+    caption = (
+        f"Depth efficiency (Cohen, Sharir \\& Shashua, COLT 2016, Thm 1, Cor 2): rank of the "
+        f"odd-even matricization, $M={p['M']}$, $r={p['r']}$. {settings_caption(report)}"
+    )
+    tables = [latex_table(caption, header, rows)]
+    net1 = _by_label(report, "colt16-theorem-3", "network 1")
+    net2 = _by_label(report, "colt16-theorem-3", "network 2")
+    if net1:
+        n = next(iter(net1.values())).observation.params["N"]
+        rows3 = []
+        for label, a in net1.items():
+            b, q = net2.get(label), a.observation.params
+            rows3.append(
+                [
+                    f"${q['L1']}$",
+                    f"${q['L2']}$",
+                    f"${latex_int(a.observation.measurement.rank)}$",
+                    f"${latex_int(a.observation.claim.value)}$",
+                    status_tex(a),
+                    f"${latex_int(b.observation.measurement.rank)}$" if b else "--",
+                ]
+            )
+        header3 = [
+            "$L_1$",
+            "$L_2$",
+            "rank, network 1",
+            r"$r^{2^{L-L_2}}$",
+            "status",
+            "rank, network 2",
+        ]
+        caption3 = (
+            f"Truncated depth (COLT 2016, Thm 3), $N={n}$: network 2 with $L_2$ levels needs "
+            f"last width $\\geq$ the rank of network 1 under alternating blocks of "
+            f"$2^{{L_2-1}}$ modes. {settings_caption(report)}"
+        )
+        tables.append(latex_table(caption3, header3, rows3))
+    return latex_document(report, tables)
+
+
 @click.command()
 @click.option(
     "--N",
@@ -194,4 +264,4 @@ def depth(
     if truncated and n_modes >= 4:
         plan.append(("colt16-theorem-3", {**common, "width": width}))
     report = run_checks("depth", plan, ctx)
-    return emit(report, fmt, output, table=depth_table)
+    return emit(report, fmt, output, table=depth_table, latex=depth_latex)

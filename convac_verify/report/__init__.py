@@ -22,6 +22,7 @@ __all__ = [
     "CheckResult",
     "GrowthLine",
     "Report",
+    "document_renderer",
     "get_format",
     "render_json",
     "render_junit",
@@ -31,7 +32,9 @@ __all__ = [
 Renderer = Callable[[Report, Console], None]
 
 
-def _document(render: Callable[[Report], str]) -> Renderer:
+def document_renderer(render: Callable[[Report], str]) -> Renderer:
+    """Adapt ``render(report) -> str`` to the ``FORMATS`` interface."""
+
     def out(report: Report, console: Console) -> None:
         console.file.write(render(report))
 
@@ -40,9 +43,9 @@ def _document(render: Callable[[Report], str]) -> Renderer:
 
 FORMATS: dict[str, Renderer] = {
     "table": print_report,
-    "json": _document(render_json),
-    "latex": _document(render_latex),
-    "junit": _document(render_junit),
+    "json": document_renderer(render_json),
+    "latex": document_renderer(render_latex),
+    "junit": document_renderer(render_junit),
 }
 
 
