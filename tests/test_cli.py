@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def _golden(name: str, result: CliResult) -> None:
     path = GOLDEN / name
-    if not path.exists():  # first run writes it; review and commit
+    if os.environ.get("UPDATE_GOLDEN") == "1":  # regenerate, review the diff, commit
         path.write_text(result.stdout)
+    assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
     assert result.stdout == path.read_text()
 
 
