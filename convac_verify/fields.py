@@ -191,9 +191,9 @@ class IntegerRing:
 
     def from_ints(self, values: object) -> Array:
         arr = np.asarray(values, dtype=object)
-        out = np.empty(arr.shape, dtype=object)
-        out[...] = [int(v) for v in arr.ravel()] if arr.size else []
-        return out.reshape(arr.shape)
+        flat = np.empty(arr.size, dtype=object)
+        flat[:] = [int(v) for v in arr.ravel()]
+        return flat.reshape(arr.shape)
 
     def zeros(self, shape: tuple[int, ...]) -> Array:
         out = np.empty(shape, dtype=object)
