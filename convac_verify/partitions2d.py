@@ -60,6 +60,7 @@ __all__ = [
     "mask_picture",
     "parse_grid_partition",
     "parse_mask",
+    "split_specs",
 ]
 
 GridFactory = Callable[[Grid, np.random.Generator, list[int]], Partition]
@@ -303,6 +304,19 @@ def every_partition(n_modes: int, limit: int = DEFAULT_MAX_ALL) -> Iterator[Part
         for rest in combinations(range(1, n_modes), size):
             rows = (0, *rest)
             yield Partition(rows, n_modes, "set:" + "-".join(map(str, rows)))
+
+
+def split_specs(text: str) -> list[str]:
+    """Split a partition list on ``;`` when it has one (explicit row lists contain commas),
+    else on ``,``.
+
+    Examples
+    --------
+    >>> split_specs("left-right,checkerboard"), split_specs("0,1,4;checkerboard")
+    (['left-right', 'checkerboard'], ['0,1,4', 'checkerboard'])
+    """
+    sep = ";" if ";" in text else ","
+    return [t.strip() for t in text.split(sep) if t.strip()]
 
 
 def expand_partitions(

@@ -27,9 +27,10 @@ How a generic rank is obtained (:func:`measure_generic`)
 1. the dense grid tensor with random weights when it fits ``--max-memory``;
 2. otherwise the structured contraction (no grid tensor) with random weights when its
    cores fit;
-3. otherwise the Kronecker witness through the structured contraction: a certified
-   lower bound ``min(r_0, M)**S`` only -- the row then says "bounded", with the
-   structural upper bound beside it.
+3. otherwise a Kronecker witness through the structured contraction
+   (:func:`witness_bound`: Theorem 1's assignment, or the same idea merging channels at
+   the height that splits most nodes): a certified lower bound only -- the row then
+   says "bounded", with the structural upper bound beside it.
 
 Every measurement carries the best structural upper bound known for all weights:
 the smaller of the c-recursion (:mod:`convac_verify.bounds`) and the joint-span
@@ -75,8 +76,10 @@ __all__ = [
     "measure_generic",
     "profile",
     "resolve_geometry",
+    "split_by_height",
     "split_geometries",
     "split_windows",
+    "witness_bound",
 ]
 
 DEFAULT_PANEL = (
@@ -103,6 +106,41 @@ def split_windows(tree: nx.DiGraph, partition: Partition) -> int:
         inside = [m in rows for m in trees.leaves_below(tree, v)]
         count += any(inside) and not all(inside)
     return count
+
+
+def split_by_height(tree: nx.DiGraph, partition: Partition) -> dict[int, int]:
+    """``S_h``: for every height h >= 1, the number of nodes of height h meeting I and J."""
+    rows = set(partition.rows)
+    out: dict[int, int] = {}
+    for v in trees.internal_nodes(tree):
+        inside = [m in rows for m in trees.leaves_below(tree, v)]
+        h = trees.height(tree, v)
+        out[h] = out.get(h, 0) + (any(inside) and not all(inside))
+    return out
+
+
+def witness_bound(tree: nx.DiGraph, dim: int, width: int, partition: Partition) -> tuple[int, int]:
+    """``(min(r, M)**S_h, h)`` for the merge height h with the most split nodes.
+
+    The Kronecker witness merging channels at height h (:func:`kronecker_witness`: unit
+    vectors at the patches, channels passed unmixed below h, summed at h, channel 1
+    above) matricizes to a Kronecker product with one factor of rank ``min(r, M)`` per
+    split node of height h and rank-one factors elsewhere (uniform width r). Its rank
+    is a certified lower bound on the generic rank; h = 1 is Theorem 1's assignment.
+
+    Examples
+    --------
+    >>> from convac_verify.geometry2d import Grid, rect_tree
+    >>> from convac_verify.partitions2d import parse_grid_partition
+    >>> import numpy as np
+    >>> g = Grid(4, 4)
+    >>> lr = parse_grid_partition("left-right", g, np.random.default_rng(0))
+    >>> witness_bound(rect_tree(g, "m2x1,m1x2,2x2"), 2, 2, lr)   # split at height 2
+    (16, 2)
+    """
+    per_height = split_by_height(tree, partition)
+    best_h = max(sorted(per_height), key=lambda h: (per_height[h], -h))
+    return min(width, dim) ** per_height[best_h], best_h
 
 
 def is_quad_tree(tree: nx.DiGraph) -> bool:
@@ -187,7 +225,8 @@ def resolve_geometry(spec: str, grid: Grid | None) -> tuple[nx.DiGraph, str]:
     """A mode tree and its display name from a geometry spec.
 
     ``square`` / ``mirror`` (on ``grid``), ``rect:LEVELS`` (on ``grid``), any ``--tree``
-    spec (``mirror:4x4``, ``balanced:16``, nested tuples), or a ``.json``/``.toml`` file.
+    spec (``mirror:4x4``, ``balanced:16``, nested tuples), or a ``.json``/``.toml`` file;
+    ``NAME=SPEC`` gives any of them a display name.
 
     Raises
     ------
@@ -195,6 +234,10 @@ def resolve_geometry(spec: str, grid: Grid | None) -> tuple[nx.DiGraph, str]:
         If the spec is unknown, or the tree does not have ``grid``'s number of patches.
     """
     spec = spec.strip()
+    label, eq, rest = spec.partition("=")
+    if eq and label and label.replace("-", "").replace("_", "").isalnum():
+        tree, _ = resolve_geometry(rest, grid)  # NAME=SPEC: a display name for any spec
+        return tree, label
     name = spec
     if spec in ("square", "mirror"):
         if grid is None:
@@ -224,17 +267,31 @@ def resolve_geometry(spec: str, grid: Grid | None) -> tuple[nx.DiGraph, str]:
 
 
 def split_geometries(text: str) -> list[str]:
-    """Split a geometry list on ``;``, or on ``,`` keeping level tokens with their spec.
+    """Split a geometry list on ``;``, or on ``,`` outside brackets, keeping level tokens
+    with their ``rect:`` spec.
 
     Examples
     --------
     >>> split_geometries("square,mirror,rect:2x1,1x2,2x2")
     ['square', 'mirror', 'rect:2x1,1x2,2x2']
+    >>> split_geometries("t=((0,1),(2,3)),square")
+    ['t=((0,1),(2,3))', 'square']
     """
     if ";" in text:
         return [t.strip() for t in text.split(";") if t.strip()]
+    tokens: list[str] = []
+    depth, current = 0, ""
+    for ch in text:
+        depth += ch in "(["
+        depth -= ch in ")]"
+        if ch == "," and depth == 0:
+            tokens.append(current)
+            current = ""
+        else:
+            current += ch
+    tokens.append(current)
     out: list[str] = []
-    for token in (t.strip() for t in text.split(",")):
+    for token in (t.strip() for t in tokens):
         if not token:
             continue
         if out and (_LEVEL_TOKEN.match(token) or token == "global") and ":" in out[-1]:
@@ -286,13 +343,16 @@ def measure_generic(
                 f"--method dense cannot hold the grid tensor ({dim}**{n} entries); use "
                 "--method auto (structured certificates and bounds)"
             )
+        _, height = witness_bound(tree, dim, min(ws), partition)
         m = ctx.measure(
             tree,
             dim,
             ws,
             partition,
-            witness=partial(kronecker_witness, tree, dim, ws, 1),
-            witness_name=WITNESS_NAME,
+            witness=partial(kronecker_witness, tree, dim, ws, height),
+            witness_name=WITNESS_NAME
+            if height == 1
+            else f"Kronecker witness, merge at height {height}",
             shared=shared,
         )
     span = span_upper_bound(tree, dim, ws, partition)

@@ -53,7 +53,7 @@ from ..errors import ConvacError
 from ..evidence import Claim, Evidence, Measurement
 from ..geometry2d import Grid
 from ..measure import check_dense_budget, dense_rank
-from ..partitions2d import expand_partitions
+from ..partitions2d import expand_partitions, split_specs
 from ..registry import Observation, register_theorem
 from ..runner import Context
 from ..tilings import is_binary, tiling_bounds
@@ -111,7 +111,7 @@ def check(
     settings = ctx.settings
     check_dense_budget(n_modes, dim, settings)
     grid = Grid(1, n_modes)
-    parts = expand_partitions(partitions.split(","), grid, np.random.default_rng(settings.seed))
+    parts = expand_partitions(split_specs(partitions), grid, np.random.default_rng(settings.seed))
     for spec in trees.split(";"):
         tree, name = _tree(spec, n_modes)
         if not is_binary(tree):

@@ -39,7 +39,7 @@ from ..fields import IntegerRing
 from ..geometry2d import Grid, parse_grid
 from ..grid import grid_tensor
 from ..matricize import matricize
-from ..partitions2d import expand_partitions
+from ..partitions2d import expand_partitions, split_specs
 from ..pooling import resolve_geometry
 from ..rank.rational import rank_over_q
 from ..registry import Observation, register_theorem
@@ -136,7 +136,7 @@ def _rows(
         degree=decomp.entry_degree(),
     )
     rng_parts = np.random.default_rng(seed)
-    for part in expand_partitions(partitions.split(","), g, rng_parts):
+    for part in expand_partitions(split_specs(partitions), g, rng_parts):
         e_rank = rank_over_q(matricize(values, part))
         a_rank = rank_over_q(matricize(coeffs, part))
         upper = rank_over_q(matricize(basis_coeffs, part))

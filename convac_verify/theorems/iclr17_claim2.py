@@ -32,7 +32,7 @@ import numpy as np
 
 from ..evidence import Claim
 from ..geometry2d import parse_grid
-from ..partitions2d import expand_partitions
+from ..partitions2d import expand_partitions, split_specs
 from ..pooling import resolve_geometry
 from ..registry import Observation, register_theorem
 from ..runner import Context
@@ -69,7 +69,7 @@ def check(
     """``draws`` independent ranks per partition, each against the largest."""
     g = parse_grid(grid)
     tree, name = resolve_geometry(geometry, g)
-    parts = expand_partitions(partitions.split(","), g, np.random.default_rng(ctx.settings.seed))
+    parts = expand_partitions(split_specs(partitions), g, np.random.default_rng(ctx.settings.seed))
     contexts = [
         Context(
             dataclasses.replace(ctx.settings, seed=ctx.settings.seed + 1_000_003 * (i + 1)),

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..evidence import Claim
 from ..geometry2d import parse_grid, square_tree
-from ..partitions2d import expand_partitions
+from ..partitions2d import expand_partitions, split_specs
 from ..registry import Observation, register_theorem
 from ..runner import Context
 from ..trees import cp_tree
@@ -47,7 +47,7 @@ from ..trees import cp_tree
         "grids": "2x4,4x4",
         "dim": 2,
         "width": 2,
-        "partitions": "every;left-right,top-bottom,checkerboard,mirror-orbits,random:4",
+        "partitions": "every|left-right,top-bottom,checkerboard,mirror-orbits,random:4",
         "shared": True,
         "network": "shallow",
     },
@@ -63,12 +63,12 @@ def check(
     shared: bool,
     network: str,
 ) -> Iterator[Observation]:
-    """One row per (grid, partition); ``partitions`` gives one list per grid, split by ``;``."""
+    """One row per (grid, partition); ``partitions`` gives one list per grid, split by ``|``."""
     grid_list = [parse_grid(g) for g in grids.split(",")]
-    lists = partitions.split(";")
+    lists = partitions.split("|")
     rng = np.random.default_rng(ctx.settings.seed)
     for k, grid in enumerate(grid_list):
-        specs = lists[min(k, len(lists) - 1)].split(",")
+        specs = split_specs(lists[min(k, len(lists) - 1)])
         n = grid.n_modes
         tree = cp_tree(n) if network == "shallow" else square_tree(grid)
         for part in expand_partitions(specs, grid, rng):

@@ -38,7 +38,7 @@ import numpy as np
 
 from ..errors import ConvacError
 from ..geometry2d import parse_grid
-from ..partitions2d import expand_partitions
+from ..partitions2d import expand_partitions, split_specs
 from ..pooling import (
     DEFAULT_PANEL,
     bound_observations,
@@ -86,7 +86,7 @@ def check(
 ) -> Iterator[Observation]:
     """Bounds and measured rank per (geometry, partition)."""
     g = parse_grid(grid)
-    parts = expand_partitions(partitions.split(","), g, np.random.default_rng(ctx.settings.seed))
+    parts = expand_partitions(split_specs(partitions), g, np.random.default_rng(ctx.settings.seed))
     for spec in split_geometries(geometries):
         tree, name = resolve_geometry(spec, g)
         if not is_quad_tree(tree):

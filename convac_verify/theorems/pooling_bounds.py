@@ -33,7 +33,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..geometry2d import parse_grid
-from ..partitions2d import expand_partitions
+from ..partitions2d import expand_partitions, split_specs
 from ..pooling import DEFAULT_PANEL, bound_observations, resolve_geometry, split_geometries
 from ..registry import Observation, register_theorem
 from ..runner import Context
@@ -74,7 +74,7 @@ def check(
 ) -> Iterator[Observation]:
     """Bounds and measured rank per (geometry, partition)."""
     g = parse_grid(grid)
-    parts = expand_partitions(partitions.split(","), g, np.random.default_rng(ctx.settings.seed))
+    parts = expand_partitions(split_specs(partitions), g, np.random.default_rng(ctx.settings.seed))
     for spec in split_geometries(geometries):
         tree, name = resolve_geometry(spec, g)
         yield from bound_observations(
