@@ -308,15 +308,20 @@ def every_partition(n_modes: int, limit: int = DEFAULT_MAX_ALL) -> Iterator[Part
 
 def split_specs(text: str) -> list[str]:
     """Split a partition list on ``;`` when it has one (explicit row lists contain commas),
-    else on ``,``.
+    else on ``,``; a list of integers only is one explicit partition.
 
     Examples
     --------
     >>> split_specs("left-right,checkerboard"), split_specs("0,1,4;checkerboard")
     (['left-right', 'checkerboard'], ['0,1,4', 'checkerboard'])
+    >>> split_specs("0,1,4,5")
+    ['0,1,4,5']
     """
     sep = ";" if ";" in text else ","
-    return [t.strip() for t in text.split(sep) if t.strip()]
+    tokens = [t.strip() for t in text.split(sep) if t.strip()]
+    if sep == "," and tokens and all(t.isdigit() for t in tokens):
+        return [",".join(tokens)]  # one explicit list of row modes
+    return tokens
 
 
 def expand_partitions(

@@ -15,7 +15,8 @@ Terms
 
   ``favored``
       the certified lower bound reaches ``min(r_0, M)**W1`` (every one of the W1
-      first-level windows split: the exponential regime) and exceeds the widths;
+      first-level windows split: the exponential regime) or the largest possible rank
+      ``M**min(|I|,|J|)``, and exceeds the widths;
   ``limited``
       the proved upper bound is at most the largest width ``max r_l``: the geometry
       caps the correlation at a width, whatever the grid size;
@@ -151,10 +152,24 @@ def is_quad_tree(tree: nx.DiGraph) -> bool:
     )
 
 
-def profile(lower: int, upper: int, n_windows: int, dim: int, widths: Sequence[int]) -> str:
-    """``favored``, ``limited`` or ``intermediate`` (rule in the module docstring)."""
+def profile(
+    lower: int,
+    upper: int,
+    n_windows: int,
+    dim: int,
+    widths: Sequence[int],
+    smaller_side: int | None = None,
+) -> str:
+    """``favored``, ``limited`` or ``intermediate`` (rule in the module docstring).
+
+    ``smaller_side`` is ``min(|I|, |J|)``: no rank exceeds ``M**min(|I|,|J|)``, so reaching
+    it counts as favored too.
+    """
     r_min, r_max = min(widths[0], dim), max(widths)
-    if n_windows and lower >= r_min**n_windows and lower > r_max:
+    target = r_min**n_windows
+    if smaller_side is not None:
+        target = min(target, dim**smaller_side)
+    if n_windows and lower >= target and lower > r_max:
         return "favored"
     if upper <= r_max:
         return "limited"
@@ -407,7 +422,14 @@ def bound_observations(
         m = measure_generic(
             ctx, measured_tree, dim, width if network == "deep" else (width,), part, shared=shared
         )
-        prof = profile(max(lower, m.rank), m.upper_bound or upper, windows, dim, ws)
+        prof = profile(
+            max(lower, m.rank),
+            m.upper_bound or upper,
+            windows,
+            dim,
+            ws,
+            min(len(part.rows), len(part.cols)),
+        )
         params: dict[str, object] = {
             "grid": str(grid) if grid is not None else None,
             "geometry": geometry,

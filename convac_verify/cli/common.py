@@ -130,6 +130,7 @@ def atomic_output(path: str | None) -> Iterator[TextIO]:
     """Yield stdout, or a temporary file renamed to ``path`` only on success."""
     if path is None or path == "-":
         yield sys.stdout
+        sys.stdout.flush()
         return
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".convac-", dir=directory)

@@ -23,7 +23,7 @@ from ..evidence import Status
 from ..geometry2d import Grid, parse_grid, window_picture
 from ..growth import classify
 from ..partitions import Partition
-from ..partitions2d import GRID_PARTITIONS, expand_partitions, mask_picture
+from ..partitions2d import GRID_PARTITIONS, expand_partitions, mask_picture, split_specs
 from ..pooling import DEFAULT_PANEL, is_quad_tree, resolve_geometry, split_geometries
 from ..report import CheckResult, Report
 from ..report.numbers import fmt_int
@@ -92,7 +92,11 @@ def profile_table(report: Report, console: Console, pictures: bool = True) -> No
             t.add_column("I = #")
         for g in geometries:
             for col in ("S", "rank", "bounds", "status", "profile"):
-                t.add_column(f"{g}\n{col}", justify="right" if col in ("S", "rank") else "left")
+                t.add_column(
+                    f"{g}\n{col}",
+                    justify="right" if col in ("S", "rank") else "left",
+                    overflow="fold",
+                )
         for part in parts:
             cells = [part]
             if drawn.get(grid_text):
@@ -256,7 +260,7 @@ def _check_for(tree_spec: str, grid: Grid) -> str:
 def _specs(values: Sequence[str]) -> list[str]:
     out: list[str] = []
     for v in values:
-        out.extend(s.strip() for s in v.split(";" if ";" in v else ",") if s.strip())
+        out.extend(split_specs(v))
     return out
 
 
@@ -338,7 +342,8 @@ def _computed_notes(report: Report) -> list[str]:
     multiple=True,
     help="Partitions (comma list; repeatable): "
     + ", ".join(u for _, u, _ in GRID_PARTITIONS.values())
-    + ", odd-even, mask:0110/..., @FILE, rows 0,2,5 (use ;), all, every, random:K, coarse, "
+    + ", odd-even, mask:0110/..., @FILE, rows 0,2,5 (separate lists with ;), all, every, "
+    "random:K, coarse, "
     "interleaved. [default: a panel of coarse, interleaved, mirror and random ones]",
 )
 @click.option(
@@ -474,8 +479,8 @@ def pooling(
     report = run_checks("pooling", plan, ctx, notes)
     notes += _computed_notes(report)
     notes.append(
-        "profile: favored = certified rank >= min(r0,M)^W1 (every first-level window split) and "
-        "> r; limited = proved upper bound <= r; a rank without >= is exact: it meets the "
+        "profile: favored = certified rank >= min(min(r0,M)^W1, M^min(|I|,|J|)) (every "
+        "first-level window split, or the largest rank possible) and > r; limited = proved upper bound <= r; a rank without >= is exact: it meets the "
         "joint-span upper bound (proved for all weights)"
     )
     report = Report(report.command, report.settings, report.results, report.growth, notes)

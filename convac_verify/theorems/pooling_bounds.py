@@ -18,7 +18,9 @@ Claim, for every partition (I, J):
 This is the tool's extension of Theorem 1, not a statement of the paper; on 4-ary
 trees it coincides with ``iclr17-theorem-1``.
 
-Evidence and negative control: as ``iclr17-theorem-1``.
+Evidence: as ``iclr17-theorem-1``.
+
+Negative control: ``network=shallow`` (a CP network of width r against the lower bound).
 
 References
 ----------
