@@ -16,6 +16,10 @@ name                kind           I
 ``mirror-orbits``   mirror         the first-level mirror windows whose reduced
                                    position ``(i, j)`` has ``i + j`` even: every
                                    first-level mirror window lies on one side
+``mirror-quadrants`` mirror        two of the four subtrees below the root of mirror
+                                   pooling (``quadrants`` after the QUAD2
+                                   relabelling): every mirror window below the
+                                   root lies on one side
 ``random``          random         a balanced random I drawn from the seed
 ==================  =============  ================================================
 
@@ -48,7 +52,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InvalidPartition
+from .errors import InvalidPartition, NotAModeTree
 from .geometry2d import Grid
 from .partitions import Partition, parse_partition, random_balanced, register_partition
 
@@ -157,6 +161,34 @@ def _mirror_orbits(grid: Grid, rng: np.random.Generator, args: list[int]) -> Par
     return _select(
         grid, "mirror-orbits", lambda r, c: (min(r, h - 1 - r) + min(c, w - 1 - c)) % 2 == 0
     )
+
+
+@_register("mirror-quadrants", "mirror-quadrants", "mirror")
+def _mirror_quadrants(grid: Grid, rng: np.random.Generator, args: list[int]) -> Partition:
+    _no_args(args)
+    from .geometry2d import square_levels
+
+    try:
+        levels = square_levels(grid)
+    except NotAModeTree:
+        raise InvalidPartition(
+            f"mirror-quadrants follows mirror pooling: H and W must be powers of 2; got {grid}"
+        ) from None
+    if len(levels) < 2:
+        raise InvalidPartition(f"mirror-quadrants needs at least two mirror levels; got {grid}")
+
+    def side(r: int, c: int) -> bool:
+        h, w = grid.height, grid.width
+        for level in levels[:-1]:  # follow the patch up to the root's window
+            if level.rows == 2:
+                r, h = min(r, h - 1 - r), h // 2
+            if level.cols == 2:
+                c, w = min(c, w - 1 - c), w // 2
+        if (h, w) == (2, 2):
+            return r == c
+        return (c if w == 2 else r) == 0
+
+    return _select(grid, "mirror-quadrants", side)
 
 
 @_register("random", "random", "random")

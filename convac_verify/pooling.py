@@ -55,7 +55,7 @@ from .bounds import UPPER_BOUND_BASIS, recursive_upper_bound
 from .decompositions import resolve_widths
 from .errors import ConvacError, NotAModeTree
 from .evidence import Claim, Measurement
-from .geometry2d import Grid, grid_of, mirror_tree, parse_grid, parse_levels, rect_tree, square_tree
+from .geometry2d import Grid, mirror_tree, parse_grid, parse_levels, rect_tree, square_tree
 from .measure import fits_dense
 from .partitions import Partition
 from .registry import Observation
@@ -71,7 +71,6 @@ __all__ = [
     "WITNESS_NAME",
     "bound_observations",
     "first_level_windows",
-    "geometry_label",
     "is_quad_tree",
     "load_tree_file",
     "measure_generic",
@@ -84,7 +83,8 @@ __all__ = [
 ]
 
 DEFAULT_PANEL = (
-    "left-right,top-bottom,quadrants,center,checkerboard,stripes-v,stripes-h,mirror-orbits,random"
+    "left-right,top-bottom,quadrants,center,checkerboard,stripes-v,stripes-h,mirror-orbits,"
+    "mirror-quadrants,random"
 )
 """The partitions profiled by default: coarse, interleaved, mirror-symmetric, random."""
 _LEVEL_TOKEN = re.compile(r"^m?\d+[xX]\d+$")
@@ -236,6 +236,13 @@ def _tuplify(obj: Any) -> Any:
     return obj
 
 
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except OSError:  # e.g. a name too long to be a path
+        return False
+
+
 def resolve_geometry(spec: str, grid: Grid | None) -> tuple[nx.DiGraph, str]:
     """A mode tree and its display name from a geometry spec.
 
@@ -260,13 +267,13 @@ def resolve_geometry(spec: str, grid: Grid | None) -> tuple[nx.DiGraph, str]:
         tree = square_tree(grid) if spec == "square" else mirror_tree(grid)
     elif spec.startswith("rect:") and grid is not None and spec.count(":") == 1:
         tree = rect_tree(grid, parse_levels(spec[5:]))
-    elif spec.lower().endswith((".json", ".toml")) or (
-        Path(spec).is_file() and spec[:1] not in "(["
-    ):
+    elif spec[:1] in "([":
+        tree = trees.parse_tree(spec)
+    elif spec.lower().endswith((".json", ".toml")) or _is_file(spec):
         tree, file_grid, name = load_tree_file(spec)
         if grid is not None and file_grid is not None and file_grid != grid:
             raise NotAModeTree(f"tree file {spec!r} is for grid {file_grid}, not {grid}")
-    elif spec[:1] in "([" or ":" in spec:
+    elif ":" in spec:
         tree = trees.parse_tree(spec)
     else:
         raise NotAModeTree(
@@ -314,16 +321,6 @@ def split_geometries(text: str) -> list[str]:
         else:
             out.append(token)
     return out
-
-
-def geometry_label(tree: nx.DiGraph, fallback: str) -> str:
-    """The builder name recorded on the tree, else ``fallback``."""
-    return str(tree.graph.get("name", fallback))
-
-
-def tree_grid(tree: nx.DiGraph, grid: Grid | None) -> Grid | None:
-    """``grid``, else the grid the tree was built on."""
-    return grid if grid is not None else grid_of(tree)
 
 
 # --------------------------------------------------------------------------- measuring

@@ -35,6 +35,7 @@ PICTURES = {
     "stripes-h": ["####", "....", "####", "...."],
     "stripes-v:2": ["##..", "##..", "##..", "##.."],
     "mirror-orbits": ["#..#", ".##.", ".##.", "#..#"],
+    "mirror-quadrants": ["#..#", ".##.", ".##.", "#..#"],
     "odd-even": ["#.#.", "#.#.", "#.#.", "#.#."],
 }
 
@@ -61,6 +62,22 @@ def test_mirror_orbits_keep_every_first_level_mirror_window_on_one_side() -> Non
         g = Grid(side, side)
         part = parse_grid_partition("mirror-orbits", g, np.random.default_rng(0))
         assert split_windows(mirror_tree(g), part) == 0
+        assert len(part.rows) == g.n_modes // 2
+
+
+def test_mirror_quadrants_keep_every_mirror_window_below_the_root_on_one_side() -> None:
+    from convac_verify import trees
+    from convac_verify.geometry2d import mirror_tree
+
+    for shape in ((4, 4), (8, 8), (16, 16), (2, 8), (8, 4)):
+        g = Grid(*shape)
+        part = parse_grid_partition("mirror-quadrants", g, np.random.default_rng(0))
+        t = mirror_tree(g)
+        rows = set(part.rows)
+        for v in trees.internal_nodes(t):
+            if v != trees.root(t):
+                inside = {m in rows for m in trees.leaves_below(t, v)}
+                assert len(inside) == 1, (shape, v)
         assert len(part.rows) == g.n_modes // 2
 
 

@@ -27,7 +27,7 @@ def _profiles(doc: dict) -> dict[tuple[str, str], tuple[int, str]]:  # type: ign
 def test_compare_square_mirror_4x4(run_cli: Run) -> None:
     r = run_cli("pooling", "--grid", "4x4", "--compare", "square", "mirror")
     assert r.exit_code == 0, r.stderr
-    assert "verdict: PASS (36 proved, 0 verified, 0 consistent, 0 violated)" in r.stdout
+    assert "verdict: PASS (40 proved, 0 verified, 0 consistent, 0 violated)" in r.stdout
     assert (
         "where square and mirror differ: left-right: square limited (2) vs mirror favored (16)"
         in r.stdout
@@ -45,8 +45,9 @@ def test_compare_json_is_deterministic(run_cli: Run) -> None:
     for part in ("left-right", "top-bottom"):
         assert prof[("square", part)] == (2, "limited")
         assert prof[("mirror", part)] == (16, "favored")
-    assert prof[("square", "mirror-orbits")] == (16, "favored")
-    assert prof[("mirror", "mirror-orbits")] == (2, "limited")
+    for part in ("mirror-orbits", "mirror-quadrants"):  # on 4x4 they coincide
+        assert prof[("square", part)] == (16, "favored")
+        assert prof[("mirror", part)] == (2, "limited")
 
 
 def test_sweep_growth(run_cli: Run) -> None:
@@ -55,7 +56,10 @@ def test_sweep_growth(run_cli: Run) -> None:
         "--sweep",
         "4,8,16",
         "--partitions",
-        "left-right,stripes-v",
+        "left-right,stripes-v,mirror-quadrants",
+        "--compare",
+        "square",
+        "mirror",
         "--format",
         "json",
     )
@@ -64,6 +68,8 @@ def test_sweep_growth(run_cli: Run) -> None:
     kinds = {g["series"]: g["measured"]["kind"] for g in doc["growth"]}
     assert kinds["square / left-right (vs upper bound)"] == "bounded"
     assert kinds["square / stripes-v (vs lower bound)"] == "exponential"
+    assert kinds["mirror / mirror-quadrants (vs upper bound)"] == "bounded"
+    assert kinds["mirror / left-right (vs lower bound)"] == "exponential"
     assert any("16x16" in n and "determined exactly" in n for n in doc["notes"])
 
 

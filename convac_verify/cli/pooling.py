@@ -264,6 +264,18 @@ def _specs(values: Sequence[str]) -> list[str]:
     return out
 
 
+def _default_panel(grid: Grid, seed: int) -> list[str]:
+    """The default partitions that are defined and proper on ``grid``."""
+    out = []
+    for spec in DEFAULT_PANEL.split(","):
+        try:
+            expand_partitions([spec], grid, np.random.default_rng(seed))
+        except ConvacError:
+            continue
+        out.append(spec)
+    return out
+
+
 def _proper_on(spec: str, grid: Grid, seed: int) -> bool:
     try:
         expand_partitions([spec], grid, np.random.default_rng(seed))
@@ -419,7 +431,9 @@ def pooling(
             raise ConvacError(f"{name} must be a positive integer; got {value}")
     grid = parse_grid(grid_text)
     geometries = list(compare) if compare else split_geometries(geometry)
-    specs = _specs(partitions) or DEFAULT_PANEL.split(",")
+    for geo in geometries:  # geometry errors first
+        resolve_geometry(geo, grid)
+    specs = _specs(partitions) or _default_panel(grid, seed)
     ctx = make_context(field, prime, seed, method, max_memory)
     notes: list[str] = []
     plan: list[tuple[str, dict[str, object]]] = []
