@@ -222,28 +222,31 @@ def growth_table(report: Report, console: Console) -> None:
     )
 
 
-def tailoring_table(report: Report, console: Console) -> None:
-    """The ranked candidates (stored in the report notes by the command)."""
-    lines = [n for n in report.notes if n.startswith("tailor|")]
-    if not lines:
+_RANK_NOTE = "tailoring rank "
+
+
+def tailoring_table(rows: Sequence[Sequence[str]], console: Console) -> None:
+    """The ranked candidates: a header row, then one row per candidate."""
+    if not rows:
         return
-    header = lines[0].split("|")[1:]
     t = Table(title="Tailoring: candidate geometries ranked by proved bounds", title_justify="left")
-    for col in header:
+    for col in rows[0]:
         t.add_column(col)
-    for line in lines[1:]:
-        t.add_row(*line.split("|")[1:])
+    for row in rows[1:]:
+        t.add_row(*(escape(c) for c in row))
     console.print(t)
 
 
-def make_view(pictures: bool) -> Callable[[Report, Console], None]:
+def make_view(
+    pictures: bool, tailoring: Sequence[Sequence[str]] = ()
+) -> Callable[[Report, Console], None]:
     """The table view: tailoring, profiles, growth, notes and verdict."""
 
     def view(report: Report, console: Console) -> None:
-        tailoring_table(report, console)
+        tailoring_table(tailoring, console)
         profile_table(report, console, pictures)
         growth_table(report, console)
-        visible = [n for n in report.notes if not n.startswith("tailor|")]
+        visible = [n for n in report.notes if not n.startswith(_RANK_NOTE)]
         render_footer(
             Report(report.command, report.settings, report.results, report.growth, visible),
             console,
@@ -436,10 +439,11 @@ def pooling(
     specs = _specs(partitions) or _default_panel(grid, seed)
     ctx = make_context(field, prime, seed, method, max_memory)
     notes: list[str] = []
+    tailoring: list[list[str]] = []
     plan: list[tuple[str, dict[str, object]]] = []
     if favor:
         user = [g for g in geometries if g not in ("square", "mirror")]
-        geometries, tailor_notes = _tailor(
+        geometries, tailor_notes, tailoring = _tailor(
             ctx, grid, user, favor, may_limit, dim, width, search, max_candidates, seed
         )
         notes += tailor_notes
@@ -498,7 +502,7 @@ def pooling(
         "joint-span upper bound (proved for all weights)"
     )
     report = Report(report.command, report.settings, report.results, report.growth, notes)
-    return emit(report, fmt, output, table=make_view(pictures))
+    return emit(report, fmt, output, table=make_view(pictures, tailoring))
 
 
 def _tailor(
@@ -512,8 +516,8 @@ def _tailor(
     search: str,
     max_candidates: int,
     seed: int,
-) -> tuple[list[str], list[str]]:
-    """Rank candidates; return the geometries to show with evidence and the notes."""
+) -> tuple[list[str], list[str], list[list[str]]]:
+    """Rank candidates; return the geometries to show with evidence, notes and table rows."""
     rng = np.random.default_rng(seed)
     favored = expand_partitions(_specs(favor), grid, rng)
     limited = expand_partitions(_specs(may_limit), grid, rng) if may_limit else []
@@ -526,13 +530,20 @@ def _tailor(
     head = ["#", "geometry", "origin", "levels"]
     head += [f"{p.name} [lo, up]" for p in favored]
     head += ["others (sum log2 lo)"]
-    notes = ["tailor|" + "|".join(head)]
+    rows = [head]
+    notes = []
     for i, s in enumerate(ranked[:10], start=1):
-        cells = [str(i), s.candidate.name, s.candidate.origin]
-        cells.append(str(height(s.candidate.tree, root(s.candidate.tree))))
-        cells += [f"[{fmt_int(s.lower[p.name])}, {fmt_int(s.upper[p.name])}]" for p in favored]
-        cells.append(f"{-s.key[2]:g}")
-        notes.append("tailor|" + "|".join(cells))
+        levels = height(s.candidate.tree, root(s.candidate.tree))
+        bounds = [f"[{fmt_int(s.lower[p.name])}, {fmt_int(s.upper[p.name])}]" for p in favored]
+        others_score = f"{-s.key[2]:g}"
+        rows.append(
+            [str(i), s.candidate.name, s.candidate.origin, str(levels), *bounds, others_score]
+        )
+        notes.append(
+            f"{_RANK_NOTE}{i}: {s.candidate.name} ({s.candidate.origin}, {levels} levels): "
+            + ", ".join(f"{p.name} in {b}" for p, b in zip(favored, bounds, strict=True))
+            + f"; others sum log2 lower = {others_score}"
+        )
     best = ranked[0]
     searched = min(total, max_candidates)
     notes.append(
@@ -553,7 +564,7 @@ def _tailor(
     baseline = "mirror" if best.candidate.name == "square" else "square"
     if any(c.name == baseline for c in cands):
         shown.append(baseline)
-    return shown, notes
+    return shown, notes, rows
 
 
 def _spec_of(name: str, tree: nx.DiGraph) -> str:

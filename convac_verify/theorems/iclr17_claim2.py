@@ -8,10 +8,11 @@ on a null set, so independent draws agree.
 
 Evidence: ``draws`` independent weight draws (seeds derived from ``--seed``) per
 partition; each row holds one draw against the largest rank seen. A row is
-``proved`` when the structural upper bound equals that rank (then the maximum is
-known), else ``verified`` with the Schwartz--Zippel epsilon (a draw below the true
-maximum has probability at most eps). A draw below the others is ``violated``: under
-Claim 2 that happens with probability at most eps.
+``proved`` when a structural upper bound (c-recursion or joint spans) equals that
+rank (then the maximum is known and the draw attained it), else ``verified`` with the
+Schwartz--Zippel epsilon. Every row also reports ``P(draw < max) <= eps`` (degree of
+the max-size minor over |S|): under Claim 2 a draw misses the maximum with at most
+that probability, so a draw below the others is ``violated``.
 
 Negative control: ``fixed_partition=False`` lets each draw use the next partition of
 the list, so the ranks compared come from different matricizations -- the claim
@@ -28,14 +29,27 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+import networkx as nx
 import numpy as np
 
-from ..evidence import Claim
+from ..evidence import Claim, Measurement, schwartz_zippel
 from ..geometry2d import parse_grid
+from ..partitions import Partition
 from ..partitions2d import expand_partitions, split_specs
 from ..pooling import resolve_geometry
 from ..registry import Observation, register_theorem
 from ..runner import Context
+from ..spans import SPAN_BASIS, span_upper_bound
+
+
+def _with_span(
+    m: Measurement, tree: nx.DiGraph, dim: int, width: int, part: Partition
+) -> Measurement:
+    """The measurement with the tighter joint-span upper bound, when it is tighter."""
+    span = span_upper_bound(tree, dim, width, part)
+    if m.upper_bound is not None and span >= m.upper_bound:
+        return m
+    return dataclasses.replace(m, upper_bound=span, upper_basis=SPAN_BASIS)
 
 
 @register_theorem(
@@ -79,12 +93,17 @@ def check(
     ]
     for k, part in enumerate(parts):
         chosen = [part if fixed_partition else parts[(k + i) % len(parts)] for i in range(draws)]
-        ms = [c.measure(tree, dim, width, p) for c, p in zip(contexts, chosen, strict=True)]
+        ms = [
+            _with_span(c.measure(tree, dim, width, p), tree, dim, width, p)
+            for c, p in zip(contexts, chosen, strict=True)
+        ]
         top = max(m.rank for m in ms)
         for i, (p, m) in enumerate(zip(chosen, ms, strict=True)):
+            eps = schwartz_zippel(top, m.evidence)
+            miss = f", P(draw < max) <= {float(eps):.1e}" if eps is not None else ""
             yield Observation(
                 label=f"{part.name} draw {i + 1}",
-                subject=f"{name} rank, {p.name} (seed {contexts[i].settings.seed})",
+                subject=f"{name} rank, {p.name} (seed {contexts[i].settings.seed}{miss})",
                 claim=Claim("==", "max rank over the draws", top, r"\max_{\text{draws}}"),
                 measurement=m,
                 params={
@@ -95,5 +114,6 @@ def check(
                     "partition": p.name,
                     "draw": i + 1,
                     "fixed_partition": fixed_partition,
+                    "miss_probability": None if eps is None else float(eps),
                 },
             )
