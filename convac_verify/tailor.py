@@ -11,8 +11,8 @@ Candidates
 * a **search** over level sequences: every sequence of windows that reduces the grid
   to one node, each level contiguous or mirrored, with window shapes ``quad`` (2x2:
   the same depth and size as square pooling; 4 sequences on 4x4), ``pairs`` (2x1, 1x2)
-  or ``any`` (all three: 148 sequences on 4x4); capped by ``max_candidates``, in
-  enumeration order;
+  or ``any`` (all three: 148 sequences on 4x4); capped by ``max_candidates`` and by a
+  budget of tree nodes (large grids), in enumeration order;
 * a **tailored** tree built greedily for the favored partitions
   (:func:`tailored_tree`): first-level windows of 4 patches, each chosen to be split by
   as many favored partitions as possible (ties: spatially compact), then windows of
@@ -38,10 +38,12 @@ joint-span upper bound (:mod:`convac_verify.spans`). Candidates are sorted by, i
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import networkx as nx
+import numpy as np
 
 from . import trees
 from .errors import ConvacError, NotAModeTree
@@ -54,12 +56,16 @@ __all__ = [
     "Candidate",
     "CandidateScore",
     "candidates",
+    "count_level_sequences",
+    "iter_level_sequences",
     "level_sequences",
     "rank_candidates",
     "tailored_tree",
 ]
 
 DEFAULT_MAX_CANDIDATES = 400
+DEFAULT_MAX_NODES = 60_000
+"""Total tree nodes the level search may build (scoring cost is nodes x partitions)."""
 WINDOW_SHAPES: dict[str, tuple[tuple[int, int], ...]] = {
     "quad": ((2, 2),),
     "pairs": ((2, 1), (1, 2)),
@@ -79,28 +85,48 @@ class Candidate:
     """``standard``, ``search``, ``tailored`` or ``user``."""
 
 
-def level_sequences(h: int, w: int, search: str = "any") -> list[tuple[Level, ...]]:
+def _shapes(h: int, w: int, search: str) -> tuple[tuple[int, int], ...]:
+    shapes = WINDOW_SHAPES[search]
+    if search == "quad" and (h == 1 or w == 1):
+        shapes = ((min(h, 2), min(w, 2)),)
+    return tuple((a, b) for a, b in shapes if h % a == 0 and w % b == 0)
+
+
+@lru_cache(maxsize=1024)
+def count_level_sequences(h: int, w: int, search: str = "any") -> int:
+    """How many sequences :func:`iter_level_sequences` yields (without listing them).
+
+    Examples
+    --------
+    >>> count_level_sequences(8, 8), count_level_sequences(32, 32) > 10**5
+    (2440, True)
+    """
+    if h == 1 and w == 1:
+        return 1
+    return sum(2 * count_level_sequences(h // a, w // b, search) for a, b in _shapes(h, w, search))
+
+
+def iter_level_sequences(h: int, w: int, search: str = "any") -> Iterator[tuple[Level, ...]]:
     """Every sequence of windows of the ``search`` shapes (contiguous or mirror) reducing
-    ``h x w`` to one node; once a side is 1, 2x2 windows continue as 1x2 or 2x1.
+    ``h x w`` to one node, lazily; once a side is 1, 2x2 windows continue as 1x2 or 2x1."""
+    if h == 1 and w == 1:
+        yield ()
+        return
+    for a, b in _shapes(h, w, search):
+        for kind in ("contiguous", "mirror"):
+            for rest in iter_level_sequences(h // a, w // b, search):
+                yield (Level(a, b, kind), *rest)
+
+
+def level_sequences(h: int, w: int, search: str = "any") -> list[tuple[Level, ...]]:
+    """All of :func:`iter_level_sequences` as a list (small grids).
 
     Examples
     --------
     >>> len(level_sequences(2, 2)), len(level_sequences(4, 4)), len(level_sequences(4, 4, "quad"))
     (10, 148, 4)
     """
-    if h == 1 and w == 1:
-        return [()]
-    shapes = WINDOW_SHAPES[search]
-    if search == "quad" and (h == 1 or w == 1):
-        shapes = ((min(h, 2), min(w, 2)),)
-    out = []
-    for a, b in shapes:
-        if h % a or w % b:
-            continue
-        for kind in ("contiguous", "mirror"):
-            for rest in level_sequences(h // a, w // b, search):
-                out.append((Level(a, b, kind), *rest))
-    return out
+    return list(iter_level_sequences(h, w, search))
 
 
 def _canonical(tree: nx.DiGraph) -> object:
@@ -127,51 +153,52 @@ def tailored_tree(grid: Grid, favored: Sequence[Partition], window: int = 4) -> 
     n = grid.n_modes
     if n < 2:
         raise NotAModeTree(f"a pooling geometry needs at least 2 patches; got grid {grid}")
-    sides = [set(p.rows) for p in favored]
-    pos = [grid.coords(m) for m in range(n)]
+    pos = np.array([grid.coords(m) for m in range(n)], dtype=np.int64)
+    # side[m, k]: patch m is in I of favored partition k; its class is that row of bits
+    side = np.zeros((n, len(favored)), dtype=bool)
+    for k, p in enumerate(favored):
+        side[list(p.rows), k] = True
+    _, cls = np.unique(side, axis=0, return_inverse=True) if favored else (None, np.zeros(n, int))
+    cls = np.asarray(cls).ravel()
+    left = np.bincount(cls, minlength=int(cls.max()) + 1)
+    free = np.ones(n, dtype=bool)
+    ids = np.arange(n)
 
-    def splits(group: list[int]) -> int:
-        return sum(
-            1
-            for rows in sides
-            if any(m in rows for m in group) and not all(m in rows for m in group)
-        )
+    def pick(keys: list[np.ndarray]) -> int:
+        """The free patch maximizing ``keys`` lexicographically (ties: the smallest id)."""
+        cand = ids[free]
+        order = np.lexsort([-cand, *(k[free] for k in reversed(keys))])
+        return int(cand[order[-1]])
+
+    # level 1: patches; the largest remaining class goes first so the last windows can
+    # still be split
+    groups: list[list[int]] = []
+    remaining = n
+    while remaining:
+        size = remaining if remaining < 2 * window else window
+        first = pick([left[cls]])
+        group = [first]
+        has_i, has_j = side[first].copy(), ~side[first]
+        free[first] = False
+        left[cls[first]] -= 1
+        spread = np.abs(pos - pos[first]).sum(axis=1)  # Manhattan distance to the window
+        while len(group) < size:
+            splits = ((has_i | side) & (has_j | ~side)).sum(axis=1)
+            best = pick([splits, left[cls], -spread])
+            group.append(best)
+            free[best] = False
+            left[cls[best]] -= 1
+            has_i |= side[best]
+            has_j |= ~side[best]
+            spread = spread + np.abs(pos - pos[best]).sum(axis=1)
+        groups.append(group)
+        remaining -= len(group)
 
     def dist(a: tuple[float, float], b: tuple[float, float]) -> float:
         return abs(a[0] - b[0]) + abs(a[1] - b[1])
 
-    # level 1: patches; a patch's class is its side under every favored partition, and
-    # the largest remaining class goes first so the last windows can still be split
-    cls = [tuple(m in rows for rows in sides) for m in range(n)]
-    left: dict[tuple[bool, ...], int] = {}
-    for c in cls:
-        left[c] = left.get(c, 0) + 1
-    free = list(range(n))
-    groups: list[list[int]] = []
-    while free:
-        size = len(free) if len(free) < 2 * window else window
-        first = max(free, key=lambda m: (left[cls[m]], -m))
-        group = [first]
-        free.remove(first)
-        left[cls[first]] -= 1
-        while len(group) < size:
-            best = max(
-                free,
-                key=lambda m: (
-                    splits([*group, m]),
-                    left[cls[m]],
-                    -sum(dist(pos[m], pos[g]) for g in group),
-                    -m,
-                ),
-            )
-            free.remove(best)
-            left[cls[best]] -= 1
-            group.append(best)
-        groups.append(group)
     nodes: list[trees.Nested] = [tuple(g) for g in groups]
-    centers = [
-        (sum(pos[m][0] for m in g) / len(g), sum(pos[m][1] for m in g) / len(g)) for g in groups
-    ]
+    centers = [(float(pos[g, 0].mean()), float(pos[g, 1].mean())) for g in groups]
     # higher levels: proximity of centroids
     while len(nodes) > 1:
         order = sorted(range(len(nodes)), key=lambda i: (centers[i], i))
@@ -204,9 +231,12 @@ def candidates(
     user: Sequence[tuple[nx.DiGraph, str]] = (),
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
     search: str = "quad",
-) -> tuple[list[Candidate], int]:
-    """The candidate geometries (deduplicated up to child order) and how many level
-    sequences the search had in total."""
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> tuple[list[Candidate], int, int]:
+    """The candidate geometries (deduplicated up to child order), how many level
+    sequences there are, and how many were examined (the search stops at
+    ``max_candidates`` candidates or ``max_nodes`` tree nodes in all, so that scoring
+    stays fast on large grids)."""
     out: list[Candidate] = []
     seen: set[str] = set()
 
@@ -227,15 +257,20 @@ def candidates(
         raise ConvacError(f"search must be one of {', '.join(WINDOW_SHAPES)}; got {search!r}")
     if favored:
         add("tailored", tailored_tree(grid, favored, 2 if search == "pairs" else 4), "tailored")
-    sequences = level_sequences(grid.height, grid.width, search)
-    for levels in sequences:
-        if len(out) >= max_candidates:
+    total = count_level_sequences(grid.height, grid.width, search)
+    examined = 0
+    nodes = sum(c.tree.number_of_nodes() for c in out)
+    for levels in iter_level_sequences(grid.height, grid.width, search):
+        if len(out) >= max_candidates or nodes >= max_nodes:
             break
+        examined += 1
         name = "rect:" + ",".join(map(str, levels))
-        add(name, grid_tree(grid, levels, f"rect:{grid}:{','.join(map(str, levels))}"), "search")
+        tree = grid_tree(grid, levels, f"rect:{grid}:{','.join(map(str, levels))}")
+        add(name, tree, "search")
+        nodes += tree.number_of_nodes()
     if not out:
         raise ConvacError(f"no candidate geometry fits grid {grid}")
-    return out, len(sequences)
+    return out, total, examined
 
 
 @dataclass(frozen=True)

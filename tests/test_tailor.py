@@ -44,8 +44,8 @@ def test_ranking_prefers_geometries_that_favor_the_task() -> None:
         for p in expand_partitions(DEFAULT_PANEL.split(","), g, rng)
         if p.name not in {"left-right", "top-bottom"}
     ]
-    cands, total = candidates(g, fav, search="quad")
-    assert total == 4 and {c.name for c in cands} >= {"square", "mirror", "tailored"}
+    cands, total, examined = candidates(g, fav, search="quad")
+    assert total == examined == 4 and {c.name for c in cands} >= {"square", "mirror", "tailored"}
     ranked = rank_candidates(cands, fav, others, 2, 2)
     assert ranked[0].favored_min(fav) == 16
     assert ranked[-1].candidate.name == "square"  # square pooling limits both to r
@@ -58,3 +58,11 @@ def test_ranking_needs_favored_partitions() -> None:
     g = Grid(4, 4)
     with pytest.raises(ConvacError, match="at least one partition to favor"):
         rank_candidates(candidates(g, [])[0], [], [], 2, 2)
+
+
+def test_search_is_lazy_and_capped_on_large_grids() -> None:
+    g = Grid(32, 32)
+    fav = expand_partitions(["left-right"], g, np.random.default_rng(0))
+    cands, total, examined = candidates(g, fav, search="any")
+    assert total > 10**5 and examined < 100
+    assert sum(c.tree.number_of_nodes() for c in cands) < 70_000

@@ -434,6 +434,8 @@ def pooling(
             raise ConvacError(f"{name} must be a positive integer; got {value}")
     grid = parse_grid(grid_text)
     geometries = list(compare) if compare else split_geometries(geometry)
+    if compare and compare[0] == compare[1]:
+        raise ConvacError(f"--compare needs two different geometries; got {compare[0]!r} twice")
     for geo in geometries:  # geometry errors first
         resolve_geometry(geo, grid)
     specs = _specs(partitions) or _default_panel(grid, seed)
@@ -525,7 +527,7 @@ def _tailor(
     panel = expand_partitions(DEFAULT_PANEL.split(","), grid, np.random.default_rng(seed))
     others = [p for p in panel if p.name not in skip]
     user = [resolve_geometry(g, grid) for g in user_geometries]
-    cands, total = candidates(grid, favored, user, max_candidates, search)
+    cands, total, examined = candidates(grid, favored, user, max_candidates, search)
     ranked = rank_candidates(cands, favored, others, dim, width)
     head = ["#", "geometry", "origin", "levels"]
     head += [f"{p.name} [lo, up]" for p in favored]
@@ -545,9 +547,8 @@ def _tailor(
             + f"; others sum log2 lower = {others_score}"
         )
     best = ranked[0]
-    searched = min(total, max_candidates)
     notes.append(
-        f"tailoring: {len(cands)} distinct candidates (square, mirror, tailored, {searched} of "
+        f"tailoring: {len(cands)} distinct candidates (square, mirror, tailored, {examined} of "
         f"{total} level sequences with {search} windows, {len(user)} user); best: "
         f"{best.candidate.name} with favored ranks >= "
         f"{', '.join(f'{p.name} {fmt_int(best.lower[p.name])}' for p in favored)}; "
