@@ -102,9 +102,26 @@ def test_user_geometry_file(run_cli: Run, tmp_path: Path) -> None:
     assert {x["check"] for x in doc["results"]} == {"pooling-bounds"}
 
 
-def test_latex_compiles(run_cli: Run, tmp_path: Path) -> None:
+POOLING_CHECKS = [
+    "ctm18-theorem-7",
+    "iclr17-claim-1",
+    "iclr17-claim-2",
+    "iclr17-shallow",
+    "iclr17-theorem-1",
+    "pooling-bounds",
+]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["pooling", "--compare", "square", "mirror"],
+        ["check", *POOLING_CHECKS],
+    ],
+)
+def test_latex_compiles(run_cli: Run, tmp_path: Path, args: list[str]) -> None:
     out = tmp_path / "pooling.tex"
-    r = run_cli("pooling", "--compare", "square", "mirror", "--format", "latex", "-o", str(out))
+    r = run_cli(*args, "--format", "latex", "-o", str(out))
     assert r.exit_code == 0, r.stderr
     text = out.read_text()
     assert r"\min(r_0,M)^{S}" in text and "pooling checks" in text

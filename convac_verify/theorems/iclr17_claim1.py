@@ -150,7 +150,7 @@ def _rows(
         yield Observation(
             label=f"{name} {part.name}",
             subject=f"sep(h) in [rank E, rank A'], {rep.name}, K={k}",
-            claim=Claim("==", "rank [[A]]_{I,J}", a_rank, r"\operatorname{rank}[\![A]\!]_{I,J}"),
+            claim=Claim("==", "rank [[A]]_{I,J}", a_rank, r"\mathrm{rank}\,[\![A]\!]_{I,J}"),
             measurement=m,
             params={
                 "grid": str(g),

@@ -104,7 +104,7 @@ def check(
             yield Observation(
                 label=f"{part.name} draw {i + 1}",
                 subject=f"{name} rank, {p.name} (seed {contexts[i].settings.seed}{miss})",
-                claim=Claim("==", "max rank over the draws", top, r"\max_{\text{draws}}"),
+                claim=Claim("==", "max rank over the draws", top, r"\max_{\mathrm{draws}}"),
                 measurement=m,
                 params={
                     "grid": str(g),
