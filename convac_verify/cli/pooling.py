@@ -112,7 +112,7 @@ def _proper_on(spec: str, grid: Grid, seed: int) -> bool:
     "--sweep",
     default=None,
     metavar="SIDES",
-    help="Grid sides for a growth sweep, e.g. 2,4,8 (square grids; family partitions only).",
+    help="Grid sides for a growth sweep, e.g. 4,8,16 (square grids; family partitions only).",
 )
 @click.option(
     "--favor",

@@ -37,6 +37,7 @@ from .common import atomic_output
 __all__ = ["tree"]
 
 MAX_SHOWN_NODES = 160
+MAX_NESTED_MODES = 1024
 
 
 def _width(fh: Any) -> int | None:
@@ -211,7 +212,10 @@ def tree(
             + (", binary" if doc["binary"] else "")
         )
         console.print(_rich_tree(t, grid, part, bounds))
-        console.print(f"nested: {trees.to_nested(t)}", markup=False)
+        if n <= MAX_NESTED_MODES:
+            console.print(f"nested: {trees.to_nested(t)}", markup=False)
+        else:
+            console.print(f"nested: omitted for N = {n} > {MAX_NESTED_MODES} (see --format json)")
         if grid is not None:
             pics = _level_pictures(t, grid)
             if pics is not None:
