@@ -320,15 +320,24 @@ def truncated(n: int, levels: int, window: int = 2) -> nx.DiGraph:
 TreeBuilder = Callable[..., nx.DiGraph]
 _TREE_BUILDERS: dict[str, tuple[TreeBuilder, str]] = {}
 TREE_BUILDERS = _TREE_BUILDERS
+_RAW_ARGS: set[str] = set()  # builders that parse their own argument text
 
 
-def register_tree_builder(name: str, usage: str) -> Callable[[TreeBuilder], TreeBuilder]:
-    """Register a named tree builder taking integer arguments (``name:a:b``)."""
+def register_tree_builder(
+    name: str, usage: str, *, raw_args: bool = False
+) -> Callable[[TreeBuilder], TreeBuilder]:
+    """Register a named tree builder taking integer arguments (``name:a:b``).
+
+    With ``raw_args=True`` the builder receives the text after ``name:`` unparsed
+    (e.g. ``square:4x4`` calls ``fn("4x4")``) and validates it itself.
+    """
 
     def deco(fn: TreeBuilder) -> TreeBuilder:
         if name in _TREE_BUILDERS:
             raise KeyError(f"tree builder {name!r} is already registered")
         _TREE_BUILDERS[name] = (fn, usage)
+        if raw_args:
+            _RAW_ARGS.add(name)
         return fn
 
     return deco
@@ -370,6 +379,8 @@ def parse_tree(text: str) -> nx.DiGraph:
         return from_nested(_tuplify(obj))
     name, _, args = text.partition(":")
     builder = get_tree_builder(name)
+    if name in _RAW_ARGS:
+        return builder(args)
     try:
         ints = [int(a) for a in args.replace(",", ":").split(":") if a.strip()]
     except ValueError:

@@ -17,7 +17,9 @@ from .. import __version__
 from ..errors import ConvacError
 from .checks import all_checks, check, list_checks
 from .depth import depth
+from .pooling import pooling
 from .rank import rank
+from .tree import tree
 
 __all__ = ["cli", "main"]
 
@@ -29,7 +31,7 @@ def cli() -> None:
     against the bounds of the papers, with what each result proves."""
 
 
-for _command in (depth, rank, list_checks, check, all_checks):
+for _command in (depth, pooling, tree, rank, list_checks, check, all_checks):
     cli.add_command(_command)
 
 

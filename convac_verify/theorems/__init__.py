@@ -12,6 +12,12 @@ from . import (  # noqa: F401  (imported for registration)
     colt16_theorem1,
     colt16_theorem3,
     cp_rank_bound,
+    ctm18_theorem7,
+    iclr17_claim1,
+    iclr17_claim2,
+    iclr17_shallow,
+    iclr17_theorem1,
+    pooling_bounds,
 )
 
 __all__ = ["THEOREMS", "get_theorem"]

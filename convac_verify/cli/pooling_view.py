@@ -1,0 +1,286 @@
+"""Table rendering of the ``pooling`` report: profiles side by side, growth, tailoring.
+
+The report itself (``Report``/``CheckResult``) is the generic one; these views only
+arrange the rows of the ``iclr17-theorem-1`` and ``pooling-bounds`` checks by (grid,
+geometry, partition), two rows (lower and upper bound) per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..evidence import Status
+from ..geometry2d import parse_grid
+from ..growth import classify
+from ..partitions import Partition
+from ..partitions2d import mask_picture
+from ..report import CheckResult, Report
+from ..report.numbers import fmt_int
+from ..report.table import STATUS_STYLE, render_footer
+
+__all__ = [
+    "RANK_NOTE",
+    "computed_notes",
+    "growth_table",
+    "make_view",
+    "profile_table",
+    "report_pictures",
+    "tailoring_table",
+]
+
+_ORDER = (Status.VIOLATED, Status.CONSISTENT, Status.VERIFIED, Status.PROVED)
+PICTURE_MAX_SIDE = 8
+
+
+def _worst(results: Sequence[CheckResult]) -> Status:
+    return min((r.status for r in results), key=_ORDER.index)
+
+
+def _rows(report: Report) -> dict[tuple[str, str, str], list[CheckResult]]:
+    """(grid, geometry, partition) -> its two results (lower, upper), in report order."""
+    out: dict[tuple[str, str, str], list[CheckResult]] = {}
+    for r in report.results:
+        if r.check not in ("iclr17-theorem-1", "pooling-bounds"):
+            continue
+        p = r.observation.params
+        out.setdefault((str(p["grid"]), str(p["geometry"]), str(p["partition"])), []).append(r)
+    return out
+
+
+def _rank_text(rs: Sequence[CheckResult]) -> str:
+    m = rs[0].observation.measurement
+    text = fmt_int(m.rank)
+    return text if m.extra.get("rank_is_exact") else f">={text}"
+
+
+def _bounds_text(rs: Sequence[CheckResult]) -> str:
+    lo = next(r for r in rs if r.observation.claim.relation == ">=").observation.claim.value
+    up = next(r for r in rs if r.observation.claim.relation == "<=").observation.claim.value
+    return escape(f"[{fmt_int(lo)}, {fmt_int(up)}]")
+
+
+def profile_table(report: Report, console: Console, pictures: bool = True) -> None:
+    """Partitions down, geometries across (side by side with --compare)."""
+    rows = _rows(report)
+    if not rows:
+        return
+    grids = list(dict.fromkeys(k[0] for k in rows))
+    drawn = report_pictures(report) if pictures else {}
+    for grid_text in grids:
+        keys = [k for k in rows if k[0] == grid_text]
+        geometries = list(dict.fromkeys(k[1] for k in keys))
+        parts = list(dict.fromkeys(k[2] for k in keys))
+        first = rows[keys[0]][0].observation.params
+        t = Table(
+            title=(
+                f"Pooling geometry profile, grid {grid_text} (mode = row*W + col), "
+                f"M={first['M']}, r={first['r']}, {'shared' if first['shared'] else 'unshared'} "
+                "weights; bounds \\[min(r0,M)^S, c-recursion] of ICLR 2017 Thm 1"
+            ),
+            title_justify="left",
+            show_lines=bool(drawn.get(grid_text)),
+        )
+        t.add_column("partition")
+        if drawn.get(grid_text):
+            t.add_column("I = #")
+        for g in geometries:
+            for col in ("S", "rank", "bounds", "status", "profile"):
+                t.add_column(
+                    f"{g}\n{col}",
+                    justify="right" if col in ("S", "rank") else "left",
+                    overflow="fold",
+                )
+        for part in parts:
+            cells = [part]
+            if drawn.get(grid_text):
+                cells.append("\n".join(drawn[grid_text].get(part, [])))
+            for g in geometries:
+                rs = rows.get((grid_text, g, part))
+                if not rs:
+                    cells += ["-"] * 5
+                    continue
+                p = rs[0].observation.params
+                status = _worst(rs)
+                cells += [
+                    str(p["S"]),
+                    _rank_text(rs),
+                    _bounds_text(rs),
+                    f"[{STATUS_STYLE[status]}]{status.value}[/]",
+                    str(p["profile"]),
+                ]
+            t.add_row(*cells)
+        console.print(t)
+        for g in geometries:
+            console.print(
+                _summary(g, [rows[(grid_text, g, p)] for p in parts if (grid_text, g, p) in rows]),
+                highlight=False,
+            )
+        if len(geometries) == 2:
+            console.print(_differences(grid_text, geometries, parts, rows), highlight=False)
+
+
+def _summary(geometry: str, rowsets: Sequence[Sequence[CheckResult]]) -> str:
+    groups: dict[str, list[str]] = {"favored": [], "limited": [], "intermediate": []}
+    for rs in rowsets:
+        p = rs[0].observation.params
+        groups[str(p["profile"])].append(f"{p['partition']} ({_rank_text(rs)})")
+    parts = [
+        f"favored (exponential): {', '.join(groups['favored']) or '-'}",
+        f"limited (<= r): {', '.join(groups['limited']) or '-'}",
+        f"intermediate: {', '.join(groups['intermediate']) or '-'}",
+    ]
+    return f"{geometry}: " + "; ".join(parts)
+
+
+def _differences(
+    grid_text: str,
+    geometries: Sequence[str],
+    parts: Sequence[str],
+    rows: dict[tuple[str, str, str], list[CheckResult]],
+) -> str:
+    a, b = geometries
+    diffs = []
+    for part in parts:
+        ra, rb = rows.get((grid_text, a, part)), rows.get((grid_text, b, part))
+        if not ra or not rb:
+            continue
+        pa, pb = ra[0].observation.params["profile"], rb[0].observation.params["profile"]
+        if pa != pb:
+            diffs.append(f"{part}: {a} {pa} ({_rank_text(ra)}) vs {b} {pb} ({_rank_text(rb)})")
+    if not diffs:
+        return f"{a} and {b} give every partition the same profile"
+    return f"where {a} and {b} differ: " + "; ".join(diffs)
+
+
+def report_pictures(report: Report) -> dict[str, dict[str, list[str]]]:
+    """Mask pictures per grid and partition (grids up to 8x8)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for r in report.results:
+        p = r.observation.params
+        grid_text, rows = p.get("grid"), p.get("rows")
+        if not isinstance(grid_text, str) or not isinstance(rows, list):
+            continue
+        grid = parse_grid(grid_text)
+        if max(grid.height, grid.width) > PICTURE_MAX_SIDE or grid.height == 1:
+            continue
+        part = Partition(tuple(int(x) for x in rows), grid.n_modes, str(p["partition"]))
+        out.setdefault(grid_text, {})[part.name] = mask_picture(part, grid)
+    return out
+
+
+def growth_table(report: Report, console: Console) -> None:
+    """Rank per grid size for every (geometry, partition), with growth classes."""
+    rows = _rows(report)
+    grids = list(dict.fromkeys(k[0] for k in rows))
+    if len(grids) < 2:
+        return
+    sizes = [parse_grid(g).n_modes for g in grids]
+    t = Table(
+        title="Growth over grid size (N = patches): measured rank, and the classes of the "
+        "rank and of Thm 1's lower and upper bounds",
+        title_justify="left",
+    )
+    t.add_column("geometry / partition")
+    for g, n in zip(grids, sizes, strict=True):
+        t.add_column(f"{g}\nN={n}", justify="right")
+    for col in ("rank grows", "lower bound", "upper bound"):
+        t.add_column(col)
+    series = list(dict.fromkeys((k[1], k[2]) for k in rows))
+    for geo, part in series:
+        xs, ranks, lows, ups, cells = [], [], [], [], []
+        for g, n in zip(grids, sizes, strict=True):
+            rs = rows.get((g, geo, part))
+            if not rs:
+                cells.append("-")
+                continue
+            xs.append(n)
+            ranks.append(rs[0].observation.measurement.rank)
+            lows.append(
+                next(r for r in rs if r.observation.claim.relation == ">=").observation.claim.value
+            )
+            ups.append(
+                next(r for r in rs if r.observation.claim.relation == "<=").observation.claim.value
+            )
+            cells.append(_rank_text(rs))
+        classes = [
+            classify(xs, v).describe("N") if len(xs) >= 3 else "- (< 3 sizes)"
+            for v in (ranks, lows, ups)
+        ]
+        t.add_row(f"{geo} / {part}", *cells, *classes)
+    console.print(t)
+    console.print(
+        "note: a rank marked >= is a certified lower bound (a witness), not the generic rank; "
+        "its class is the class of that lower bound",
+        highlight=False,
+    )
+
+
+RANK_NOTE = "tailoring rank "
+
+
+def tailoring_table(rows: Sequence[Sequence[str]], console: Console) -> None:
+    """The ranked candidates: a header row, then one row per candidate."""
+    if not rows:
+        return
+    t = Table(title="Tailoring: candidate geometries ranked by proved bounds", title_justify="left")
+    for col in rows[0]:
+        t.add_column(col)
+    for row in rows[1:]:
+        t.add_row(*(escape(c) for c in row))
+    console.print(t)
+
+
+def make_view(
+    pictures: bool, tailoring: Sequence[Sequence[str]] = ()
+) -> Callable[[Report, Console], None]:
+    """The table view: tailoring, profiles, growth, notes and verdict."""
+
+    def view(report: Report, console: Console) -> None:
+        tailoring_table(tailoring, console)
+        profile_table(report, console, pictures)
+        growth_table(report, console)
+        visible = [n for n in report.notes if not n.startswith(RANK_NOTE)]
+        render_footer(
+            Report(report.command, report.settings, report.results, report.growth, visible),
+            console,
+        )
+
+    return view
+
+
+def computed_notes(report: Report) -> list[str]:
+    """Per grid: rows whose rank came from a witness, exact or only bounded."""
+    exact: dict[str, list[str]] = {}
+    bounded: dict[str, list[str]] = {}
+    for r in report.results:
+        m, p = r.observation.measurement, r.observation.params
+        if r.observation.claim.relation != ">=" or r.check not in (
+            "iclr17-theorem-1",
+            "pooling-bounds",
+        ):
+            continue
+        if m.extra.get("computed") != "witness lower bound":
+            continue
+        row = f"{p['geometry']} / {p['partition']}"
+        if m.rank == m.upper_bound:
+            exact.setdefault(str(p["grid"]), []).append(f"{row} ({fmt_int(m.rank)})")
+        else:
+            bounded.setdefault(str(p["grid"]), []).append(
+                f"{row} in [{fmt_int(m.rank)}, {fmt_int(m.upper_bound)}]"
+            )
+    notes = []
+    for g, rows in exact.items():
+        notes.append(
+            f"{g}: random weights do not fit the budget; generic rank determined exactly by a "
+            f"Kronecker witness (lower) meeting the joint-span bound (upper) for {', '.join(rows)}"
+        )
+    for g, rows in bounded.items():
+        notes.append(
+            f"{g}: bounded, not computed (witness lower bound, structural upper bound): "
+            + ", ".join(rows)
+        )
+    return notes

@@ -1,0 +1,297 @@
+"""``convac-verify tree``: show a mode tree, its windows and, for a partition, its tilings.
+
+Prints the tree (rich), its nested-tuple form, the pooling windows of every level
+drawn on the grid (2D geometries), and with ``--rows`` the tilings
+``Theta(I;T)``, ``Theta(I^c;T)`` of Cohen-Tamari-Shashua Def. 6, the sibling pairs of
+their Theorem 7, the split windows of ICLR 2017 Theorem 1, and the structural
+bounds these give (no rank is computed: use ``rank`` or ``pooling`` for that).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+import networkx as nx
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from .. import trees
+from ..bounds import recursive_upper_bound
+from ..dilated import dilated_span_bound
+from ..errors import ConvacError
+from ..geometry2d import Grid, grid_of, parse_grid, window_picture
+from ..partitions import Partition, parse_partition
+from ..partitions2d import mask_picture, parse_grid_partition
+from ..pooling import resolve_geometry, split_by_height, witness_bound
+from ..report.numbers import fmt_int
+from ..spans import span_upper_bound
+from ..tilings import TilingBounds, is_binary, tiling_bounds
+from .common import atomic_output
+
+__all__ = ["tree"]
+
+MAX_SHOWN_NODES = 160
+MAX_NESTED_MODES = 1024
+
+
+def _width(fh: Any) -> int | None:
+    if fh is sys.stdout and sys.stdout.isatty():
+        return None
+    return int(os.environ.get("COLUMNS", "140"))
+
+
+def _modes_text(modes: tuple[int, ...], limit: int = 12) -> str:
+    shown = ",".join(map(str, modes[:limit]))
+    return "{" + shown + (",..." if len(modes) > limit else "") + "}"
+
+
+def _rich_tree(
+    t: nx.DiGraph, grid: Grid | None, part: Partition | None, bounds: TilingBounds | None
+) -> Tree:
+    rows = set(part.rows) if part else set()
+    tiles_i = set(bounds.tiles_i) if bounds else set()
+    tiles_j = set(bounds.tiles_j) if bounds else set()
+    count = [0]
+
+    def label(v: int) -> str:
+        kids = trees.children(t, v)
+        mark = " [bold cyan]Theta(I)[/]" if v in tiles_i else ""
+        mark += " [bold magenta]Theta(I^c)[/]" if v in tiles_j else ""
+        if not kids:
+            where = f" (row {grid.coords(v)[0]}, col {grid.coords(v)[1]})" if grid else ""
+            side = (" I" if v in rows else " J") if part else ""
+            return f"patch {v}{where}{side}{mark}"
+        modes = trees.leaves_below(t, v)
+        return (
+            f"node {v}: height {trees.height(t, v)}, {len(kids)} children, "
+            f"{len(modes)} patches {_modes_text(modes)}{mark}"
+        )
+
+    def add(branch: Tree, v: int) -> None:
+        for c in trees.children(t, v):
+            count[0] += 1
+            if count[0] > MAX_SHOWN_NODES:
+                branch.add("...")
+                return
+            add(branch.add(label(c)), c)
+
+    top = Tree(label(trees.root(t)))
+    add(top, trees.root(t))
+    return top
+
+
+def _level_pictures(t: nx.DiGraph, grid: Grid) -> Table | None:
+    depth = trees.height(t, trees.root(t))
+    pics = [window_picture(t, grid, h) for h in range(1, depth + 1)]
+    if any(p is None for p in pics) or max(grid.height, grid.width) > 16:
+        return None
+    table = Table(
+        title="Pooling windows per level (same letter = same window)", title_justify="left"
+    )
+    for h in range(1, depth + 1):
+        table.add_column(f"height {h}")
+    table.add_row(*("\n".join(p or []) for p in pics))
+    return table
+
+
+def _summary(
+    t: nx.DiGraph, part: Partition, dim: int, width: int, bounds: TilingBounds
+) -> dict[str, Any]:
+    depth = trees.height(t, trees.root(t))
+    ws = (width,) * depth
+    s_h = split_by_height(t, part)
+    wit, h = witness_bound(t, dim, width, part)
+    out: dict[str, Any] = {
+        "S_by_height": {str(k): v for k, v in sorted(s_h.items())},
+        "iclr17_theorem1": {
+            "lower_min_r0_M_pow_S": min(width, dim) ** s_h.get(1, 0),
+            "upper_c_recursion": recursive_upper_bound(t, dim, ws, part),
+        },
+        "witness_lower_bound": {"value": wit, "merge_height": h},
+        "joint_span_upper_bound": span_upper_bound(t, dim, ws, part),
+    }
+    if is_binary(t):
+        out["ctm18_theorem7"] = {
+            "lower_r_pow_pairs": width**bounds.lower_exponent,
+            "upper_r_pow_min_tiles": width**bounds.upper_exponent,
+            "eq3_joint_span_upper_bound": dilated_span_bound(t, dim, width, part),
+        }
+    return out
+
+
+@click.command("tree")
+@click.argument("tree_spec")
+@click.option(
+    "--grid", "grid_text", default=None, help="Grid HxW (needed for square/mirror/rect:...)."
+)
+@click.option("--rows", "rows_text", default=None, help="A partition: show its tilings and bounds.")
+@click.option(
+    "--M", "--dim", "dim", type=int, default=2, show_default=True, help="M for the bounds."
+)
+@click.option(
+    "--r",
+    "--width",
+    "width",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Width r for the bounds.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed (random partitions).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE."
+)
+def tree(
+    *,
+    tree_spec: str,
+    grid_text: str | None,
+    rows_text: str | None,
+    dim: int,
+    width: int,
+    seed: int,
+    fmt: str,
+    output: str | None,
+) -> int:
+    """Show TREE (square:4x4, mirror:4x4, rect:4x4:2x1,..., balanced:16, ((0,1),(2,3)), FILE)
+    and, with --rows, the tilings Theta(I;T) and Theta(I^c;T)."""
+    for name, value in (("--M", dim), ("--r", width)):
+        if value < 1:
+            raise ConvacError(f"{name} must be a positive integer; got {value}")
+    grid = parse_grid(grid_text) if grid_text else None
+    t, name = resolve_geometry(tree_spec, grid)
+    grid = grid or grid_of(t)
+    n = trees.n_modes(t)
+    part = bounds = None
+    if rows_text is not None:
+        rng = np.random.default_rng(seed)
+        part = (
+            parse_grid_partition(rows_text, grid, rng)
+            if grid is not None
+            else parse_partition(rows_text, n, rng)
+        ).require_proper()
+        bounds = tiling_bounds(t, part)
+    doc: dict[str, Any] = {
+        "tree": str(t.graph.get("name", name)),
+        "n_modes": n,
+        "grid": str(grid) if grid else None,
+        "depth": trees.height(t, trees.root(t)),
+        "binary": is_binary(t),
+        "nested": trees.to_nested(t),
+    }
+    if part is not None and bounds is not None:
+        doc["partition"] = {"name": part.name, "rows": list(part.rows)}
+        doc["tiling_I"] = [list(trees.leaves_below(t, v)) for v in bounds.tiles_i]
+        doc["tiling_Ic"] = [list(trees.leaves_below(t, v)) for v in bounds.tiles_j]
+        doc["sibling_pairs_depth_gt_1"] = [
+            [list(trees.leaves_below(t, a)), list(trees.leaves_below(t, b))]
+            for a, b in bounds.pairs
+        ]
+        doc["bounds"] = _summary(t, part, dim, width, bounds)
+    with atomic_output(output) as fh:
+        if fmt == "json":
+            fh.write(json.dumps(doc, indent=2, default=list) + "\n")
+            return 0
+        console = Console(file=fh, highlight=False, width=_width(fh))
+        console.print(
+            f"mode tree {doc['tree']}: N = {n} patches, depth {doc['depth']}"
+            + (f", grid {grid} (mode = row*W + col)" if grid else "")
+            + (", binary" if doc["binary"] else "")
+        )
+        console.print(_rich_tree(t, grid, part, bounds))
+        if n <= MAX_NESTED_MODES:
+            console.print(f"nested: {trees.to_nested(t)}", markup=False)
+        else:
+            console.print(f"nested: omitted for N = {n} > {MAX_NESTED_MODES} (see --format json)")
+        if grid is not None:
+            pics = _level_pictures(t, grid)
+            if pics is not None:
+                console.print(pics)
+        if part is not None and bounds is not None:
+            _print_partition(console, t, grid, part, bounds, doc["bounds"], dim, width)
+    return 0
+
+
+def _print_partition(
+    console: Console,
+    t: nx.DiGraph,
+    grid: Grid | None,
+    part: Partition,
+    bounds: TilingBounds,
+    summary: dict[str, Any],
+    dim: int,
+    width: int,
+) -> None:
+    console.print(f"partition {part.name}: I = {list(part.rows)}", markup=False)
+    if grid is not None and max(grid.height, grid.width) <= 16 and grid.height > 1:
+        console.print("\n".join(mask_picture(part, grid)), markup=False)
+    for label, tiles in (("Theta(I;T)", bounds.tiles_i), ("Theta(I^c;T)", bounds.tiles_j)):
+        sets = " ".join(_modes_text(trees.leaves_below(t, v)) for v in tiles)
+        console.print(f"{label}: {len(tiles)} tiles: {sets}", markup=False)
+    pairs = " ".join(
+        f"{_modes_text(trees.leaves_below(t, a))}|{_modes_text(trees.leaves_below(t, b))}"
+        for a, b in bounds.pairs
+    )
+    console.print(
+        f"sibling pairs of depth > 1 across the tilings: {len(bounds.pairs)} {pairs}", markup=False
+    )
+    table = Table(
+        title=f"Structural bounds (M={dim}, r={width}; bounds only, no rank computed)",
+        title_justify="left",
+    )
+    for col in ("bound", "value", "holds for", "source"):
+        table.add_column(col)
+    th1 = summary["iclr17_theorem1"]
+    s1 = summary["S_by_height"].get("1", 0)
+    wit = summary["witness_lower_bound"]
+    rows = [
+        (f"min(r0,M)^S, S = {s1}", th1["lower_min_r0_M_pow_S"], "max rank", "ICLR 2017 Thm 1"),
+        ("c-recursion", th1["upper_c_recursion"], "all weights", "ICLR 2017 Thm 1"),
+        (
+            f"witness, merge at height {wit['merge_height']}",
+            wit["value"],
+            "almost all weights",
+            "Kronecker witness (this tool)",
+        ),
+        ("joint-span recursion", summary["joint_span_upper_bound"], "all weights", "this tool"),
+    ]
+    if "ctm18_theorem7" in summary:
+        th7 = summary["ctm18_theorem7"]
+        rows += [
+            (
+                f"r^P, P = {bounds.lower_exponent} pairs",
+                th7["lower_r_pow_pairs"],
+                "almost all weights (eq. 3)",
+                "CTS Thm 7",
+            ),
+            (
+                f"r^min(|Theta(I)|,|Theta(I^c)|) = r^{bounds.upper_exponent}",
+                th7["upper_r_pow_min_tiles"],
+                "all weights (eq. 3)",
+                "CTS Thm 7",
+            ),
+            (
+                "joint-span recursion (eq. 3)",
+                th7["eq3_joint_span_upper_bound"],
+                "all weights (eq. 3)",
+                "this tool",
+            ),
+        ]
+    else:
+        console.print("CTS Theorem 7 does not apply: the tree is not binary", markup=False)
+    for label, value, holds, source in rows:
+        table.add_row(label, fmt_int(value), holds, source)
+    console.print(table)
