@@ -139,6 +139,11 @@ def classify(xs: Sequence[int], ys: Sequence[int]) -> Growth:
     'polynomial: N**2 (exact fit)'
     >>> classify([1, 2, 3], [4, 16, 256]).describe("k")
     'double exponential: 2**(2**k) (exact fit)'
+
+    A degenerate start is dropped when the rest fits exactly (growth is asymptotic):
+
+    >>> classify([1, 2, 4, 8], [1, 4, 16, 256]).describe("N")
+    'exponential: 2**N for N >= 2 (exact fit)'
     """
     if len(xs) != len(ys):
         raise ValueError("xs and ys differ in length")
@@ -147,6 +152,17 @@ def classify(xs: Sequence[int], ys: Sequence[int]) -> Growth:
     tail = list(ys[len(ys) // 2 :])
     if len(set(tail)) == 1 and max(ys) == tail[0]:
         return Growth("bounded", str(tail[0]), True)
+    for start in range(len(xs) - 2):
+        fit = _exact(xs[start:], ys[start:])
+        if fit is not None:
+            if start:
+                return Growth(fit.kind, f"{fit.formula} for x >= {xs[start]}", True)
+            return fit
+    return _approximate(xs, ys)
+
+
+def _exact(xs: Sequence[int], ys: Sequence[int]) -> Growth | None:
+    """An exact exponential, polynomial or double-exponential fit of every point, or None."""
     fx = [Fraction(x) for x in xs]
     found = common_power_base(list(ys))
     if found is not None:
@@ -173,7 +189,7 @@ def classify(xs: Sequence[int], ys: Sequence[int]) -> Growth:
                 return Growth(
                     "double exponential", _power(base, f"({ib}**{_slope_expr(c, s)})"), True
                 )
-    return _approximate(xs, ys)
+    return None
 
 
 def _slope_expr(c: Fraction, s: Fraction) -> str:
