@@ -191,8 +191,8 @@ class IntegerRing:
 
     def from_ints(self, values: object) -> Array:
         arr = np.asarray(values, dtype=object)
-        out = np.empty(arr.shape, dtype=object)
-        out[...] = [int(v) for v in arr.ravel()] if arr.size else []
+        out = np.empty(arr.size, dtype=object)  # flat first: a list does not broadcast to 2-D
+        out[...] = [int(v) for v in arr.ravel()]
         return out.reshape(arr.shape)
 
     def zeros(self, shape: tuple[int, ...]) -> Array:
