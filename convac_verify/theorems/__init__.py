@@ -12,6 +12,16 @@ from . import (  # noqa: F401  (imported for registration)
     colt16_theorem1,
     colt16_theorem3,
     cp_rank_bound,
+    icml16_appendix_f,
+    icml16_avg_incomplete,
+    icml16_claim3,
+    icml16_claim4,
+    icml16_claim5,
+    icml16_claim8,
+    icml16_claim9,
+    icml16_claim10,
+    icml16_claim11,
+    icml16_e10,
 )
 
 __all__ = ["THEOREMS", "get_theorem"]
