@@ -18,6 +18,7 @@ from ..errors import ConvacError
 from .checks import all_checks, check, list_checks
 from .depth import depth
 from .rank import rank
+from .rectifier import rectifier
 
 __all__ = ["cli", "main"]
 
@@ -29,7 +30,7 @@ def cli() -> None:
     against the bounds of the papers, with what each result proves."""
 
 
-for _command in (depth, rank, list_checks, check, all_checks):
+for _command in (depth, rank, rectifier, list_checks, check, all_checks):
     cli.add_command(_command)
 
 
