@@ -80,6 +80,10 @@ def _row(rs: Sequence[CheckResult], label: str, prefix: str) -> CheckResult | No
     return None
 
 
+def _pooling_name(pooling: object) -> str:
+    return POOLING_NAMES.get(str(pooling), str(pooling))
+
+
 def _rank(r: CheckResult | None) -> str:
     return fmt_int(r.observation.measurement.rank) if r else "-"
 
@@ -95,8 +99,13 @@ def _status(r: CheckResult | None) -> str:
 # --------------------------------------------------------------------------- tables
 
 
+POOLING_NAMES = {"max": "ReLU + max", "avg": "ReLU + average (as sum)", "prod": "ConvAC (product)"}
+
+
 def summary_table(report: Report, console: Console) -> None:
     """The talk's summary, every cell backed by registered checks."""
+    if not any(r.check.startswith("icml16-claim-") for r in report.results):
+        return
     c3, c4, c5 = (_results(report, f"icml16-claim-{k}") for k in (3, 4, 5))
     c8, c9 = _results(report, "icml16-claim-8"), _results(report, "icml16-claim-9")
     avg = _results(report, "icml16-avg-incomplete")
@@ -328,7 +337,7 @@ def histogram_table(report: Report, console: Console) -> None:
     edges = list(range(0, full, width))
     p = rs[0].observation.params
     t = Table(
-        title=f"App. F: odd-even ranks of random deep {p['pooling']} networks "
+        title=f"App. F: odd-even ranks of random deep {_pooling_name(p['pooling'])} networks "
         f"(N={p['N']}, M={p['M']}, F={p['F']}, {p['draws']} draws per width)",
         title_justify="left",
     )
@@ -511,7 +520,7 @@ def user_operator_results(
         obs = Observation(
             label="(" + ",".join(map(str, ws)) + ")",
             subject=f"largest odd-even rank of deep g = {op.formula} networks (a measurement)",
-            claim=Claim("==", "measured", top, r"\text{measured}"),
+            claim=Claim("==", "measured", top, r"\mathrm{measured}"),
             measurement=Measurement(
                 top, evidence, hist.full_rank, "size of the matricization", extra
             ),
@@ -722,9 +731,8 @@ def rectifier(
         )
         results.extend(user_results)
         notes += user_notes
-        err = Console(stderr=True, highlight=False)
         for line in user_notes[1:]:
-            err.print(f"warning: {line}", markup=False)
+            click.echo(f"warning: {line}", err=True)
     report = Report("rectifier", ctx.settings, results, growth_lines(results), notes)
     if plot_path is not None:
         plot_histograms(report, plot_path)

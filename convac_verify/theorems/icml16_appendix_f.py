@@ -117,7 +117,7 @@ def check(
                 "<=",
                 "draws - 1 (not every draw)",
                 draws - 1,
-                r"\text{draws}-1",
+                r"\mathrm{draws}-1",
                 quantity="draws at full rank",
             ),
             measurement=Measurement(hist.at_full_rank, evidence, extra=extra),
