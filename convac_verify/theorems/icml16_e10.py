@@ -92,6 +92,4 @@ def check(
             claim=Claim("<=", "Z*M*N/2", z_width * dim * n // 2, r"Z\cdot M\cdot N/2"),
             measurement=m,
             params={"N": n, "M": dim, "Z": z_width, "network": network, "F": F, "draws": draws},
-            series=f"{network} ReLU+max odd-even rank",
-            x=n,
         )
