@@ -18,22 +18,22 @@ import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+import numpy as np
+from rich.console import Console
+from rich.table import Table
 
-from convac_verify import trees  # noqa: E402
-from convac_verify.generalized import (  # noqa: E402
+from convac_verify import trees
+from convac_verify.generalized import (
     grid_matrix,
     grid_matrix_mod_p,
     random_generalized,
     representation_matrix,
 )
-from convac_verify.operators import get_operator  # noqa: E402
-from convac_verify.partitions import odd_even  # noqa: E402
-from convac_verify.rectifier.measure import stream  # noqa: E402
-from convac_verify.rectifier.ranks import exact_rank, modular_rank, random_prime  # noqa: E402
-from convac_verify.rectifier.simulation import rank_histogram  # noqa: E402
+from convac_verify.operators import get_operator
+from convac_verify.partitions import odd_even
+from convac_verify.rectifier.measure import stream
+from convac_verify.rectifier.ranks import exact_rank, modular_rank, random_prime
+from convac_verify.rectifier.simulation import rank_histogram
 
 WIDTHS = ((2, 2, 2), (4, 4, 4), (8, 8, 8))
 

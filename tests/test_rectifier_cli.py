@@ -151,6 +151,25 @@ def test_plot_with_matplotlib(run_cli: Callable[..., Any], tmp_path: Path) -> No
     assert not list(tmp_path.glob(".convac-plot-*"))
 
 
+def test_table_output_is_deterministic(run_cli: Callable[..., Any]) -> None:
+    args = ("rectifier", "--draws", "5", "--claim-draws", "2", "--seed", "3")
+    assert run_cli(*args).stdout == run_cli(*args).stdout
+
+
+def test_no_floating_point_rank_is_used(
+    run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("floating-point linear algebra in the rank path")
+
+    for name in ("matrix_rank", "svd", "qr", "solve", "lstsq"):
+        monkeypatch.setattr(np.linalg, name, forbidden)
+    r = run_cli("rectifier", "--draws", "3", "--claim-draws", "2", "--F", "random")
+    assert r.exit_code == 0, r.stderr
+
+
 def test_all_runs_the_rectifier_checks(run_cli: Callable[..., Any]) -> None:
     r = run_cli("list")
     for name in ("icml16-claim-5", "icml16-claim-9", "icml16-appendix-f"):

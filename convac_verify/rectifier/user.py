@@ -79,7 +79,6 @@ def user_operator_results(
             "min_rank_exact": hist.min_rank_exact,
             "max_rank": top,
             "rank_epsilon": float(hist.epsilon),
-            "seconds": round(hist.seconds, 3),
         }
         obs = Observation(
             label="(" + ",".join(map(str, ws)) + ")",

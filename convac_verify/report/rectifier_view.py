@@ -357,7 +357,6 @@ def histogram_table(report: Report, console: Console) -> None:
         ("median", "median"),
         ("min (exact, Q)", "min_rank_exact"),
         ("max", "max_rank"),
-        ("seconds", "seconds"),
     ):
         values = []
         for h in hists:

@@ -107,7 +107,6 @@ def check(
             "min_rank_exact": hist.min_rank_exact,
             "max_rank": max(hist.counts, default=0),
             "rank_epsilon": float(hist.epsilon),
-            "seconds": round(hist.seconds, 3),
         }
         label = "(" + ",".join(map(str, ws)) + ")"
         yield Observation(
