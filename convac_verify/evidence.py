@@ -27,6 +27,27 @@ Claims
 ``>=`` claims the rank is ``>= value`` for almost all weights (generic rank);
 ``<=`` claims ``<= value`` for all weights; ``==`` claims the generic rank equals value.
 Strict ``>``/``<`` are turned into these by :func:`normalize_relation`.
+
+Two optional scopes (``Claim.quantifier``) serve statements that are not about almost
+all weights:
+
+* ``"point"`` -- the claim is about the measured weights only (e.g. a proof's explicit
+  witness). An exact rank over Q decides it with certainty either way; a GF(p) rank
+  decides only what a lower bound can.
+* ``"exists"`` (``>=`` only) -- some weights reach the value. A point that reaches it
+  proves it; a structural upper bound below it refutes it; a point below it proves
+  nothing (``violated`` with epsilon 1: uncertified).
+
+Piecewise-polynomial maps (``Evidence.polynomial = False``)
+----------------------------------------------------------
+Grid tensors of ReLU / max-pooling networks are piecewise polynomial in the weights.
+A rank ``>= k`` at one point then does **not** imply rank ``>= k`` almost everywhere
+(it can fail on a set of positive measure; ICML 2016 Claim 9), and no Schwartz--Zippel
+bound applies to random draws. So, for such evidence: an almost-everywhere ``>=`` that a
+point meets is only ``consistent`` (the point proves existence, not the a.e. claim); one
+that a point misses is ``violated`` with epsilon 1 (uncertified) unless a structural bound
+makes it certain; random draws never give ``verified``. Upper bounds ``<=`` are decided as
+before: a point above is a counterexample, a structural bound proves them.
 """
 
 from __future__ import annotations
@@ -69,10 +90,19 @@ class Claim:
     """The bound evaluated exactly for this row."""
     latex: str = ""
     """The formula in LaTeX (math mode, without ``$``)."""
+    quantifier: str = ""
+    """Scope: ``""`` (the relation's default, see the module docstring), ``"point"`` or
+    ``"exists"``."""
+    quantity: str = "rank"
+    """What the measured integer is (``rank`` unless a check says otherwise)."""
 
     def __post_init__(self) -> None:
         if self.relation not in (">=", "<=", "=="):
             raise ValueError(f"relation must be >=, <= or ==; got {self.relation!r}")
+        if self.quantifier not in ("", "point", "exists"):
+            raise ValueError(f"quantifier must be '', 'point' or 'exists'; got {self.quantifier!r}")
+        if self.quantifier == "exists" and self.relation != ">=":
+            raise ValueError("an 'exists' claim must use >=")
 
 
 @dataclass(frozen=True)
@@ -93,11 +123,18 @@ class Evidence:
     """|S|: each random weight was uniform over this many values."""
     degree: int | None = None
     """Total degree of a grid-tensor entry in the weights."""
+    polynomial: bool = True
+    """Whether grid-tensor entries are polynomials in the weights (False for max/ReLU)."""
 
     @property
     def is_random(self) -> bool:
         """Whether the weights were drawn at random (and a Schwartz--Zippel bound applies)."""
-        return self.weights == "random" and bool(self.sample_space) and bool(self.degree)
+        return (
+            self.polynomial
+            and self.weights == "random"
+            and bool(self.sample_space)
+            and bool(self.degree)
+        )
 
 
 @dataclass(frozen=True)
@@ -130,7 +167,8 @@ class Verdict:
 
     status: Status
     epsilon: Fraction | None
-    """``None`` or 0 when certain; else the probability that the status is wrong."""
+    """``None`` or 0 when certain; else a bound on the probability that the status is
+    wrong (1: uncertified -- the evidence points this way but proves nothing)."""
     reason: str
     """One sentence: why this status."""
 
@@ -145,31 +183,103 @@ def decide(claim: Claim, m: Measurement) -> Verdict:
     <Status.PROVED: 'proved'>
     >>> decide(Claim("<=", "Z", 2), Measurement(3, ev)).status
     <Status.VIOLATED: 'violated'>
+
+    A ReLU network's rank at a random point proves existence only:
+
+    >>> relu = Evidence("Q", "exact", "random", seed=0, sample_space=2**21, polynomial=False)
+    >>> decide(Claim(">=", "81", 81), Measurement(81, relu)).status
+    <Status.CONSISTENT: 'consistent'>
+    >>> decide(Claim(">=", "81", 81, quantifier="point"), Measurement(81, relu)).status
+    <Status.PROVED: 'proved'>
     """
+    if claim.quantifier == "point":
+        return _decide_point(claim, m)
+    if claim.quantifier == "exists":
+        return _decide_exists(claim, m)
     k, v, up = m.rank, claim.value, m.upper_bound
+    what = claim.quantity
+    poly = m.evidence.polynomial
     if claim.relation in (">=", "=="):
         if k < v:
             if up is not None and up < v:
-                return Verdict(Status.VIOLATED, None, f"structural upper bound {up} < {v}")
+                return Verdict(
+                    Status.VIOLATED, None, f"structural upper bound {up} < {v}{_basis(m)}"
+                )
             eps = schwartz_zippel(v, m.evidence)
             if eps is not None:
                 return Verdict(
-                    Status.VIOLATED, eps, f"random point has rank {k} < {v} (wrong w.p. <= eps)"
+                    Status.VIOLATED, eps, f"random point has {what} {k} < {v} (wrong w.p. <= eps)"
+                )
+            if not poly:
+                return Verdict(
+                    Status.VIOLATED,
+                    Fraction(1),
+                    f"a point has {what} {k} < {v}; uncertified (piecewise-polynomial map)",
                 )
             return Verdict(
                 Status.VIOLATED, None, f"witness ({m.evidence.weights}) reaches {k} < {v}"
             )
+        if not poly and (claim.relation == ">=" or k == v):
+            return Verdict(
+                Status.CONSISTENT,
+                None,
+                f"a point has {what} {k} >= {v}: such weights exist, but a piecewise-polynomial "
+                "map can stay below on a set of positive measure",
+            )
         if claim.relation == ">=":
-            return Verdict(Status.PROVED, None, f"witness point has rank {k} >= {v}")
+            return Verdict(Status.PROVED, None, f"witness point has {what} {k} >= {v}")
     # "<=" or "==" with k >= v
     if k > v:
-        return Verdict(Status.VIOLATED, None, f"counterexample: rank {k} > {v} at this point")
+        return Verdict(Status.VIOLATED, None, f"counterexample: {what} {k} > {v} at this point")
     if up is not None and up <= v:
         return Verdict(Status.PROVED, None, f"structural bound {up} <= {v} ({m.upper_basis})")
     eps = schwartz_zippel(v + 1, m.evidence)
     if eps is not None and eps < 1:
-        return Verdict(Status.VERIFIED, eps, f"random point has rank {k} <= {v}")
-    return Verdict(Status.CONSISTENT, None, f"rank {k} at a non-random point proves no upper bound")
+        return Verdict(Status.VERIFIED, eps, f"random point has {what} {k} <= {v}")
+    return Verdict(
+        Status.CONSISTENT,
+        None,
+        f"{what} {k} at sampled points proves no upper bound for all weights",
+    )
+
+
+def _basis(m: Measurement) -> str:
+    return f" ({m.upper_basis})" if m.upper_basis else ""
+
+
+def _decide_point(claim: Claim, m: Measurement) -> Verdict:
+    """A claim about the measured weights only."""
+    k, v, what = m.rank, claim.value, claim.quantity
+    holds = {">=": k >= v, "<=": k <= v, "==": k == v}[claim.relation]
+    if m.evidence.field == "Q":  # exact at this point: certain either way
+        status = Status.PROVED if holds else Status.VIOLATED
+        return Verdict(status, None, f"at these weights the {what} is exactly {k} (over Q)")
+    # a GF(p) rank is a lower bound on the rank over Q at this point
+    if k > v and claim.relation in ("<=", "=="):
+        return Verdict(Status.VIOLATED, None, f"at these weights the {what} is >= {k} > {v}")
+    if k >= v and claim.relation == ">=":
+        return Verdict(Status.PROVED, None, f"at these weights the {what} is >= {k} >= {v}")
+    if k < v:
+        return Verdict(
+            Status.VIOLATED,
+            Fraction(1),
+            f"{what} mod p is {k} < {v}; uncertified (the rank over Q may be higher)",
+        )
+    return Verdict(Status.CONSISTENT, None, f"{what} mod p is {k}; a rank mod p bounds only below")
+
+
+def _decide_exists(claim: Claim, m: Measurement) -> Verdict:
+    """``>=`` for some weights: a witness proves it, a structural bound refutes it."""
+    k, v, up, what = m.rank, claim.value, m.upper_bound, claim.quantity
+    if k >= v:
+        return Verdict(Status.PROVED, None, f"witness has {what} {k} >= {v}")
+    if up is not None and up < v:
+        return Verdict(
+            Status.VIOLATED, None, f"no weights reach {v}: upper bound {up} for all{_basis(m)}"
+        )
+    return Verdict(
+        Status.VIOLATED, Fraction(1), f"this witness has {what} {k} < {v}; others may reach it"
+    )
 
 
 def normalize_relation(relation: str, value: Fraction | float) -> tuple[str, int | None]:

@@ -19,6 +19,7 @@ from .checks import all_checks, check, list_checks
 from .depth import depth
 from .pooling import pooling
 from .rank import rank
+from .rectifier import rectifier
 from .tree import tree
 
 __all__ = ["cli", "main"]
@@ -31,7 +32,7 @@ def cli() -> None:
     against the bounds of the papers, with what each result proves."""
 
 
-for _command in (depth, pooling, tree, rank, list_checks, check, all_checks):
+for _command in (depth, pooling, tree, rank, rectifier, list_checks, check, all_checks):
     cli.add_command(_command)
 
 

@@ -56,7 +56,12 @@ class CheckResult:
             "params": dict(o.params),
             "measured_rank": m.rank,
             "relation": o.claim.relation,
-            "bound": {"formula": o.claim.formula, "value": o.claim.value},
+            "bound": {
+                "formula": o.claim.formula,
+                "value": o.claim.value,
+                "quantifier": o.claim.quantifier or ("all" if o.claim.relation == "<=" else "a.e."),
+                "quantity": o.claim.quantity,
+            },
             "upper_bound": (
                 None if m.upper_bound is None else {"value": m.upper_bound, "basis": m.upper_basis}
             ),
@@ -71,6 +76,7 @@ class CheckResult:
                 "weights": ev.weights,
                 "sample_space": ev.sample_space,
                 "degree": ev.degree,
+                "polynomial": ev.polynomial,
             },
             **({"extra": dict(m.extra)} if m.extra else {}),
         }

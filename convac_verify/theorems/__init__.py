@@ -17,6 +17,16 @@ from . import (  # noqa: F401  (imported for registration)
     iclr17_claim2,
     iclr17_shallow,
     iclr17_theorem1,
+    icml16_appendix_f,
+    icml16_avg_incomplete,
+    icml16_claim3,
+    icml16_claim4,
+    icml16_claim5,
+    icml16_claim8,
+    icml16_claim9,
+    icml16_claim10,
+    icml16_claim11,
+    icml16_e10,
     pooling_bounds,
 )
 

@@ -1,0 +1,110 @@
+"""User-defined activation-pooling operators: algebra check and rank histograms.
+
+No claim of ICML 2016 applies to an arbitrary ``g``: the results are measurements
+(status ``consistent`` unless a histogram reaches the full matrix size), and notes say
+whether ``g`` is commutative and associative on samples (the paper assumes both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..evidence import Claim, Evidence, Measurement, decide
+from ..operators import Operator, check_algebra
+from ..registry import Observation
+from ..report.model import CheckResult
+from ..runner import Context
+from .measure import SAMPLE_SPACE, representation, stream
+from .ranks import random_prime
+from .simulation import RankHistogram, rank_histogram
+
+__all__ = ["user_operator_results"]
+
+
+def user_operator_results(
+    op: Operator,
+    ctx: Context,
+    *,
+    n_modes: int,
+    dim: int,
+    specs: Sequence[tuple[int, ...]],
+    draws: int,
+    F: str,
+    exact: bool,
+) -> tuple[list[CheckResult], list[str]]:
+    """Histograms for a user-defined g (measurements, no theorem) and algebra notes."""
+    algebra = check_algebra(op, stream(ctx.settings.seed, "algebra"))
+    notes = [
+        (
+            f"user g = {op.formula}: commutative {'yes' if algebra.commutative else 'NO'}, "
+            f"associative {'yes' if algebra.associative else 'NO'} "
+            f"(all pairs/triples of {algebra.samples} sampled rationals; a pass is not a proof)"
+        )
+    ]
+    for line in algebra.counterexamples:
+        notes.append(
+            f"{line}: ICML 2016 assumes g associative and commutative, so results for this g "
+            "depend on the pooling order (left to right here) and no claim of the paper applies"
+        )
+    f_matrix = representation(ctx.settings.seed, F, dim)
+    prime = None if exact else random_prime(stream(ctx.settings.seed, "appendix-f/prime"))
+    results = []
+    for ws in specs:
+        hist: RankHistogram = rank_histogram(
+            n_modes,
+            dim,
+            ws,
+            op,
+            draws,
+            seed=ctx.settings.seed,
+            F=f_matrix,
+            prime=prime,
+            max_memory=ctx.settings.max_memory,
+            progress=ctx.progress,
+        )
+        top = max(hist.counts, default=0)
+        evidence = Evidence(
+            field="Q" if prime is None else "GF(p)",
+            method="exact" if prime is None else "exact tensor, rank mod a random prime",
+            weights="random",
+            prime=prime,
+            seed=ctx.settings.seed,
+            sample_space=SAMPLE_SPACE,
+            polynomial=op.polynomial,
+        )
+        extra: dict[str, object] = {
+            "histogram": {str(k): v for k, v in hist.counts.items()},
+            "mean": str(hist.mean),
+            "median": hist.median,
+            "min_rank_exact": hist.min_rank_exact,
+            "max_rank": top,
+            "rank_epsilon": float(hist.epsilon),
+        }
+        obs = Observation(
+            label="(" + ",".join(map(str, ws)) + ")",
+            subject=f"largest odd-even rank of deep g = {op.formula} networks (a measurement)",
+            claim=Claim("==", "measured", top, r"\mathrm{measured}"),
+            measurement=Measurement(
+                top, evidence, hist.full_rank, "size of the matricization", extra
+            ),
+            params={
+                "N": n_modes,
+                "M": dim,
+                "widths": list(ws),
+                "draws": draws,
+                "pooling": f"g = {op.formula}",
+                "F": F,
+                "full": hist.full_rank,
+            },
+        )
+        claim = obs.claim
+        results.append(
+            CheckResult(
+                "user-operator",
+                "user-defined g (no paper claim)",
+                "rectifier",
+                obs,
+                decide(claim, obs.measurement),
+            )
+        )
+    return results, notes

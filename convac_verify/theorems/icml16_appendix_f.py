@@ -1,0 +1,132 @@
+"""ICML 2016, App. F: the simulation of odd/even ranks of random deep ReLU + max networks.
+
+Setting of the paper: generalized HT decomposition with ``g = max{a, b, 0}``, L = 3
+(N = 8), M = 3, F = I, weights uniform in [-1, 1], widths (2,2,2), (4,4,4), (8,8,8),
+1000 draws each. Reported (qualitatively): the rank histogram shifts toward the maximum
+``M^{N/2} = 81`` as the width grows, but full rank is not reached for every draw --
+depth efficiency becomes "more prevalent" but is not complete.
+
+What this check encodes: for each width, the number of draws at full rank, held to
+"not every draw is full rank" (``<= draws - 1``). It is a statement about a sample:
+random draws of a piecewise-polynomial map prove nothing about almost all weights, so
+agreement is ``consistent``; a sample where every draw is full rank would contradict
+the paper's description with certainty (full rank mod p is full rank over Q):
+``violated``. The histogram, mean, median and the exactly recomputed minimum are in the
+measurement's ``extra``; ``convac-verify rectifier`` prints them (and plots them).
+Incompleteness itself (a positive-measure set of low rank) is proved by
+``icml16-claim-9``, not by sampling.
+
+Default draws are small for CI; ``convac-verify rectifier --draws 1000`` reproduces the
+paper's size.
+
+Negative control: ``pooling=prod`` with widths >= M: a deep ConvAC with random weights
+has full rank ``M^{N/2}`` almost everywhere (COLT 2016 Thm 1), so every draw is full
+rank: ``violated``.
+
+References
+----------
+N. Cohen, A. Shashua. ICML 2016, supplementary App. F (simulation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..evidence import Claim, Evidence, Measurement
+from ..operators import get_operator
+from ..rectifier.measure import SAMPLE_SPACE, representation, stream
+from ..rectifier.ranks import random_prime
+from ..rectifier.simulation import parse_width_specs, rank_histogram
+from ..registry import Observation, register_theorem
+from ..runner import Context
+from ..trees import balanced_sizes
+
+
+@register_theorem(
+    "icml16-appendix-f",
+    title="App. F simulation: deep ReLU + max ranks approach M^(N/2) with width, not for every draw",
+    reference="Cohen & Shashua, ICML 2016, App. F (simulation)",
+    hypotheses=(
+        "deep ReLU + max (generalized HT), size-2 windows, N = 8, M = 3, F = I, weights uniform "
+        "in [-1, 1] (multiples of 2^-20), widths per spec, independent draws"
+    ),
+    family="rectifier",
+    defaults={
+        "n_modes": 8,
+        "dim": 3,
+        "widths": "2 4 8",
+        "draws": 12,
+        "pooling": "max",
+        "F": "identity",
+        "exact": False,
+    },
+    negative_control={"pooling": "prod", "widths": "4 8"},
+)
+def check(
+    ctx: Context,
+    *,
+    n_modes: int,
+    dim: int,
+    widths: str,
+    draws: int,
+    pooling: str,
+    F: str,
+    exact: bool,
+) -> Iterator[Observation]:
+    """One histogram per width spec."""
+    depth = len(balanced_sizes(n_modes))
+    op = get_operator(pooling)
+    f_matrix = representation(ctx.settings.seed, F, dim)
+    prime = None if exact else random_prime(stream(ctx.settings.seed, "appendix-f/prime"))
+    for ws in parse_width_specs(widths, depth):
+        hist = rank_histogram(
+            n_modes,
+            dim,
+            ws,
+            op,
+            draws,
+            seed=ctx.settings.seed,
+            F=f_matrix,
+            prime=prime,
+            max_memory=ctx.settings.max_memory,
+            progress=ctx.progress,
+        )
+        evidence = Evidence(
+            field="Q" if exact else "GF(p)",
+            method="exact" if exact else "exact below the root, root mod a random prime",
+            weights="random",
+            prime=prime,
+            seed=ctx.settings.seed,
+            sample_space=SAMPLE_SPACE,
+            polynomial=op.polynomial,
+        )
+        extra: dict[str, object] = {
+            "histogram": {str(k): v for k, v in hist.counts.items()},
+            "mean": str(hist.mean),
+            "median": hist.median,
+            "min_rank_exact": hist.min_rank_exact,
+            "max_rank": max(hist.counts, default=0),
+            "rank_epsilon": float(hist.epsilon),
+        }
+        label = "(" + ",".join(map(str, ws)) + ")"
+        yield Observation(
+            label=label,
+            subject=f"draws of deep ReLU+{pooling} at full rank M^(N/2) = {hist.full_rank}",
+            claim=Claim(
+                "<=",
+                "draws - 1 (not every draw)",
+                draws - 1,
+                r"\mathrm{draws}-1",
+                quantity="draws at full rank",
+            ),
+            measurement=Measurement(hist.at_full_rank, evidence, extra=extra),
+            params={
+                "N": n_modes,
+                "M": dim,
+                "widths": list(ws),
+                "draws": draws,
+                "pooling": pooling,
+                "F": F,
+                "full": hist.full_rank,
+            },
+        )

@@ -1,0 +1,117 @@
+"""ICML 2016 Claim 10: a deep ConvAC is *completely* efficient against shallow ReLU + max.
+
+Hypotheses: deep ConvAC (linear activation, product pooling, size-2 windows, N = 2^L,
+widths r_l), F invertible, covering templates; the shallow competitor is a ReLU + max
+network with Z channels. Claim: for almost all deep weights, the shallow ReLU + max
+network needs ``Z >= min(r_0, M)^{N/2} * 2/(M N)`` to realize the deep function.
+
+Evidence: the deep ConvAC's odd/even rank is ``>= min(r_0, M)^{N/2}`` almost everywhere
+(COLT 2016 Thm 1; a witness or random point over GF(p) proves it -- the ConvAC's grid
+tensor is polynomial in the weights, and an invertible F multiplies ``[A]`` by
+``F^{(x)N/2}`` on both sides, which keeps the rank); a shallow ReLU + max network has
+rank ``<= Z M N/2`` for all weights (supp. E.10). Hence the width needed,
+``ceil(rank * 2/(M N))``, is ``>=`` the bound almost everywhere: **proved**.
+
+Negative control: ``network=relu-max`` holds a deep ReLU + **max** network to the same
+almost-everywhere claim; on the E.11 box (positive measure, check ``icml16-claim-9``)
+its rank is 1, so the claim is certainly false: ``violated``.
+
+References
+----------
+N. Cohen, A. Shashua. ICML 2016, Claim 10 (with supp. E.10 and COLT 2016, Theorem 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+
+from ..evidence import Claim
+from ..partitions import odd_even
+from ..rectifier.incomplete import run_box
+from ..registry import Observation, register_theorem
+from ..runner import Context
+from ..trees import balanced, balanced_sizes
+from ..witnesses import kronecker_witness
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+@register_theorem(
+    "icml16-claim-10",
+    title="Deep ConvAC vs shallow ReLU + max: Z >= min(r0,M)^(N/2)*2/(MN) almost everywhere",
+    reference="Cohen & Shashua, ICML 2016, Claim 10",
+    hypotheses=(
+        "deep ConvAC (product pooling, size-2 windows, N = 2^L), F invertible, covering "
+        "templates; shallow ReLU + max network with Z channels"
+    ),
+    family="rectifier",
+    defaults={"n_modes": 8, "dim": 3, "width": 3, "network": "convac", "F": "identity"},
+    negative_control={"network": "relu-max"},
+)
+def check(
+    ctx: Context, *, n_modes: int, dim: int, width: int, network: str, F: str
+) -> Iterator[Observation]:
+    """Deep rank and the shallow ReLU + max width it forces, for N' = 2, ..., n_modes."""
+    m_eff = min(width, dim)
+    for n in balanced_sizes(n_modes):
+        tree = balanced(n)
+        ctx.progress(f"claim 10: N={n} {network}")
+        if network == "convac":
+            m = ctx.measure(
+                tree,
+                dim,
+                width,
+                odd_even(n),
+                witness=partial(kronecker_witness, tree, dim, width, 1),
+                witness_name="COLT16 App. B assignment",
+            )
+        else:
+            box = run_box(
+                ctx,
+                n_modes=n,
+                dim=dim,
+                width=width,
+                draws=2,
+                radius="1/1024",
+                F=F,
+                deep="max",
+                shallow="max",
+                variant="paper",
+                key="claim10",
+            )
+            m = box.measurement(box.worst_rank, 1)
+        params = {"N": n, "M": dim, "r": width, "network": network, "F": F}
+        yield Observation(
+            label=f"N={n}",
+            subject=f"deep {'ConvAC' if network == 'convac' else 'ReLU+max'} odd-even rank",
+            claim=Claim(">=", "min(r0,M)**(N/2)", m_eff ** (n // 2), r"\min(r_0,M)^{N/2}"),
+            measurement=m,
+            params=params,
+            series="deep odd-even rank",
+            x=n,
+        )
+        up = m.upper_bound
+        needed = replace(
+            m,
+            rank=_ceil_div(m.rank * 2, dim * n),
+            upper_bound=None if up is None else _ceil_div(up * 2, dim * n),
+        )
+        yield Observation(
+            label=f"N={n}",
+            subject="shallow ReLU+max channels needed (E.10: Z >= rank*2/(M*N))",
+            claim=Claim(
+                ">=",
+                "min(r0,M)**(N/2)*2/(M*N)",
+                _ceil_div(m_eff ** (n // 2) * 2, dim * n),
+                r"\min(r_0,M)^{N/2}\cdot 2/(MN)",
+                quantity="shallow channels needed",
+            ),
+            measurement=needed,
+            params=params,
+            series="shallow ReLU+max channels needed",
+            x=n,
+        )
