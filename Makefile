@@ -14,12 +14,16 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# editable installs are not byte-compiled (and PYTHONDONTWRITEBYTECODE may be set):
+# compile once so every run does not recompile the package
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m compileall -q convac_verify
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m compileall -q convac_verify
 	touch $@ $(STAMP)
 
 verify: $(STAMP)
@@ -43,6 +47,7 @@ test-slow: $(DEV_STAMP)
 	$(BIN)/python -m pytest -q --runslow -m slow
 
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q convac_verify
 	$(BIN)/python benchmarks/run.py
 
 clean:

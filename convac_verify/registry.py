@@ -109,7 +109,12 @@ def register_theorem(
 
 
 def get_theorem(name: str) -> Theorem:
-    """Look up a theorem; the error lists the known names."""
+    """Look up a theorem (registering every check if it is not loaded yet); the error lists
+    the known names."""
+    if name not in _THEOREMS:
+        from .theorems import load_all
+
+        load_all()
     try:
         return _THEOREMS[name]
     except KeyError:

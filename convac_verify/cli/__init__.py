@@ -7,6 +7,7 @@ internal error.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -15,25 +16,44 @@ import click
 
 from .. import __version__
 from ..errors import ConvacError
-from .checks import all_checks, check, list_checks
-from .depth import depth
-from .pooling import pooling
-from .rank import rank
-from .rectifier import rectifier
-from .tree import tree
 
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# command name -> "module[:attribute]" in this package; modules load when their command runs
+COMMANDS = {
+    "depth": "depth",
+    "pooling": "pooling",
+    "tree": "tree",
+    "rank": "rank",
+    "rectifier": "rectifier",
+    "list": "checks:list_checks",
+    "check": "checks:check",
+    "all": "checks:all_checks",
+}
+
+
+class _LazyGroup(click.Group):
+    """A group that imports a command's module only when the command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = COMMANDS.get(cmd_name)
+        if spec is None:
+            return None
+        module, _, attr = spec.partition(":")
+        command = getattr(importlib.import_module(f"{__name__}.{module}"), attr or module)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="convac-verify")
 def cli() -> None:
     """Exact verification of ConvAC theory: matricization ranks over GF(p) or Q,
     against the bounds of the papers, with what each result proves."""
-
-
-for _command in (depth, pooling, tree, rank, rectifier, list_checks, check, all_checks):
-    cli.add_command(_command)
 
 
 def _one_line(exc: click.UsageError) -> str:

@@ -15,7 +15,7 @@ from ..report import render_junit, render_latex
 from ..runner import run_checks
 from ..theorems import THEOREMS, get_theorem
 from ..trees import TREE_BUILDERS
-from .common import atomic_output, emit, make_context, settings_options
+from .common import RunOptions, atomic_output, settings_options
 
 __all__ = ["all_checks", "check", "list_checks"]
 
@@ -88,13 +88,7 @@ def check(
     names: tuple[str, ...],
     sets: tuple[str, ...],
     negative_control: bool,
-    field: str,
-    prime: int,
-    seed: int,
-    method: str,
-    max_memory: str,
-    fmt: str,
-    output: str | None,
+    opts: RunOptions,
 ) -> int:
     """Run the named checks (default sizes, updated by --set)."""
     overrides = _parse_sets(sets)
@@ -108,10 +102,8 @@ def check(
                 f"{name} has no parameter {unknown[0]!r}; known: {', '.join(th.defaults)}"
             )
         plan.append((name, params))
-    report = run_checks(
-        "check " + " ".join(names), plan, make_context(field, prime, seed, method, max_memory)
-    )
-    return emit(report, fmt, output)
+    report = run_checks("check " + " ".join(names), plan, opts.context())
+    return opts.emit(report)
 
 
 @click.command("all")
@@ -134,19 +126,13 @@ def all_checks(
     *,
     junit_path: str | None,
     latex_path: str | None,
-    field: str,
-    prime: int,
-    seed: int,
-    method: str,
-    max_memory: str,
-    fmt: str,
-    output: str | None,
+    opts: RunOptions,
 ) -> int:
     """Run every registered check at its default sizes (the main job)."""
-    ctx = make_context(field, prime, seed, method, max_memory)
+    ctx = opts.context()
     report = run_checks("all", [(name, {}) for name in sorted(THEOREMS)], ctx)
     for path, render in ((junit_path, render_junit), (latex_path, render_latex)):
         if path:
             with atomic_output(path) as fh:
                 fh.write(render(report))
-    return emit(report, fmt, output)
+    return opts.emit(report)

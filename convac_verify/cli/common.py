@@ -6,13 +6,15 @@ left behind on an error); messages and progress go to stderr.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO, TypeVar
+from dataclasses import dataclass
+from typing import Any, TextIO, TypeVar, cast
 
 import click
 from rich.console import Console
@@ -24,6 +26,7 @@ from ..report import FORMATS, Report, document_renderer, get_format
 from ..runner import Context
 
 __all__ = [
+    "RunOptions",
     "atomic_output",
     "emit",
     "make_context",
@@ -55,8 +58,46 @@ def parse_size(text: str) -> int:
     return int(float(m.group(1)) * _UNITS[unit])
 
 
+_RUN_KEYS = ("field", "prime", "seed", "method", "max_memory", "fmt", "output")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The options every computing command shares (see :func:`settings_options`)."""
+
+    field: str
+    prime: int
+    seed: int
+    method: str
+    max_memory: str
+    fmt: str
+    output: str | None
+
+    def context(self) -> Context:
+        """A runner context (rank settings, progress on stderr)."""
+        return make_context(self.field, self.prime, self.seed, self.method, self.max_memory)
+
+    def emit(
+        self,
+        report: Report,
+        table: Callable[[Report, Console], None] | None = None,
+        latex: Callable[[Report], str] | None = None,
+    ) -> int:
+        """Render ``report`` in ``--format`` to stdout or ``-o``; return the exit code."""
+        return emit(report, self.fmt, self.output, table=table, latex=latex)
+
+
 def settings_options(fn: F) -> F:
-    """Add --field, --prime, --seed, --method, --max-memory, --format and -o."""
+    """Add --field, --prime, --seed, --method, --max-memory, --format and -o.
+
+    The decorated command receives them as one ``opts: RunOptions`` keyword argument.
+    """
+
+    @functools.wraps(fn)
+    def command(**kwargs: Any) -> Any:
+        opts = RunOptions(**{key: kwargs.pop(key) for key in _RUN_KEYS})
+        return fn(opts=opts, **kwargs)
+
     decorators = [
         click.option(
             "--field",
@@ -104,9 +145,10 @@ def settings_options(fn: F) -> F:
             help="Write results to FILE instead of stdout.",
         ),
     ]
+    wrapped: Any = command
     for d in reversed(decorators):
-        fn = d(fn)
-    return fn
+        wrapped = d(wrapped)
+    return cast(F, wrapped)
 
 
 def stderr_console() -> Console:

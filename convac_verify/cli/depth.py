@@ -19,8 +19,14 @@ from ..report.latex import latex_document, latex_table, settings_caption, status
 from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
 from ..runner import run_checks
+from ..theorems import (  # noqa: F401  (registers the checks this command runs)
+    colt16_corollary2,
+    colt16_theorem1,
+    colt16_theorem3,
+    cp_rank_bound,
+)
 from ..trees import balanced_sizes
-from .common import emit, make_context, settings_options
+from .common import RunOptions, settings_options
 
 __all__ = ["depth"]
 
@@ -236,13 +242,7 @@ def depth(
     z_width: int | None,
     shared: bool,
     truncated: bool,
-    field: str,
-    prime: int,
-    seed: int,
-    method: str,
-    max_memory: str,
-    fmt: str,
-    output: str | None,
+    opts: RunOptions,
 ) -> int:
     """Depth efficiency: deep (HT) vs shallow (CP) ranks, COLT 2016 Thm 1, Cor 2, Thm 3."""
     for name, value in (
@@ -254,7 +254,7 @@ def depth(
             raise ConvacError(f"{name} must be a positive integer; got {value}")
     balanced_sizes(n_modes)  # validates N before any work
     z = width if z_width is None else z_width
-    ctx = make_context(field, prime, seed, method, max_memory)
+    ctx = opts.context()
     common = {"n_modes": n_modes, "dim": dim}
     plan: list[tuple[str, dict[str, object]]] = [
         ("colt16-theorem-1", {**common, "width": width, "shared": shared}),
@@ -264,4 +264,4 @@ def depth(
     if truncated and n_modes >= 4:
         plan.append(("colt16-theorem-3", {**common, "width": width}))
     report = run_checks("depth", plan, ctx)
-    return emit(report, fmt, output, table=depth_table, latex=depth_latex)
+    return opts.emit(report, table=depth_table, latex=depth_latex)

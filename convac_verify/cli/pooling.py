@@ -24,7 +24,7 @@ from ..report.numbers import fmt_int
 from ..runner import run_checks
 from ..tailor import DEFAULT_MAX_CANDIDATES, WINDOW_SHAPES, candidates, rank_candidates
 from ..trees import height, root, to_nested
-from .common import emit, make_context, settings_options
+from .common import RunOptions, settings_options
 from .pooling_view import RANK_NOTE, computed_notes, make_view
 
 __all__ = ["pooling"]
@@ -161,13 +161,7 @@ def pooling(
     search: str,
     max_candidates: int,
     pictures: bool,
-    field: str,
-    prime: int,
-    seed: int,
-    method: str,
-    max_memory: str,
-    fmt: str,
-    output: str | None,
+    opts: RunOptions,
 ) -> int:
     """Pooling geometry: favored and limited partitions, growth and tailoring (ICLR 2017)."""
     for name, value in (("--M", dim), ("--r", width), ("--max-candidates", max_candidates)):
@@ -183,15 +177,15 @@ def pooling(
         raise ConvacError(f"--compare needs two different geometries; got {compare[0]!r} twice")
     for geo in geometries:  # geometry errors first
         resolve_geometry(geo, grid)
-    specs = _specs(partitions) or _default_panel(grid, seed)
-    ctx = make_context(field, prime, seed, method, max_memory)
+    specs = _specs(partitions) or _default_panel(grid, opts.seed)
+    ctx = opts.context()
     notes: list[str] = []
     tailoring: list[list[str]] = []
     plan: list[tuple[str, dict[str, object]]] = []
     if favor:
         user = [g for g in geometries if g not in ("square", "mirror")]
         geometries, tailor_notes, tailoring = _tailor(
-            grid, user, favor, may_limit, dim, width, search, max_candidates, seed
+            grid, user, favor, may_limit, dim, width, search, max_candidates, opts.seed
         )
         notes += tailor_notes
         specs = _specs(favor) + _specs(may_limit)
@@ -220,12 +214,12 @@ def pooling(
         # validate every partition and geometry on this grid before any work
         grid_specs = specs
         if sweep:  # a family may be degenerate on the smallest grids (e.g. mirror-orbits on 2x2)
-            grid_specs = [s for s in specs if _proper_on(s, g, seed)]
+            grid_specs = [s for s in specs if _proper_on(s, g, opts.seed)]
             for s in sorted(set(specs) - set(grid_specs)):
                 notes.append(f"{s} leaves I or J empty on grid {g}: skipped there")
             if not grid_specs:
                 continue
-        expand_partitions(grid_specs, g, np.random.default_rng(seed))
+        expand_partitions(grid_specs, g, np.random.default_rng(opts.seed))
         for geo in geometries:
             plan.append(
                 (
@@ -249,7 +243,7 @@ def pooling(
         "joint-span upper bound (proved for all weights)"
     )
     report = Report(report.command, report.settings, report.results, report.growth, notes)
-    return emit(report, fmt, output, table=make_view(pictures, tailoring))
+    return opts.emit(report, table=make_view(pictures, tailoring))
 
 
 def _tailor(

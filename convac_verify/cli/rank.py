@@ -23,7 +23,7 @@ from ..registry import Observation
 from ..report import CheckResult, Report
 from ..report.numbers import fmt_eps, fmt_int
 from ..report.table import render_footer, status_text
-from .common import emit, make_context, settings_options
+from .common import RunOptions, settings_options
 
 __all__ = ["rank"]
 
@@ -116,13 +116,7 @@ def rank(
     rows_text: str,
     expect: str | None,
     shared: bool,
-    field: str,
-    prime: int,
-    seed: int,
-    method: str,
-    max_memory: str,
-    fmt: str,
-    output: str | None,
+    opts: RunOptions,
 ) -> int:
     """Generic rank of one matricization of a tree or CP network, with its evidence."""
     if (tree_text is None) == (cp_width is None):
@@ -154,13 +148,15 @@ def rank(
         subject = f"tree {trees.to_nested(tree)}, M={dim}, widths {list(ws)}"
         if len(subject) > 120:
             subject = f"tree with N={n_modes} modes, depth {len(ws)}, M={dim}, widths {list(ws)}"
-    partition = parse_partition(rows_text, n_modes, np.random.default_rng(seed)).require_proper()
-    ctx = make_context(field, prime, seed, method, max_memory)
+    partition = parse_partition(
+        rows_text, n_modes, np.random.default_rng(opts.seed)
+    ).require_proper()
+    ctx = opts.context()
     m = ctx.measure(tree, dim, ws, partition, shared=shared)
     claim = (
         parse_claim(expect, symbols)
         if expect
-        else Claim("==", "measured rank", m.rank, r"\text{measured}")
+        else Claim("==", "measured rank", m.rank, r"\mathrm{measured}")
     )
     obs = Observation(
         label=partition.name,
@@ -172,4 +168,4 @@ def rank(
     result = CheckResult(
         "rank", "user claim" if expect else "generic rank", "rank", obs, decide(claim, m)
     )
-    return emit(Report("rank", ctx.settings, [result]), fmt, output, table=rank_table)
+    return opts.emit(Report("rank", ctx.settings, [result]), table=rank_table)

@@ -26,7 +26,7 @@ from ..report.rectifier_view import plot_histograms, rectifier_table, require_ma
 from ..runner import growth_lines, run_theorem
 from ..theorems import get_theorem
 from ..trees import balanced_sizes
-from .common import emit, make_context, settings_options
+from .common import RunOptions, settings_options
 
 __all__ = ["rectifier"]
 
@@ -143,13 +143,7 @@ def rectifier(
     mode: str,
     exact: bool,
     plot_path: str | None,
-    field: str,
-    prime: int,
-    seed: int,
-    method: str,
-    max_memory: str,
-    fmt: str,
-    output: str | None,
+    opts: RunOptions,
 ) -> int:
     """Rectifier networks (ICML 2016): universality, depth efficiency, App. F histogram."""
     depth = len(balanced_sizes(n_modes))  # validates N
@@ -166,7 +160,7 @@ def rectifier(
         if not histogram:
             raise ConvacError("--plot draws the App. F histogram: use --mode all or histogram")
         require_matplotlib()
-    ctx = make_context(field, prime, seed, method, max_memory)
+    ctx = opts.context()
     budget = ctx.settings.max_memory
     r_claims = max(s[0] for s in specs)
     check_generalized_budget(n_modes, dim, max(max(s) for s in specs), budget)  # refuse up front
@@ -223,4 +217,4 @@ def rectifier(
     report = Report("rectifier", ctx.settings, results, growth_lines(results), notes)
     if plot_path is not None:
         plot_histograms(report, plot_path)
-    return emit(report, fmt, output, table=rectifier_table)
+    return opts.emit(report, table=rectifier_table)
