@@ -27,8 +27,9 @@ def list_checks() -> int:
 
     console = Console(highlight=False)
     t = Table(title="Registered checks", title_justify="left")
-    for col in ("check", "family", "reference", "claim", "defaults"):
-        t.add_column(col)
+    t.add_column("check", no_wrap=True)  # the name users type: never truncated
+    for col in ("family", "reference", "claim", "defaults"):
+        t.add_column(col, overflow="fold")
     for name in sorted(THEOREMS):
         th = THEOREMS[name]
         defaults = ", ".join(f"{k}={v}" for k, v in th.defaults.items())
