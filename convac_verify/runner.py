@@ -98,6 +98,8 @@ def growth_lines(results: Sequence[CheckResult]) -> list[GrowthLine]:
             groups.setdefault((r.check, r.observation.series), []).append(r)
     lines = []
     for (check, series), rs in groups.items():
+        if len({r.observation.x for r in rs}) < 3:  # two points cannot tell the classes apart
+            continue
         rs = sorted(rs, key=lambda r: r.observation.x or 0)
         xs = [int(r.observation.x or 0) for r in rs]
         measured = [r.observation.measurement.rank for r in rs]
