@@ -98,9 +98,6 @@ class FloatRing:
     def add(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.add(a, b)
 
-    def zeros(self, shape: tuple[int, ...]) -> np.ndarray:
-        return np.zeros(shape)
-
 
 def contrast_rows(quick: bool) -> list[list[str]]:
     """Exact ranks vs what small weight sets, float SVD and SymPy report on the same network."""

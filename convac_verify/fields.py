@@ -59,10 +59,6 @@ class Ring(Protocol):
         """Convert integers (any nesting NumPy accepts) to ring elements."""
         ...
 
-    def zeros(self, shape: tuple[int, ...]) -> Array:
-        """The zero array."""
-        ...
-
     def random(self, rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
         """Uniform random elements from :attr:`sample_space` values."""
         ...
@@ -126,9 +122,6 @@ class PrimeField:
             return np.mod(arr.astype(np.int64), np.int64(self.prime)).astype(np.uint64)
         arr = np.asarray(values, dtype=object)
         return np.asarray(np.mod(arr, self.prime), dtype=np.uint64)
-
-    def zeros(self, shape: tuple[int, ...]) -> Array:
-        return np.zeros(shape, dtype=np.uint64)
 
     def random(self, rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
         return rng.integers(0, self.prime, size=shape, dtype=np.uint64)
@@ -196,11 +189,6 @@ class IntegerRing:
         flat = np.empty(arr.size, dtype=object)
         flat[:] = [int(v) for v in arr.ravel()]
         return flat.reshape(arr.shape)
-
-    def zeros(self, shape: tuple[int, ...]) -> Array:
-        out = np.empty(shape, dtype=object)
-        out.fill(0)
-        return out
 
     def random(self, rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
         vals = rng.integers(-self.bound, self.bound, size=shape, dtype=np.int64)

@@ -38,6 +38,7 @@ import networkx as nx
 import numpy as np
 
 from . import trees
+from .bounds import node_upper_bounds
 from .decompositions import TreeDecomposition
 from .errors import BudgetExceeded
 from .fields import MERSENNE_61, Array, PrimeField
@@ -71,8 +72,6 @@ class _Contraction:
         self.field = PrimeField(prime)
         self.prime = prime
         self.max_entries = max(1, budget // STRUCTURED_BYTES_PER_ENTRY)
-        from .bounds import node_upper_bounds
-
         self.c = node_upper_bounds(decomp.tree, decomp.dim, decomp.widths, partition)
         self._memo: dict[tuple[int, bool, bool], _Dense | _Lazy] = {}
         self._rank_memo: dict[tuple[int, int], int] = {}
@@ -231,8 +230,6 @@ def structured_peak_entries(
     ``min(M**|I part|, r_in * prod c(child), product of the children's dims)`` with ``c``
     the per-channel c-recursion bound (:mod:`convac_verify.bounds`).
     """
-
-    from .bounds import node_upper_bounds
 
     c = node_upper_bounds(tree, dim, widths, partition)
     rows = set(partition.rows)

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from ..evidence import Evidence
 from ..generalized import (
     check_generalized_budget,
     grid_matrix,
@@ -37,7 +38,7 @@ from ..operators import Operator
 from ..partitions import odd_even
 from ..rationals import QArray
 from ..trees import balanced
-from .measure import stream
+from .measure import SAMPLE_SPACE, stream
 from .ranks import exact_rank, modular_epsilon, modular_rank
 
 __all__ = ["RankHistogram", "parse_width_specs", "rank_histogram"]
@@ -112,6 +113,31 @@ class RankHistogram:
         """Median rank (lower median)."""
         ordered = sorted(self.ranks)
         return ordered[(len(ordered) - 1) // 2] if ordered else 0
+
+    def evidence(self, seed: int, op: Operator) -> Evidence:
+        """How the ranks were obtained (random exact-rational weights; exact or mod p)."""
+        return Evidence(
+            field="Q" if self.prime is None else "GF(p)",
+            method="exact"
+            if self.prime is None
+            else "exact below the root, root mod a random prime",
+            weights="random",
+            prime=self.prime,
+            seed=seed,
+            sample_space=SAMPLE_SPACE,
+            polynomial=op.polynomial,
+        )
+
+    def report_fields(self) -> dict[str, object]:
+        """The histogram and its statistics, for ``Measurement.extra``."""
+        return {
+            "histogram": {str(k): v for k, v in self.counts.items()},
+            "mean": str(self.mean),
+            "median": self.median,
+            "min_rank_exact": self.min_rank_exact,
+            "max_rank": max(self.counts, default=0),
+            "rank_epsilon": float(self.epsilon),
+        }
 
 
 def rank_histogram(

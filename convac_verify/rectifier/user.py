@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..evidence import Claim, Evidence, Measurement, decide
+from ..evidence import Claim, Measurement, decide
 from ..operators import Operator, check_algebra
 from ..registry import Observation
 from ..report.model import CheckResult
 from ..runner import Context
-from .measure import SAMPLE_SPACE, representation, stream
+from .measure import representation, stream
 from .ranks import random_prime
 from .simulation import RankHistogram, rank_histogram
 
@@ -63,23 +63,8 @@ def user_operator_results(
             progress=ctx.progress,
         )
         top = max(hist.counts, default=0)
-        evidence = Evidence(
-            field="Q" if prime is None else "GF(p)",
-            method="exact" if prime is None else "exact tensor, rank mod a random prime",
-            weights="random",
-            prime=prime,
-            seed=ctx.settings.seed,
-            sample_space=SAMPLE_SPACE,
-            polynomial=op.polynomial,
-        )
-        extra: dict[str, object] = {
-            "histogram": {str(k): v for k, v in hist.counts.items()},
-            "mean": str(hist.mean),
-            "median": hist.median,
-            "min_rank_exact": hist.min_rank_exact,
-            "max_rank": top,
-            "rank_epsilon": float(hist.epsilon),
-        }
+        evidence = hist.evidence(ctx.settings.seed, op)
+        extra = hist.report_fields()
         obs = Observation(
             label="(" + ",".join(map(str, ws)) + ")",
             subject=f"largest odd-even rank of deep g = {op.formula} networks (a measurement)",

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..evidence import Claim, Evidence, Measurement
+from ..evidence import Claim, Measurement
 from ..operators import get_operator
-from ..rectifier.measure import SAMPLE_SPACE, representation, stream
+from ..rectifier.measure import representation, stream
 from ..rectifier.ranks import random_prime
 from ..rectifier.simulation import parse_width_specs, rank_histogram
 from ..registry import Observation, register_theorem
@@ -91,23 +91,8 @@ def check(
             max_memory=ctx.settings.max_memory,
             progress=ctx.progress,
         )
-        evidence = Evidence(
-            field="Q" if exact else "GF(p)",
-            method="exact" if exact else "exact below the root, root mod a random prime",
-            weights="random",
-            prime=prime,
-            seed=ctx.settings.seed,
-            sample_space=SAMPLE_SPACE,
-            polynomial=op.polynomial,
-        )
-        extra: dict[str, object] = {
-            "histogram": {str(k): v for k, v in hist.counts.items()},
-            "mean": str(hist.mean),
-            "median": hist.median,
-            "min_rank_exact": hist.min_rank_exact,
-            "max_rank": max(hist.counts, default=0),
-            "rank_epsilon": float(hist.epsilon),
-        }
+        evidence = hist.evidence(ctx.settings.seed, op)
+        extra = hist.report_fields()
         label = "(" + ",".join(map(str, ws)) + ")"
         yield Observation(
             label=label,
