@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from convac_verify.cli import cli
-from convac_verify.runner import Context, run_theorem
+from convac_verify.engines.measure import Context
 from convac_verify.theorems import THEOREMS
+from convac_verify.theorems.runner import run_theorem
 
 REPEATS = 3
 

@@ -22,16 +22,16 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from convac_verify import trees
-from convac_verify.generalized import (
+from convac_verify.networks import trees
+from convac_verify.networks.partitions import odd_even
+from convac_verify.rectifier.generalized import (
     grid_matrix,
     grid_matrix_mod_p,
     random_generalized,
     representation_matrix,
 )
-from convac_verify.operators import get_operator
-from convac_verify.partitions import odd_even
 from convac_verify.rectifier.measure import stream
+from convac_verify.rectifier.operators import get_operator
 from convac_verify.rectifier.ranks import exact_rank, modular_rank, random_prime
 from convac_verify.rectifier.simulation import rank_histogram
 

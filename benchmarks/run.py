@@ -65,12 +65,12 @@ print(nmod_mat(fmpz_mat(n, m, a.ravel().tolist()), p).rank())
 
 def odd_even_matrix(n_modes: int, seed: int = 0) -> np.ndarray:
     """The matrix ``convac-verify rank`` builds for windows:2,2,2,3 (N = 24), via the library."""
-    from convac_verify.decompositions import random_decomposition
-    from convac_verify.fields import PrimeField
-    from convac_verify.grid import grid_tensor
-    from convac_verify.matricize import matricize
-    from convac_verify.partitions import odd_even
-    from convac_verify.trees import parse_tree
+    from convac_verify.algebra.fields import PrimeField
+    from convac_verify.networks.decompositions import random_decomposition
+    from convac_verify.networks.grid import grid_tensor
+    from convac_verify.networks.matricize import matricize
+    from convac_verify.networks.partitions import odd_even
+    from convac_verify.networks.trees import parse_tree
 
     tree = parse_tree(TREES[n_modes])
     d = random_decomposition(tree, 2, 2, PrimeField(), np.random.default_rng(seed))
@@ -104,12 +104,12 @@ def contrast_rows(quick: bool) -> list[list[str]]:
     import sympy
     from flint import fmpz_mat, nmod_mat
 
-    from convac_verify.decompositions import TreeDecomposition, decomposition_from_weights
-    from convac_verify.fields import IntegerRing
-    from convac_verify.grid import grid_tensor
-    from convac_verify.matricize import matricize
-    from convac_verify.partitions import odd_even
-    from convac_verify.trees import parse_tree
+    from convac_verify.algebra.fields import IntegerRing
+    from convac_verify.networks.decompositions import TreeDecomposition, decomposition_from_weights
+    from convac_verify.networks.grid import grid_tensor
+    from convac_verify.networks.matricize import matricize
+    from convac_verify.networks.partitions import odd_even
+    from convac_verify.networks.trees import parse_tree
 
     rows = []
     p = 2**61 - 1
@@ -152,14 +152,14 @@ def contrast_rows(quick: bool) -> list[list[str]]:
 
 
 def _random_weights(tree: object) -> dict[int, np.ndarray]:
-    from convac_verify.decompositions import random_decomposition
-    from convac_verify.fields import PrimeField
+    from convac_verify.algebra.fields import PrimeField
+    from convac_verify.networks.decompositions import random_decomposition
 
     return dict(random_decomposition(tree, 2, 2, PrimeField(), np.random.default_rng(0)).weights)  # type: ignore[arg-type]
 
 
 def _depths(tree: object) -> int:
-    from convac_verify.trees import height, root
+    from convac_verify.networks.trees import height, root
 
     return height(tree, root(tree))  # type: ignore[arg-type]
 

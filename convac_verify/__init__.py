@@ -1,8 +1,8 @@
 """convac-verify: exact verification of the theory of Convolutional Arithmetic Circuits.
 
-The layout follows the mathematics: mode trees (:mod:`~convac_verify.trees`),
+The layout follows the mathematics: mode trees (:mod:`~convac_verify.networks.trees`),
 partitions, decompositions, grid tensors, matricization, rank engines
-(:mod:`~convac_verify.rank`), structured certificates, evidence, growth, the theorem
+(:mod:`~convac_verify.engines`), structured certificates, evidence, growth, the theorem
 registry (:mod:`~convac_verify.theorems`), reports and the command line.
 """
 

@@ -22,7 +22,7 @@ class ConvacError(ValueError):
 
 
 class NotAModeTree(ConvacError):
-    """The object is not a valid mode tree (see :mod:`convac_verify.trees`)."""
+    """The object is not a valid mode tree (see :mod:`convac_verify.networks.trees`)."""
 
 
 class InvalidPartition(ConvacError):

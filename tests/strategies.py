@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 from hypothesis import strategies as st
 
-from convac_verify import trees
+from convac_verify.networks import trees
 
 
 @st.composite

@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convac_verify import trees
-from convac_verify.bounds import recursive_upper_bound
-from convac_verify.claims import parse_claim
-from convac_verify.decompositions import random_decomposition
+from convac_verify.algebra.fields import PrimeField
+from convac_verify.bounds.recursion import recursive_upper_bound
+from convac_verify.engines.structured import structured_rank
 from convac_verify.errors import InvalidClaim
-from convac_verify.evidence import Claim, Evidence, Measurement, Status, decide
-from convac_verify.fields import PrimeField
-from convac_verify.growth import classify
-from convac_verify.partitions import Partition, odd_even
-from convac_verify.structured import structured_rank
+from convac_verify.evidence.claims import parse_claim
+from convac_verify.evidence.growth import classify
+from convac_verify.evidence.status import Claim, Evidence, Measurement, Status, decide
+from convac_verify.networks import trees
+from convac_verify.networks.decompositions import random_decomposition
+from convac_verify.networks.partitions import Partition, odd_even
 
 from .test_grid_and_structured import tree_and_partition
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from convac_verify.evidence import Claim, Evidence, Measurement, Status, decide
+from convac_verify.evidence.status import Claim, Evidence, Measurement, Status, decide
 
 POLY = Evidence("GF(p)", "dense", "random", prime=7, seed=0, sample_space=2**61, degree=31)
 RELU = Evidence("Q", "exact", "random", seed=0, sample_space=2**21 + 1, polynomial=False)

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from convac_verify.algebra.fields import MERSENNE_61, IntegerRing, PrimeField
 from convac_verify.errors import InvalidField
-from convac_verify.fields import MERSENNE_61, IntegerRing, PrimeField
 
 PRIMES = [7, 65521, 2**31 - 1, 4294967311, MERSENNE_61, 2**62 - 57]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from convac_verify.fields import IntegerRing
+from convac_verify.algebra.fields import IntegerRing
 
 
 def test_from_ints_keeps_shape_and_exactness() -> None:

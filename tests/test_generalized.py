@@ -9,11 +9,14 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from convac_verify import trees
-from convac_verify.decompositions import decomposition_from_weights
+from convac_verify.algebra.fields import IntegerRing, PrimeField
+from convac_verify.algebra.rationals import QArray
 from convac_verify.errors import BudgetExceeded, InvalidDecomposition
-from convac_verify.fields import IntegerRing, PrimeField
-from convac_verify.generalized import (
+from convac_verify.networks import trees
+from convac_verify.networks.decompositions import decomposition_from_weights
+from convac_verify.networks.grid import grid_tensor
+from convac_verify.networks.partitions import left_right, odd_even
+from convac_verify.rectifier.generalized import (
     GeneralizedDecomposition,
     check_generalized_budget,
     generalized_from_weights,
@@ -24,10 +27,7 @@ from convac_verify.generalized import (
     random_generalized,
     representation_matrix,
 )
-from convac_verify.grid import grid_tensor
-from convac_verify.operators import OPERATORS, get_operator
-from convac_verify.partitions import left_right, odd_even
-from convac_verify.rationals import QArray
+from convac_verify.rectifier.operators import OPERATORS, get_operator
 
 
 def reference_value(decomp: GeneralizedDecomposition, d: tuple[int, ...]) -> Fr:

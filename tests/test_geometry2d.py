@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from convac_verify import trees
 from convac_verify.errors import NotAModeTree
-from convac_verify.geometry2d import (
+from convac_verify.networks import trees
+from convac_verify.networks.geometry2d import (
     Grid,
     grid_tree,
     level_windows,
@@ -21,7 +21,11 @@ from convac_verify.geometry2d import (
     square_tree,
     window_picture,
 )
-from convac_verify.pooling import load_tree_file, resolve_geometry, split_geometries
+from convac_verify.pooling.profiles import (
+    load_tree_file,
+    resolve_geometry,
+    split_geometries,
+)
 
 
 def test_mode_convention_is_row_major() -> None:

@@ -8,16 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convac_verify import trees
-from convac_verify.decompositions import decomposition_from_weights, random_decomposition
+from convac_verify.algebra.fields import IntegerRing, PrimeField
+from convac_verify.engines.gfp import rank_mod_p
+from convac_verify.engines.structured import structured_rank
 from convac_verify.errors import BudgetExceeded, InvalidDecomposition
-from convac_verify.fields import IntegerRing, PrimeField
-from convac_verify.grid import grid_tensor
-from convac_verify.matricize import matricize
-from convac_verify.partitions import Partition, alternating_blocks, left_right, odd_even
-from convac_verify.rank.gfp import rank_mod_p
-from convac_verify.structured import structured_rank
-from convac_verify.witnesses import kronecker_witness
+from convac_verify.networks import trees
+from convac_verify.networks.decompositions import decomposition_from_weights, random_decomposition
+from convac_verify.networks.grid import grid_tensor
+from convac_verify.networks.matricize import matricize
+from convac_verify.networks.partitions import Partition, alternating_blocks, left_right, odd_even
+from convac_verify.networks.witnesses import kronecker_witness
 
 Z = IntegerRing()
 F = PrimeField()

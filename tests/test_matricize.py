@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convac_verify.matricize import matricize
-from convac_verify.partitions import Partition, odd_even
+from convac_verify.networks.matricize import matricize
+from convac_verify.networks.partitions import Partition, odd_even
 
 
 def test_arange_golden() -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from convac_verify.errors import InvalidPartition
-from convac_verify.partitions import (
+from convac_verify.networks.partitions import (
     Partition,
     alternating_blocks,
     left_right,

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from convac_verify.errors import InvalidPartition
-from convac_verify.geometry2d import Grid
-from convac_verify.partitions import parse_partition
-from convac_verify.partitions2d import (
+from convac_verify.networks.geometry2d import Grid
+from convac_verify.networks.partitions import parse_partition
+from convac_verify.networks.partitions2d import (
     GRID_PARTITIONS,
     all_balanced,
     every_partition,
@@ -55,8 +55,8 @@ def test_every_registered_family_parses() -> None:
 
 
 def test_mirror_orbits_keep_every_first_level_mirror_window_on_one_side() -> None:
-    from convac_verify.geometry2d import mirror_tree
-    from convac_verify.pooling import split_windows
+    from convac_verify.networks.geometry2d import mirror_tree
+    from convac_verify.pooling.profiles import split_windows
 
     for side in (4, 8, 16):
         g = Grid(side, side)
@@ -66,8 +66,8 @@ def test_mirror_orbits_keep_every_first_level_mirror_window_on_one_side() -> Non
 
 
 def test_mirror_quadrants_keep_every_mirror_window_below_the_root_on_one_side() -> None:
-    from convac_verify import trees
-    from convac_verify.geometry2d import mirror_tree
+    from convac_verify.networks import trees
+    from convac_verify.networks.geometry2d import mirror_tree
 
     for shape in ((4, 4), (8, 8), (16, 16), (2, 8), (8, 4)):
         g = Grid(*shape)

@@ -8,16 +8,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convac_verify import trees
-from convac_verify.bounds import recursive_upper_bound
-from convac_verify.decompositions import decomposition_from_weights, random_decomposition
-from convac_verify.fields import MERSENNE_61, PrimeField
-from convac_verify.geometry2d import Grid, mirror_tree, square_tree
-from convac_verify.grid import grid_tensor
-from convac_verify.matricize import matricize
-from convac_verify.partitions import Partition
-from convac_verify.partitions2d import parse_grid_partition
-from convac_verify.pooling import (
+from convac_verify.algebra.fields import MERSENNE_61, PrimeField
+from convac_verify.bounds.recursion import recursive_upper_bound
+from convac_verify.bounds.spans import node_spans, span_upper_bound
+from convac_verify.engines.gfp import rank_mod_p
+from convac_verify.engines.measure import Context
+from convac_verify.engines.structured import structured_rank
+from convac_verify.networks import trees
+from convac_verify.networks.decompositions import decomposition_from_weights, random_decomposition
+from convac_verify.networks.geometry2d import Grid, mirror_tree, square_tree
+from convac_verify.networks.grid import grid_tensor
+from convac_verify.networks.matricize import matricize
+from convac_verify.networks.partitions import Partition
+from convac_verify.networks.partitions2d import parse_grid_partition
+from convac_verify.networks.witnesses import kronecker_witness
+from convac_verify.pooling.profiles import (
     is_quad_tree,
     measure_generic,
     profile,
@@ -25,11 +30,6 @@ from convac_verify.pooling import (
     split_windows,
     witness_bound,
 )
-from convac_verify.rank.gfp import rank_mod_p
-from convac_verify.runner import Context
-from convac_verify.spans import node_spans, span_upper_bound
-from convac_verify.structured import structured_rank
-from convac_verify.witnesses import kronecker_witness
 
 from .strategies import random_tree
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from convac_verify.evidence import Status
-from convac_verify.runner import Context, run_theorem
+from convac_verify.engines.measure import Context
+from convac_verify.evidence.status import Status
 from convac_verify.theorems import THEOREMS
+from convac_verify.theorems.runner import run_theorem
 
 POOLING = sorted(n for n, t in THEOREMS.items() if t.family == "pooling")
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convac_verify.fields import MERSENNE_61
-from convac_verify.rank import RANK_ENGINES, get_rank_engine
-from convac_verify.rank.gfp import independent_rows, rank_mod_p
-from convac_verify.rank.rational import rank_over_q
+from convac_verify.algebra.fields import MERSENNE_61
+from convac_verify.engines import RANK_ENGINES, get_rank_engine
+from convac_verify.engines.gfp import independent_rows, rank_mod_p
+from convac_verify.engines.rational import rank_over_q
 
 from .reference_rank import rank_mod, rank_q
 

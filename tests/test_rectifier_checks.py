@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from convac_verify.evidence import Status
-from convac_verify.measure import RankSettings
+from convac_verify.engines.measure import Context, RankSettings
+from convac_verify.evidence.status import Status
 from convac_verify.report import Report
-from convac_verify.runner import Context, run_theorem
 from convac_verify.theorems import THEOREMS
+from convac_verify.theorems.runner import run_theorem
 
 RECTIFIER = sorted(name for name, th in THEOREMS.items() if th.family == "rectifier")
 FAST = {"draws": 3}  # reduced draw counts keep the suite fast

@@ -7,15 +7,15 @@ from fractions import Fraction as Fr
 import numpy as np
 import pytest
 
+from convac_verify.algebra.rationals import QArray
 from convac_verify.errors import ConvacError
-from convac_verify.operators import (
+from convac_verify.rectifier.operators import (
     OPERATORS,
     InvalidOperator,
     check_algebra,
     get_operator,
     parse_operator,
 )
-from convac_verify.rationals import QArray
 
 # (operator, a, b, g(a, b)) -- computed by hand from the definitions in ICML 2016 Sec. 4
 HAND = [

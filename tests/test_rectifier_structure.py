@@ -8,17 +8,9 @@ import numpy as np
 import pytest
 from flint import fmpz
 
-from convac_verify import trees
-from convac_verify.generalized import (
-    generalized_from_weights,
-    grid_matrix,
-    grid_tensor_q,
-    random_generalized,
-    representation_matrix,
-)
-from convac_verify.operators import get_operator
-from convac_verify.partitions import Partition, left_right, odd_even
-from convac_verify.rationals import QArray
+from convac_verify.algebra.rationals import QArray
+from convac_verify.networks import trees
+from convac_verify.networks.partitions import Partition, left_right, odd_even
 from convac_verify.rectifier.bounds import (
     shallow_max_bound,
     structural_bound,
@@ -36,6 +28,14 @@ from convac_verify.rectifier.constructions import (
     perturb,
     universal_shallow,
 )
+from convac_verify.rectifier.generalized import (
+    generalized_from_weights,
+    grid_matrix,
+    grid_tensor_q,
+    random_generalized,
+    representation_matrix,
+)
+from convac_verify.rectifier.operators import get_operator
 from convac_verify.rectifier.ranks import (
     PRIMES_IN_RANGE,
     exact_rank,

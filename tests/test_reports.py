@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from convac_verify.engines.measure import Context
 from convac_verify.report import FORMATS, render_json, render_junit, render_latex
 from convac_verify.report.latex import escape
 from convac_verify.report.model import SCHEMA_VERSION
-from convac_verify.runner import Context, run_checks
+from convac_verify.theorems.runner import run_checks
 
 
 @pytest.fixture(scope="module")

@@ -8,22 +8,22 @@ import math
 import numpy as np
 import pytest
 
-from convac_verify.decompositions import random_decomposition
+from convac_verify.algebra.fields import IntegerRing
+from convac_verify.engines.rational import rank_over_q
 from convac_verify.errors import InvalidDecomposition
-from convac_verify.fields import IntegerRing
-from convac_verify.geometry2d import Grid, square_tree
-from convac_verify.grid import grid_tensor
-from convac_verify.matricize import matricize
-from convac_verify.partitions2d import expand_partitions
-from convac_verify.rank.rational import rank_over_q
-from convac_verify.separation import (
+from convac_verify.networks.decompositions import random_decomposition
+from convac_verify.networks.geometry2d import Grid, square_tree
+from convac_verify.networks.grid import grid_tensor
+from convac_verify.networks.matricize import matricize
+from convac_verify.networks.partitions2d import expand_partitions
+from convac_verify.networks.separation import (
     coefficient_decomposition,
     evaluation_decomposition,
     get_representation,
     representation_matrix,
     score_function,
 )
-from convac_verify.trees import balanced
+from convac_verify.networks.trees import balanced
 
 RING = IntegerRing(bound=1000)
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from convac_verify import trees
 from convac_verify.errors import ConvacError
-from convac_verify.geometry2d import Grid
-from convac_verify.partitions2d import expand_partitions
-from convac_verify.pooling import DEFAULT_PANEL, split_windows
-from convac_verify.tailor import candidates, level_sequences, rank_candidates, tailored_tree
+from convac_verify.networks import trees
+from convac_verify.networks.geometry2d import Grid
+from convac_verify.networks.partitions2d import expand_partitions
+from convac_verify.pooling.profiles import DEFAULT_PANEL, split_windows
+from convac_verify.pooling.tailor import (
+    candidates,
+    level_sequences,
+    rank_candidates,
+    tailored_tree,
+)
 
 
 def test_level_sequences() -> None:

@@ -8,8 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convac_verify import trees
-from convac_verify.dilated import (
+from convac_verify.algebra.fields import MERSENNE_61, IntegerRing, PrimeField
+from convac_verify.bounds.tilings import (
+    depths,
+    is_binary,
+    sibling_pairs,
+    tiling,
+    tiling_bounds,
+)
+from convac_verify.engines.gfp import rank_mod_p
+from convac_verify.errors import NotAModeTree
+from convac_verify.networks import trees
+from convac_verify.networks.dilated import (
     dilated_grid_tensor,
     dilated_span_bound,
     dilation_tree,
@@ -19,12 +29,8 @@ from convac_verify.dilated import (
     random_dilated,
     swapped_tree,
 )
-from convac_verify.errors import NotAModeTree
-from convac_verify.fields import MERSENNE_61, IntegerRing, PrimeField
-from convac_verify.matricize import matricize
-from convac_verify.partitions import Partition, left_right, odd_even
-from convac_verify.rank.gfp import rank_mod_p
-from convac_verify.tilings import depths, is_binary, sibling_pairs, tiling, tiling_bounds
+from convac_verify.networks.matricize import matricize
+from convac_verify.networks.partitions import Partition, left_right, odd_even
 
 from .strategies import random_tree
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from convac_verify import trees
 from convac_verify.errors import NotAModeTree
+from convac_verify.networks import trees
 
 
 def test_conventions_golden() -> None:

@@ -8,13 +8,13 @@ from typing import Any
 import click
 from rich.table import Table
 
+from ..engines import RANK_ENGINES
 from ..errors import ConvacError
-from ..partitions import PARTITIONS
-from ..rank import RANK_ENGINES
+from ..networks.partitions import PARTITIONS
+from ..networks.trees import TREE_BUILDERS
 from ..report import render_junit, render_latex
-from ..runner import run_checks
 from ..theorems import THEOREMS, get_theorem
-from ..trees import TREE_BUILDERS
+from ..theorems.runner import run_checks
 from .common import RunOptions, atomic_output, settings_options
 
 __all__ = ["all_checks", "check", "list_checks"]

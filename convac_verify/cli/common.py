@@ -19,11 +19,10 @@ from typing import Any, TextIO, TypeVar, cast
 import click
 from rich.console import Console
 
+from ..algebra.fields import MERSENNE_61
+from ..engines.measure import FIELDS, METHODS, Context, RankSettings
 from ..errors import ConvacError
-from ..fields import MERSENNE_61
-from ..measure import FIELDS, METHODS, RankSettings
 from ..report import FORMATS, Report, document_renderer, get_format
-from ..runner import Context
 
 __all__ = [
     "RunOptions",

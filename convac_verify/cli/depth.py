@@ -13,19 +13,13 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import ConvacError
-from ..evidence import Status
+from ..evidence.status import Status
+from ..networks.trees import balanced_sizes
 from ..report import CheckResult, Report
 from ..report.latex import latex_document, latex_table, settings_caption, status_tex
 from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
-from ..runner import run_checks
-from ..theorems import (  # noqa: F401  (registers the checks this command runs)
-    colt16_corollary2,
-    colt16_theorem1,
-    colt16_theorem3,
-    cp_rank_bound,
-)
-from ..trees import balanced_sizes
+from ..theorems.runner import run_checks
 from .common import RunOptions, settings_options
 
 __all__ = ["depth"]

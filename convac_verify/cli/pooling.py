@@ -16,14 +16,14 @@ import networkx as nx
 import numpy as np
 
 from ..errors import ConvacError
-from ..geometry2d import Grid, parse_grid, window_picture
-from ..partitions2d import GRID_PARTITIONS, expand_partitions, split_specs
-from ..pooling import DEFAULT_PANEL, is_quad_tree, resolve_geometry, split_geometries
+from ..networks.geometry2d import Grid, parse_grid, window_picture
+from ..networks.partitions2d import GRID_PARTITIONS, expand_partitions, split_specs
+from ..networks.trees import height, root, to_nested
+from ..pooling.profiles import DEFAULT_PANEL, is_quad_tree, resolve_geometry, split_geometries
+from ..pooling.tailor import DEFAULT_MAX_CANDIDATES, WINDOW_SHAPES, candidates, rank_candidates
 from ..report import Report
 from ..report.numbers import fmt_int
-from ..runner import run_checks
-from ..tailor import DEFAULT_MAX_CANDIDATES, WINDOW_SHAPES, candidates, rank_candidates
-from ..trees import height, root, to_nested
+from ..theorems.runner import run_checks
 from .common import RunOptions, settings_options
 from .pooling_view import RANK_NOTE, computed_notes, make_view
 

@@ -13,11 +13,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..evidence import Status
-from ..geometry2d import parse_grid
-from ..growth import classify
-from ..partitions import Partition
-from ..partitions2d import mask_picture
+from ..evidence.growth import classify
+from ..evidence.status import Status
+from ..networks.geometry2d import parse_grid
+from ..networks.partitions import Partition
+from ..networks.partitions2d import mask_picture
 from ..report import CheckResult, Report
 from ..report.numbers import fmt_int
 from ..report.table import STATUS_STYLE, render_footer

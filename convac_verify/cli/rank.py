@@ -13,13 +13,13 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from .. import trees
-from ..claims import parse_claim
-from ..decompositions import resolve_widths
 from ..errors import ConvacError
-from ..evidence import Claim, decide
-from ..partitions import parse_partition
-from ..registry import Observation
+from ..evidence.claims import parse_claim
+from ..evidence.observation import Observation
+from ..evidence.status import Claim, decide
+from ..networks import trees
+from ..networks.decompositions import resolve_widths
+from ..networks.partitions import parse_partition
 from ..report import CheckResult, Report
 from ..report.numbers import fmt_eps, fmt_int
 from ..report.table import render_footer, status_text

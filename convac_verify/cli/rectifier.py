@@ -16,16 +16,16 @@ from typing import Any
 import click
 
 from ..errors import ConvacError
-from ..generalized import REPRESENTATIONS, check_generalized_budget
-from ..operators import OPERATORS, parse_operator
+from ..networks.trees import balanced_sizes
+from ..rectifier.generalized import REPRESENTATIONS, check_generalized_budget
 from ..rectifier.incomplete import parse_radius
+from ..rectifier.operators import OPERATORS, parse_operator
 from ..rectifier.simulation import parse_width_specs
 from ..rectifier.user import user_operator_results
 from ..report import CheckResult, Report
 from ..report.rectifier_view import plot_histograms, rectifier_table, require_matplotlib
-from ..runner import growth_lines, run_theorem
 from ..theorems import get_theorem
-from ..trees import balanced_sizes
+from ..theorems.runner import growth_lines, run_theorem
 from .common import RunOptions, settings_options
 
 __all__ = ["rectifier"]

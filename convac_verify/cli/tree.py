@@ -21,17 +21,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from .. import trees
-from ..bounds import recursive_upper_bound
-from ..dilated import dilated_span_bound
+from ..bounds.recursion import recursive_upper_bound
+from ..bounds.spans import span_upper_bound
+from ..bounds.tilings import TilingBounds, is_binary, tiling_bounds
 from ..errors import ConvacError
-from ..geometry2d import Grid, grid_of, parse_grid, window_picture
-from ..partitions import Partition, parse_partition
-from ..partitions2d import mask_picture, parse_grid_partition
-from ..pooling import resolve_geometry, split_by_height, witness_bound
+from ..networks import trees
+from ..networks.dilated import dilated_span_bound
+from ..networks.geometry2d import Grid, grid_of, parse_grid, window_picture
+from ..networks.partitions import Partition, parse_partition
+from ..networks.partitions2d import mask_picture, parse_grid_partition
+from ..pooling.profiles import resolve_geometry, split_by_height, witness_bound
 from ..report.numbers import fmt_int
-from ..spans import span_upper_bound
-from ..tilings import TilingBounds, is_binary, tiling_bounds
 from .common import atomic_output
 
 __all__ = ["tree"]

@@ -20,7 +20,7 @@ following the proofs of the ICML 2016 supplement:
   ``Z * min(M |I|, M |J|, M**|I|, M**|J|)``; odd/even: ``Z * M * N / 2``
   (:func:`shallow_max_bound`).
 * **product pooling**: the foundation's c-recursion
-  (:func:`convac_verify.bounds.recursive_upper_bound`).
+  (:func:`convac_verify.bounds.recursion.recursive_upper_bound`).
 * otherwise only the size of the matrix, ``min(M**|I|, M**|J|)``.
 
 References
@@ -36,11 +36,11 @@ from collections.abc import Sequence
 import networkx as nx
 import numpy as np
 
-from .. import trees
-from ..bounds import UPPER_BOUND_BASIS, recursive_upper_bound
-from ..generalized import GeneralizedDecomposition, grid_tensor_q, node_values
-from ..partitions import Partition
-from ..rationals import QArray, align
+from ..algebra.rationals import QArray, align
+from ..bounds.recursion import UPPER_BOUND_BASIS, recursive_upper_bound
+from ..networks import trees
+from ..networks.partitions import Partition
+from .generalized import GeneralizedDecomposition, grid_tensor_q, node_values
 
 __all__ = [
     "matrix_size_bound",
@@ -66,8 +66,8 @@ def sum_pooling_bound(tree: nx.DiGraph, dim: int, partition: Partition) -> int:
 
     Examples
     --------
-    >>> from convac_verify.partitions import odd_even
-    >>> from convac_verify.trees import balanced, cp_tree
+    >>> from convac_verify.networks.partitions import odd_even
+    >>> from convac_verify.networks.trees import balanced, cp_tree
     >>> sum_pooling_bound(cp_tree(8), 3, odd_even(8))     # shallow: v 1^T + 1 u^T
     2
     >>> sum_pooling_bound(balanced(8), 3, odd_even(8))    # deep: 2 * M**(N/4)
@@ -94,7 +94,7 @@ def shallow_max_bound(n_modes: int, dim: int, width: int, partition: Partition) 
 
     Examples
     --------
-    >>> from convac_verify.partitions import odd_even
+    >>> from convac_verify.networks.partitions import odd_even
     >>> shallow_max_bound(8, 3, 1, odd_even(8))    # Z * M * N / 2
     12
     """

@@ -1,9 +1,9 @@
 """Explicit weights from the ICML 2016 proofs, shallow replicas, universality constructions.
 
-Conventions: the balanced binary tree of :func:`convac_verify.trees.balanced`; the
+Conventions: the balanced binary tree of :func:`convac_verify.networks.trees.balanced`; the
 papers' 1-based "odd" location or node ``j`` (``j = 1, 3, 5, ...`` among the nodes of one
 level) is the **first child** of its parent here (0-based mode 0, 2, 4, ... at the
-leaves). Weights follow :mod:`convac_verify.generalized` (leaf ``(r_0, M)`` rows
+leaves). Weights follow :mod:`convac_verify.rectifier.generalized` (leaf ``(r_0, M)`` rows
 ``a^{0,j,gamma}``; node ``(r_out, r_in)`` rows ``a^{l,j,gamma}``; root ``(1, r_{L-1})``).
 
 * :func:`claim8_weights` -- supp. E.10, the witness of Claim 8.
@@ -29,18 +29,18 @@ from fractions import Fraction
 import networkx as nx
 import numpy as np
 
-from .. import trees
-from ..decompositions import resolve_widths
+from ..algebra.rationals import QArray
 from ..errors import ConvacError
-from ..generalized import (
+from ..networks import trees
+from ..networks.decompositions import resolve_widths
+from .generalized import (
     GeneralizedDecomposition,
     generalized_from_weights,
     grid_tensor_q,
     inverse,
     random_weight,
 )
-from ..operators import get_operator
-from ..rationals import QArray
+from .operators import get_operator
 
 __all__ = [
     "E11_VARIANTS",

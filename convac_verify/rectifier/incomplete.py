@@ -25,18 +25,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..evidence import Claim, Evidence, Measurement
-from ..generalized import (
-    check_generalized_budget,
-    generalized_from_weights,
-    grid_tensor_q,
-)
-from ..matricize import matricize
-from ..operators import get_operator
-from ..partitions import odd_even
-from ..registry import Observation
-from ..runner import Context
-from ..trees import balanced
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim, Evidence, Measurement
+from ..networks.matricize import matricize
+from ..networks.partitions import odd_even
+from ..networks.trees import balanced
 from .constructions import (
     depends_on_modes,
     e11_certificate,
@@ -45,7 +39,9 @@ from .constructions import (
     mismatches,
     perturb,
 )
+from .generalized import check_generalized_budget, generalized_from_weights, grid_tensor_q
 from .measure import EXACT_METHOD, representation, stream
+from .operators import get_operator
 from .ranks import exact_rank
 
 __all__ = ["BoxResult", "box_rows", "parse_radius", "run_box"]

@@ -2,9 +2,9 @@
 
 Every rank here is exact over Q (FLINT ``fmpz_mat`` on the numerator matrix, after a
 full-rank shortcut mod p) and every network is evaluated exactly
-(:mod:`convac_verify.generalized`). Evidence records ``polynomial = False`` for max and
-ReLU, so :func:`convac_verify.evidence.decide` never turns random draws of those
-networks into almost-everywhere statements (see :mod:`convac_verify.evidence`).
+(:mod:`convac_verify.rectifier.generalized`). Evidence records ``polynomial = False`` for max and
+ReLU, so :func:`convac_verify.evidence.status.decide` never turns random draws of those
+networks into almost-everywhere statements (see :mod:`convac_verify.evidence.status`).
 
 Random streams are derived from the run's seed and a key naming the measurement, so
 results do not depend on the order in which checks run.
@@ -18,9 +18,12 @@ from collections.abc import Mapping, Sequence
 import networkx as nx
 import numpy as np
 
-from ..decompositions import resolve_widths
-from ..evidence import Evidence, Measurement
-from ..generalized import (
+from ..algebra.rationals import QArray
+from ..evidence.status import Evidence, Measurement
+from ..networks.decompositions import resolve_widths
+from ..networks.partitions import Partition
+from .bounds import structural_bound, sum_pooling_factorization_holds
+from .generalized import (
     DEFAULT_BITS,
     check_generalized_budget,
     generalized_from_weights,
@@ -28,10 +31,7 @@ from ..generalized import (
     random_generalized,
     representation_matrix,
 )
-from ..operators import Operator
-from ..partitions import Partition
-from ..rationals import QArray
-from .bounds import structural_bound, sum_pooling_factorization_holds
+from .operators import Operator
 from .ranks import exact_rank
 
 __all__ = [

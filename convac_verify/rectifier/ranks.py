@@ -26,8 +26,8 @@ from fractions import Fraction
 import numpy as np
 from flint import fmpz, fmpz_mat, nmod_mat
 
-from ..fields import Array
-from ..rank.rational import rank_over_q
+from ..algebra.fields import Array
+from ..engines.rational import rank_over_q
 
 __all__ = [
     "PRIMES_IN_RANGE",

@@ -9,7 +9,7 @@ Here weights are uniform on the multiples of ``2**-20`` in [-1, 1] (exact ration
 and every grid tensor is exact. Ranks:
 
 * default: each draw's matrix is formed exactly below the root and mod a prime p at
-  the root (:func:`~convac_verify.generalized.grid_matrix_mod_p`), and its rank is taken
+  the root (:func:`~convac_verify.rectifier.generalized.grid_matrix_mod_p`), and its rank is taken
   mod p, where p is uniform among the primes in ``[2**61, 2**62)``
   (:mod:`convac_verify.rectifier.ranks`). Each rank is a certified lower bound and
   equals the rank over Q except with probability ``<= epsilon`` (reported, union bound
@@ -27,18 +27,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..evidence import Evidence
-from ..generalized import (
+from ..algebra.rationals import QArray
+from ..evidence.status import Evidence
+from ..networks.partitions import odd_even
+from ..networks.trees import balanced
+from .generalized import (
     check_generalized_budget,
     grid_matrix,
     grid_matrix_mod_p,
     random_generalized,
 )
-from ..operators import Operator
-from ..partitions import odd_even
-from ..rationals import QArray
-from ..trees import balanced
 from .measure import SAMPLE_SPACE, stream
+from .operators import Operator
 from .ranks import exact_rank, modular_epsilon, modular_rank
 
 __all__ = ["RankHistogram", "parse_width_specs", "rank_histogram"]

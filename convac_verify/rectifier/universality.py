@@ -20,17 +20,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..evidence import Claim, Evidence, Measurement
-from ..generalized import check_generalized_budget, grid_matrix
-from ..operators import get_operator
-from ..partitions import odd_even
-from ..rationals import QArray, as_object_ints
-from ..registry import Observation
-from ..runner import Context
-from ..trees import balanced_sizes, cp_tree
+from ..algebra.rationals import QArray, as_object_ints
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim, Evidence, Measurement
+from ..networks.partitions import odd_even
+from ..networks.trees import balanced_sizes, cp_tree
 from .bounds import structural_bound
 from .constructions import identity_target, mismatches, universal_shallow
+from .generalized import check_generalized_budget, grid_matrix
 from .measure import EXACT_METHOD, representation, stream
+from .operators import get_operator
 from .ranks import exact_rank
 
 __all__ = ["RANDOM_TARGET_MAX_ENTRIES", "universality_rows"]

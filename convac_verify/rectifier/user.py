@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..evidence import Claim, Measurement, decide
-from ..operators import Operator, check_algebra
-from ..registry import Observation
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim, Measurement, decide
 from ..report.model import CheckResult
-from ..runner import Context
 from .measure import representation, stream
+from .operators import Operator, check_algebra
 from .ranks import random_prime
 from .simulation import RankHistogram, rank_histogram
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..evidence import Status
+from ..evidence.status import Status
 from .model import CheckResult, Report
 from .numbers import fmt_eps, fmt_int
 

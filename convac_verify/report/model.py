@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
-from ..evidence import Status, Verdict
-from ..growth import Growth
-from ..measure import RankSettings
-from ..registry import Observation
+from ..engines.measure import RankSettings
+from ..evidence.growth import Growth
+from ..evidence.observation import Observation
+from ..evidence.status import Status, Verdict
 
 __all__ = ["SCHEMA_VERSION", "CheckResult", "GrowthLine", "Report"]
 

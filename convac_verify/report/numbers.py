@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..growth import common_power_base
+from ..evidence.growth import common_power_base
 
 __all__ = ["fmt_eps", "fmt_int", "latex_int"]
 

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import ConvacError
-from ..evidence import Status
+from ..evidence.status import Status
 from .model import CheckResult, Report
 from .numbers import fmt_int
 from .table import render_footer, render_growth, status_text

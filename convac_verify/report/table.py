@@ -8,7 +8,7 @@ from rich import box as rich_box
 from rich.console import Console
 from rich.table import Table
 
-from ..evidence import Status
+from ..evidence.status import Status
 from .model import CheckResult, Report
 from .numbers import fmt_eps, fmt_int
 

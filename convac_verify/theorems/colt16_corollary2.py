@@ -25,12 +25,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from ..evidence import Claim
-from ..partitions import odd_even
-from ..registry import Observation, register_theorem
-from ..runner import Context
-from ..trees import balanced, balanced_sizes, cp_tree
-from ..witnesses import kronecker_witness
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim
+from ..networks.partitions import odd_even
+from ..networks.trees import balanced, balanced_sizes, cp_tree
+from ..networks.witnesses import kronecker_witness
+from .registry import register_theorem
 
 
 @register_theorem(

@@ -11,7 +11,7 @@ alternates blocks of ``2**(L_2-1)`` modes, every pooled block of network 2 lies 
 side, so network 2's rank is at most ``r^(2)_{L_2-1}`` for all weights (the c-recursion;
 rows "network 2 rank"). Network 1's rank under the same partition is certified
 (random instance, or beyond the memory budget the witness
-:func:`~convac_verify.witnesses.kronecker_witness` merging channels at height L_2);
+:func:`~convac_verify.networks.witnesses.kronecker_witness` merging channels at height L_2);
 it lower-bounds the width network 2 needs. Rows pair L_1 = L with every L_2, and
 L_1 = L_2 + 1 (removing one layer of a shallower network).
 
@@ -28,12 +28,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from ..evidence import Claim
-from ..partitions import alternating_blocks
-from ..registry import Observation, register_theorem
-from ..runner import Context
-from ..trees import balanced_sizes, truncated
-from ..witnesses import kronecker_witness
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim
+from ..networks.partitions import alternating_blocks
+from ..networks.trees import balanced_sizes, truncated
+from ..networks.witnesses import kronecker_witness
+from .registry import register_theorem
 
 
 @register_theorem(

@@ -22,11 +22,12 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..evidence import Claim
-from ..partitions import parse_partition
-from ..registry import Observation, register_theorem
-from ..runner import Context
-from ..trees import balanced, balanced_sizes, cp_tree
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim
+from ..networks.partitions import parse_partition
+from ..networks.trees import balanced, balanced_sizes, cp_tree
+from .registry import register_theorem
 
 
 @register_theorem(

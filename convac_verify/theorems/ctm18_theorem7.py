@@ -10,15 +10,15 @@ span ``R^r``; ``{} != I != [N]``. Claim:
 * ``rank [[A^y]]_I >= r**P`` almost always, P = the number of sibling pairs of depth
   > 1 (root depth 0) with one node in each tiling.
 
-This is not the same-channel decomposition of :mod:`convac_verify.decompositions`;
-:mod:`convac_verify.dilated` implements eq. 3. "Discretizers span R^r": V (M x r) is
+This is not the same-channel decomposition of :mod:`convac_verify.networks.decompositions`;
+:mod:`convac_verify.networks.dilated` implements eq. 3. "Discretizers span R^r": V (M x r) is
 drawn at random and its rank is computed exactly; GF(p) rank r proves rank r over Q
 (recorded as ``rank_V``); M < r is refused (the hypothesis cannot hold).
 
 Evidence: dense grid tensor at random weights, rank over GF(p) (a certified lower
 bound: ``>=`` rows proved; with ``--field qq`` the rank over Q, taken from a rank mod p
 when that meets the structural upper bound); ``<=`` rows proved by the joint-span recursion
-(:func:`convac_verify.dilated.dilated_span_bound`, derived from eq. 3 independently of
+(:func:`convac_verify.networks.dilated.dilated_span_bound`, derived from eq. 3 independently of
 the tilings). Default trees: the baseline (contiguous) tree, dilations swapped in
 pairs (fig. 2(b)) and the hybrid tree of the worked example; default partitions:
 that example's I, odd-even, left-right and random ones.
@@ -41,8 +41,15 @@ from collections.abc import Iterator
 import networkx as nx
 import numpy as np
 
-from .. import trees as mode_trees
-from ..dilated import (
+from ..algebra.fields import Array
+from ..bounds.tilings import is_binary, tiling_bounds
+from ..engines.gfp import rank_mod_p
+from ..engines.measure import Context, RankSettings, check_dense_budget, dense_rank
+from ..errors import ConvacError
+from ..evidence.observation import Observation
+from ..evidence.status import Claim, Evidence, Measurement
+from ..networks import trees as mode_trees
+from ..networks.dilated import (
     dilated_grid_tensor,
     dilated_span_bound,
     discretizer_rank,
@@ -50,18 +57,11 @@ from ..dilated import (
     random_dilated,
     swapped_tree,
 )
-from ..errors import ConvacError
-from ..evidence import Claim, Evidence, Measurement
-from ..fields import Array
-from ..geometry2d import Grid
-from ..matricize import matricize
-from ..measure import RankSettings, check_dense_budget, dense_rank
-from ..partitions import Partition
-from ..partitions2d import expand_partitions, split_specs
-from ..rank.gfp import rank_mod_p
-from ..registry import Observation, register_theorem
-from ..runner import Context
-from ..tilings import is_binary, tiling_bounds
+from ..networks.geometry2d import Grid
+from ..networks.matricize import matricize
+from ..networks.partitions import Partition
+from ..networks.partitions2d import expand_partitions, split_specs
+from .registry import register_theorem
 
 
 def _tree(spec: str, n: int) -> tuple[nx.DiGraph, str]:

@@ -5,7 +5,7 @@ independent (and, with the separable factors, square-integrable: inputs lie in t
 bounded interval [1, K]); any partition (I, J). Claim:
 ``sep(h_y; I, J) = rank [[A^y]]_{I,J}``.
 
-Evidence, on real functions (exact integers, :mod:`convac_verify.separation`): the
+Evidence, on real functions (exact integers, :mod:`convac_verify.networks.separation`): the
 network (square pooling on a 2x4 grid by default, integer weights) is evaluated by
 its own forward pass -- representation layer, 1x1 convolutions, product pooling --
 on the product grid of K points per patch (spot-checked against single forward
@@ -32,24 +32,25 @@ from collections.abc import Iterator
 import networkx as nx
 import numpy as np
 
-from ..decompositions import random_decomposition
+from ..algebra.fields import IntegerRing
+from ..engines.measure import Context
+from ..engines.rational import rank_over_q
 from ..errors import ConvacError
-from ..evidence import Claim, Evidence, Measurement
-from ..fields import IntegerRing
-from ..geometry2d import Grid, parse_grid
-from ..grid import grid_tensor
-from ..matricize import matricize
-from ..partitions2d import expand_partitions, split_specs
-from ..pooling import resolve_geometry
-from ..rank.rational import rank_over_q
-from ..registry import Observation, register_theorem
-from ..runner import Context
-from ..separation import (
+from ..evidence.observation import Observation
+from ..evidence.status import Claim, Evidence, Measurement
+from ..networks.decompositions import random_decomposition
+from ..networks.geometry2d import Grid, parse_grid
+from ..networks.grid import grid_tensor
+from ..networks.matricize import matricize
+from ..networks.partitions2d import expand_partitions, split_specs
+from ..networks.separation import (
     coefficient_decomposition,
     evaluation_decomposition,
     get_representation,
     score_function,
 )
+from ..pooling.profiles import resolve_geometry
+from .registry import register_theorem
 
 SPOT_CHECKS = 8  # single forward passes compared with the batched evaluation
 MAX_ENTRIES = 2**17  # evaluation grid K**N; larger is refused (Python-int arithmetic)

@@ -32,14 +32,15 @@ from collections.abc import Iterator
 import networkx as nx
 import numpy as np
 
-from ..evidence import Claim, Measurement, schwartz_zippel
-from ..geometry2d import parse_grid
-from ..partitions import Partition
-from ..partitions2d import expand_partitions, split_specs
-from ..pooling import resolve_geometry
-from ..registry import Observation, register_theorem
-from ..runner import Context
-from ..spans import SPAN_BASIS, span_upper_bound
+from ..bounds.spans import SPAN_BASIS, span_upper_bound
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim, Measurement, schwartz_zippel
+from ..networks.geometry2d import parse_grid
+from ..networks.partitions import Partition
+from ..networks.partitions2d import expand_partitions, split_specs
+from ..pooling.profiles import resolve_geometry
+from .registry import register_theorem
 
 
 def _with_span(

@@ -26,12 +26,13 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..evidence import Claim
-from ..geometry2d import parse_grid, square_tree
-from ..partitions2d import expand_partitions, split_specs
-from ..registry import Observation, register_theorem
-from ..runner import Context
-from ..trees import cp_tree
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim
+from ..networks.geometry2d import parse_grid, square_tree
+from ..networks.partitions2d import expand_partitions, split_specs
+from ..networks.trees import cp_tree
+from .registry import register_theorem
 
 
 @register_theorem(

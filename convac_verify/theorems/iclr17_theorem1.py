@@ -36,18 +36,19 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ..engines.measure import Context
 from ..errors import ConvacError
-from ..geometry2d import parse_grid
-from ..partitions2d import expand_partitions, split_specs
-from ..pooling import (
+from ..evidence.observation import Observation
+from ..networks.geometry2d import parse_grid
+from ..networks.partitions2d import expand_partitions, split_specs
+from ..pooling.profiles import (
     DEFAULT_PANEL,
     bound_observations,
     is_quad_tree,
     resolve_geometry,
     split_geometries,
 )
-from ..registry import Observation, register_theorem
-from ..runner import Context
+from .registry import register_theorem
 
 
 @register_theorem(

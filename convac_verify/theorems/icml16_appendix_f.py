@@ -32,14 +32,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..evidence import Claim, Measurement
-from ..operators import get_operator
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim, Measurement
+from ..networks.trees import balanced_sizes
 from ..rectifier.measure import representation, stream
+from ..rectifier.operators import get_operator
 from ..rectifier.ranks import random_prime
 from ..rectifier.simulation import parse_width_specs, rank_histogram
-from ..registry import Observation, register_theorem
-from ..runner import Context
-from ..trees import balanced_sizes
+from .registry import register_theorem
 
 
 @register_theorem(

@@ -27,13 +27,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
-from ..evidence import Claim
-from ..partitions import odd_even
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim
+from ..networks.partitions import odd_even
+from ..networks.trees import balanced, balanced_sizes
+from ..networks.witnesses import kronecker_witness
 from ..rectifier.incomplete import run_box
-from ..registry import Observation, register_theorem
-from ..runner import Context
-from ..trees import balanced, balanced_sizes
-from ..witnesses import kronecker_witness
+from .registry import register_theorem
 
 
 def _ceil_div(a: int, b: int) -> int:

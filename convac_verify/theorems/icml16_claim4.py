@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..engines.measure import Context
+from ..evidence.observation import Observation
 from ..rectifier.universality import universality_rows
-from ..registry import Observation, register_theorem
-from ..runner import Context
+from .registry import register_theorem
 
 
 @register_theorem(

@@ -29,14 +29,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from ..evidence import Claim
-from ..operators import get_operator
-from ..partitions import odd_even
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..evidence.status import Claim
+from ..networks.partitions import odd_even
+from ..networks.trees import balanced, balanced_sizes
 from ..rectifier.constructions import claim8_weights
 from ..rectifier.measure import representation, witness_rank
-from ..registry import Observation, register_theorem
-from ..runner import Context
-from ..trees import balanced, balanced_sizes
+from ..rectifier.operators import get_operator
+from .registry import register_theorem
 
 
 def _ceil_div(a: int, b: int) -> int:

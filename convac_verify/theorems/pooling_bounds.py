@@ -12,7 +12,7 @@ Claim, for every partition (I, J):
   all-ones at the first-level windows, channel 1 above, so the matricization is a
   Kronecker product of ``sum_alpha e_alpha^{(x)|I_v|} (e_alpha^{(x)|J_v|})^T`` over the
   split windows (rank ``min(r_0, M)`` each) and of rank-one factors.
-* ``rank <= c-recursion`` for all weights (:mod:`convac_verify.bounds`: Theorem 1's
+* ``rank <= c-recursion`` for all weights (:mod:`convac_verify.bounds.recursion`: Theorem 1's
   ``c^{l,k}`` with any window sizes).
 
 This is the tool's extension of Theorem 1, not a statement of the paper; on 4-ary
@@ -34,11 +34,12 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..geometry2d import parse_grid
-from ..partitions2d import expand_partitions, split_specs
-from ..pooling import DEFAULT_PANEL, bound_observations, resolve_geometry, split_geometries
-from ..registry import Observation, register_theorem
-from ..runner import Context
+from ..engines.measure import Context
+from ..evidence.observation import Observation
+from ..networks.geometry2d import parse_grid
+from ..networks.partitions2d import expand_partitions, split_specs
+from ..pooling.profiles import DEFAULT_PANEL, bound_observations, resolve_geometry, split_geometries
+from .registry import register_theorem
 
 
 @register_theorem(

@@ -1,0 +1,1 @@
+"""Exact arithmetic: the prime field GF(p), the integers and exact rationals."""

@@ -1,0 +1,292 @@
+"""Measure one matricization rank of one network, exactly, with its evidence.
+
+:func:`measure_rank` builds the decomposition (random weights from the seed, or an
+explicit witness), chooses how to get the matrix, computes its rank with a
+registered engine and returns a :class:`~convac_verify.evidence.status.Measurement` that
+records field, prime, seed, method, |S|, the entry degree and the structural upper
+bound for all weights.
+
+Methods
+-------
+``dense``
+    Grid tensor (``M**N`` entries), matricization, FLINT rank. Refused up front when the
+    estimated memory exceeds the budget.
+``structured``
+    :func:`convac_verify.engines.structured.structured_rank` (GF(p)); no grid tensor.
+``auto``
+    ``dense`` when it fits the budget, else ``structured``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from ..algebra.fields import MERSENNE_61, Array, IntegerRing, PrimeField, Ring
+from ..bounds.recursion import UPPER_BOUND_BASIS, recursive_upper_bound
+from ..errors import BudgetExceeded, ConvacError
+from ..evidence.status import Evidence, Measurement
+from ..networks import trees
+from ..networks.decompositions import (
+    TreeDecomposition,
+    decomposition_from_weights,
+    random_decomposition,
+)
+from ..networks.grid import grid_tensor
+from ..networks.matricize import matricize
+from ..networks.partitions import Partition
+from . import get_rank_engine
+from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, structured_rank
+
+__all__ = [
+    "DEFAULT_MAX_MEMORY",
+    "FIELDS",
+    "METHODS",
+    "Context",
+    "RankSettings",
+    "check_dense_budget",
+    "dense_bytes",
+    "dense_rank",
+    "measure_rank",
+]
+
+DEFAULT_MAX_MEMORY = 4 * 2**30
+FIELDS = ("gfp", "qq")
+METHODS = ("auto", "dense", "structured")
+# peak bytes per grid-tensor entry on the dense path, measured at N = 24, M = 2
+# (uint64 tensor, matricized copy, Python-int list, fmpz_mat and nmod_mat copies)
+_DENSE_BYTES = {"gfp": 96, "qq": 400}
+
+
+@dataclass(frozen=True)
+class RankSettings:
+    """How ranks are computed for a run (from the command line)."""
+
+    field: str = "gfp"
+    """``gfp`` (weights uniform mod p, rank mod p) or ``qq`` (integer weights, rank over Q)."""
+    prime: int = MERSENNE_61
+    """The prime of GF(p)."""
+    seed: int = 0
+    """Seed of every random draw (each measurement derives its own stream from it)."""
+    method: str = "auto"
+    """``auto``, ``dense`` or ``structured``."""
+    max_memory: int = DEFAULT_MAX_MEMORY
+    """Bytes a computation may use; larger ones are refused before they start."""
+
+    def __post_init__(self) -> None:
+        if self.field not in FIELDS:
+            raise ConvacError(f"field must be one of {', '.join(FIELDS)}; got {self.field!r}")
+        if self.method not in METHODS:
+            raise ConvacError(f"method must be one of {', '.join(METHODS)}; got {self.method!r}")
+
+    def ring(self) -> Ring:
+        """The ring the weights are drawn from."""
+        return PrimeField(self.prime) if self.field == "gfp" else IntegerRing()
+
+
+def dense_bytes(n_modes: int, dim: int, field: str = "gfp") -> int:
+    """Estimated peak memory of the dense path: ``M**N`` entries times a measured constant."""
+    return int(dim) ** int(n_modes) * _DENSE_BYTES[field]
+
+
+def _fmt_bytes(n: int) -> str:
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n} B"
+
+
+def _stream(seed: int, key: str) -> np.random.Generator:
+    """An independent, order-independent random stream for one measurement."""
+    return np.random.default_rng([seed, zlib.crc32(key.encode())])
+
+
+def measure_rank(
+    tree: nx.DiGraph,
+    dim: int,
+    widths: int | Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    *,
+    witness: Mapping[int, object] | None = None,
+    witness_name: str = "",
+    shared: bool = False,
+) -> Measurement:
+    """Rank of ``[[A]]_{I,J}`` for one instance of the architecture.
+
+    Parameters
+    ----------
+    tree, dim, widths
+        The architecture (mode tree, M, widths ``r_0..r_{L-1}``).
+    partition : Partition
+        The matricization.
+    settings : RankSettings
+        Field, prime, seed, method and memory budget.
+    witness : mapping, optional
+        Explicit integer weights (from :mod:`convac_verify.networks.witnesses`); random otherwise.
+    witness_name : str
+        How reports name the witness.
+    shared : bool
+        Random weights shared across locations.
+
+    Raises
+    ------
+    BudgetExceeded
+        If the chosen method needs more than ``settings.max_memory``.
+    """
+    n = trees.n_modes(tree)
+    if partition.n_modes != n:
+        raise ConvacError(f"partition is for N = {partition.n_modes} modes but the tree has {n}")
+    decomp = _decomposition(tree, dim, widths, partition, settings, witness, shared)
+    peak = (
+        None
+        if witness is not None
+        else structured_peak_entries(tree, dim, decomp.widths, partition)
+    )
+    method = _choose_method(n, dim, settings, peak)
+    if method == "dense":
+        rank, field = dense_rank(grid_tensor(decomp), partition, settings)
+    else:
+        rank = structured_rank(decomp, partition, prime=settings.prime, budget=settings.max_memory)
+        field = "GF(p)"
+    random = witness is None
+    ring = decomp.ring
+    evidence = Evidence(
+        field=field,
+        method=method,
+        weights="random" if random else (witness_name or "explicit witness"),
+        prime=settings.prime if field == "GF(p)" else None,
+        seed=settings.seed if random else None,
+        sample_space=ring.sample_space if random else None,
+        degree=decomp.entry_degree() if random else None,
+    )
+    upper = recursive_upper_bound(tree, dim, decomp.widths, partition)
+    return Measurement(rank, evidence, upper, UPPER_BOUND_BASIS)
+
+
+def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> tuple[int, str]:
+    """Rank of ``[[tensor]]_{I,J}`` with the engine of ``settings.field``.
+
+    The building block for any decomposition whose grid tensor can be formed (call
+    :func:`check_dense_budget` first). Returns the rank and the field it was computed in.
+    """
+    engine = get_rank_engine(settings.field)
+    return engine.rank(matricize(tensor, partition), settings.prime), engine.field
+
+
+def check_dense_budget(n_modes: int, dim: int, settings: RankSettings) -> None:
+    """Refuse, before any allocation, a grid tensor that does not fit the budget."""
+    need = dense_bytes(n_modes, dim, settings.field)
+    if need > settings.max_memory:
+        raise BudgetExceeded(
+            f"the dense grid tensor has {dim}**{n_modes} entries and needs ~{_fmt_bytes(need)}, "
+            f"over --max-memory {_fmt_bytes(settings.max_memory)}; use --method structured "
+            "(exact rank without the grid tensor) or a smaller N"
+        )
+
+
+def _decomposition(
+    tree: nx.DiGraph,
+    dim: int,
+    widths: int | Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    witness: Mapping[int, object] | None,
+    shared: bool,
+) -> TreeDecomposition:
+    ring = settings.ring()
+    if witness is not None:
+        return decomposition_from_weights(tree, dim, widths, witness, ring)
+    key = repr((trees.to_nested(tree), dim, widths, partition.rows, shared, settings.field))
+    return random_decomposition(tree, dim, widths, ring, _stream(settings.seed, key), shared=shared)
+
+
+def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -> str:
+    """Dense when forced or when it fits and the structured cores would not be much smaller.
+
+    ``peak`` bounds the structured contraction's largest core for random weights
+    (``None`` for an explicit witness, whose Kronecker structure keeps it small).
+    """
+    need = dense_bytes(n, dim, settings.field)
+    fits = need <= settings.max_memory
+    if settings.method == "dense":
+        check_dense_budget(n, dim, settings)
+    if settings.method == "structured" or (settings.method == "auto" and not fits):
+        if peak is not None and peak * STRUCTURED_BYTES_PER_ENTRY > settings.max_memory:
+            raise BudgetExceeded(
+                f"neither path fits --max-memory {_fmt_bytes(settings.max_memory)}: the dense grid "
+                f"tensor ({dim}**{n} entries) needs ~{_fmt_bytes(need)} and the structured "
+                f"contraction up to {peak:,} core entries "
+                f"(~{_fmt_bytes(peak * STRUCTURED_BYTES_PER_ENTRY)}); this partition's rank is "
+                "too large for a random witness at this N: certify it with an explicit witness "
+                "or lower N"
+            )
+        return "structured"
+    if (
+        settings.method == "auto"
+        and settings.field == "gfp"  # over Q the dense path gives the exact rank
+        and peak is not None
+        and peak * 16 <= dim**n
+    ):
+        return "structured"
+    return "dense"
+
+
+def fits_dense(n: int, dim: int, settings: RankSettings) -> bool:
+    """Whether the dense path fits the memory budget."""
+    return dense_bytes(n, dim, settings.field) <= settings.max_memory
+
+
+@dataclass
+class Context:
+    """What a check may use: rank settings, a measurement cache and a progress sink."""
+
+    settings: RankSettings = field(default_factory=RankSettings)
+    progress: Callable[[str], None] = lambda message: None
+    _cache: dict[Any, Measurement] = field(default_factory=dict)
+
+    def measure(
+        self,
+        tree: nx.DiGraph,
+        dim: int,
+        widths: int | Sequence[int],
+        partition: Partition,
+        *,
+        witness: Callable[[], Mapping[int, object]] | None = None,
+        witness_name: str = "",
+        shared: bool = False,
+    ) -> Measurement:
+        """Rank of one matricization: a random instance while the dense path fits the
+        memory budget, else the explicit ``witness`` (if given) through the structured
+        contraction, else a random instance through the structured contraction.
+        """
+        n = trees.n_modes(tree)
+        use_witness = witness is not None and not fits_dense(n, dim, self.settings)
+        key = (
+            trees.to_nested(tree),
+            dim,
+            widths if isinstance(widths, int) else tuple(widths),
+            partition.rows,
+            shared,
+            witness_name if use_witness else "random",
+        )
+        if key not in self._cache:
+            self.progress(
+                f"rank N={n} M={dim} {partition.name} ({'witness' if use_witness else 'random'})"
+            )
+            self._cache[key] = measure_rank(
+                tree,
+                dim,
+                widths,
+                partition,
+                self.settings,
+                witness=witness() if use_witness and witness is not None else None,
+                witness_name=witness_name,
+                shared=shared,
+            )
+        return self._cache[key]

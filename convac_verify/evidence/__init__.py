@@ -1,0 +1,1 @@
+"""What a result proves: claims, evidence, statuses, observations and growth."""

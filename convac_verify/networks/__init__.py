@@ -1,0 +1,1 @@
+"""Architectures: mode trees, geometries, partitions, decompositions and their grid tensors."""
