@@ -10,9 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convac_verify.algebra.fields import PrimeField
+from convac_verify.algebra.primes import prime_failure
 from convac_verify.bounds.recursion import recursive_upper_bound
 from convac_verify.engines.structured import structured_rank
 from convac_verify.errors import InvalidClaim
+from convac_verify.evidence.certificates import Bound, Certificate
 from convac_verify.evidence.claims import parse_claim
 from convac_verify.evidence.growth import classify
 from convac_verify.evidence.status import Claim, Evidence, Measurement, Status, decide
@@ -51,10 +53,25 @@ def test_theorem1_bound_is_tight_by_structure() -> None:
     assert recursive_upper_bound(trees.balanced(16), 2, 4, odd_even(16)) == 2**8
 
 
-RANDOM = Evidence(
-    "GF(p)", "dense", "random", prime=2**61 - 1, seed=0, sample_space=2**61, degree=31
+RANDOM = Evidence.random(
+    field="GF(p)",
+    method="dense",
+    seed=0,
+    prime=2**61 - 1,
+    prime_random=True,
+    entry_bits=8,
+    sample_space=2**61,
+    degree=31,
 )
-WITNESS = Evidence("GF(p)", "structured", "explicit")
+FIXED = Evidence.random(
+    field="GF(p)", method="dense", seed=0, prime=2**61 - 1, sample_space=2**61, degree=31
+)
+WITNESS = Evidence.witness("explicit", field="GF(p)", method="structured", prime=2**61 - 1)
+
+
+def _m(rank: int, ev: Evidence, upper: int | None = None) -> Measurement:
+    bounds = () if upper is None else (Bound(upper, Certificate("c-recursion", "test")),)
+    return Measurement(rank, ev, bounds)
 
 
 @pytest.mark.parametrize(
@@ -63,11 +80,13 @@ WITNESS = Evidence("GF(p)", "structured", "explicit")
         (">=", 4, 4, None, RANDOM, Status.PROVED, False),
         (">=", 4, 3, None, RANDOM, Status.VIOLATED, True),
         (">=", 4, 3, 3, RANDOM, Status.VIOLATED, False),
-        (">=", 4, 3, None, WITNESS, Status.VIOLATED, False),
+        (">=", 4, 3, None, WITNESS, Status.INCONCLUSIVE, False),
+        (">=", 4, 3, None, FIXED, Status.INCONCLUSIVE, False),
         ("<=", 4, 5, None, RANDOM, Status.VIOLATED, False),
         ("<=", 4, 4, 4, RANDOM, Status.PROVED, False),
         ("<=", 4, 3, None, RANDOM, Status.VERIFIED, True),
-        ("<=", 4, 3, None, WITNESS, Status.CONSISTENT, False),
+        ("<=", 4, 3, None, FIXED, Status.INCONCLUSIVE, False),
+        ("<=", 4, 3, None, WITNESS, Status.INCONCLUSIVE, False),
         ("==", 4, 4, 4, RANDOM, Status.PROVED, False),
         ("==", 4, 4, 9, RANDOM, Status.VERIFIED, True),
         ("==", 4, 5, 9, RANDOM, Status.VIOLATED, False),
@@ -82,14 +101,14 @@ def test_decide(
     status: Status,
     has_eps: bool,
 ) -> None:
-    v = decide(Claim(relation, "b", bound), Measurement(rank, evidence, upper, "test"))
+    v = decide(Claim(relation, "b", bound), _m(rank, evidence, upper))
     assert v.status is status
     assert (v.epsilon is not None) == has_eps
 
 
-def test_epsilon_is_schwartz_zippel() -> None:
-    v = decide(Claim("<=", "b", 4), Measurement(3, RANDOM))
-    assert v.epsilon == Fraction(5 * 31, 2**61)
+def test_epsilon_is_schwartz_zippel_plus_the_prime_term() -> None:
+    v = decide(Claim("<=", "b", 4), _m(3, RANDOM))
+    assert v.epsilon == Fraction(5 * 31, 2**61) + prime_failure(5 * (3 + 8))
 
 
 @pytest.mark.parametrize(

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import pytest
 
+from convac_verify.evidence.certificates import Bound, Certificate
 from convac_verify.evidence.status import Claim, Evidence, Measurement, Status, decide
 
-POLY = Evidence("GF(p)", "dense", "random", prime=7, seed=0, sample_space=2**61, degree=31)
-RELU = Evidence("Q", "exact", "random", seed=0, sample_space=2**21 + 1, polynomial=False)
-RELU_P = Evidence("GF(p)", "root mod p", "random", prime=7, seed=0, polynomial=False)
-WITNESS = Evidence("Q", "exact", "ICML16 E.10 witness", polynomial=False)
+POLY = Evidence.random(
+    field="GF(p)",
+    method="dense",
+    seed=0,
+    prime=2**61 - 1,
+    prime_random=True,
+    entry_bits=8,
+    sample_space=2**61,
+    degree=31,
+)
+RELU = Evidence.random_piecewise(field="Q", method="exact", seed=0, sample_space=2**21 + 1)
+RELU_P = Evidence.random_piecewise(
+    field="GF(p)", method="root mod p", seed=0, sample_space=2**21 + 1, prime=7, prime_random=True
+)
+WITNESS = Evidence.witness("ICML16 E.10 witness", field="Q", method="exact", polynomial=False)
+
+
+def bounds(upper: int | None, kind: str = "c-recursion") -> tuple[Bound, ...]:
+    return () if upper is None else (Bound(upper, Certificate(kind, "structure")),)
 
 
 def status(claim: Claim, rank: int, ev: Evidence, upper: int | None = None) -> Status:
-    return decide(claim, Measurement(rank, ev, upper, "structure" if upper else "")).status
+    return decide(claim, Measurement(rank, ev, bounds(upper))).status
 
 
 def test_polynomial_behaviour_is_unchanged() -> None:
@@ -32,15 +46,22 @@ def test_relu_point_does_not_prove_almost_everywhere() -> None:
 
 def test_relu_random_draws_never_verified() -> None:
     assert not RELU.is_random
-    assert status(Claim("<=", "k", 4), 3, RELU) is Status.CONSISTENT
+    assert status(Claim("<=", "k", 4), 3, RELU) is Status.INCONCLUSIVE
 
 
-def test_relu_below_ae_bound_is_uncertified_unless_structural() -> None:
+def test_relu_below_ae_bound_is_inconclusive_unless_certified() -> None:
     v = decide(Claim(">=", "k", 4), Measurement(1, RELU))
-    assert v.status is Status.VIOLATED and v.epsilon == Fraction(1)
-    v = decide(Claim(">=", "k", 4), Measurement(1, RELU, 1, "E.11 box"))
+    assert v.status is Status.INCONCLUSIVE and v.epsilon is None
+    v = decide(Claim(">=", "k", 4), Measurement(1, RELU, bounds(1, "interval-box")))
     assert v.status is Status.VIOLATED and v.epsilon is None
-    assert "E.11 box" in v.reason
+    assert v.certificate is not None and v.certificate.kind == "interval-box"
+
+
+def test_box_bounds_never_prove_all_weights_claims() -> None:
+    m = Measurement(1, RELU, bounds(1, "interval-box"))
+    assert decide(Claim("<=", "1", 1), m).status is Status.INCONCLUSIVE
+    assert decide(Claim("<=", "1", 1, quantifier="box"), m).status is Status.PROVED
+    assert decide(Claim("<=", "0", 0, quantifier="box"), m).status is Status.VIOLATED
 
 
 def test_counterexample_to_upper_bound_is_certain_for_relu() -> None:
@@ -63,18 +84,18 @@ def test_point_claims_over_q_are_certain(relation: str, rank: int, expected: Sta
 def test_point_claims_mod_p_bound_below_only() -> None:
     assert status(Claim(">=", "k", 3, quantifier="point"), 3, RELU_P) is Status.PROVED
     v = decide(Claim(">=", "k", 3, quantifier="point"), Measurement(2, RELU_P))
-    assert v.status is Status.VIOLATED and v.epsilon == 1
-    assert status(Claim("<=", "k", 3, quantifier="point"), 3, RELU_P) is Status.CONSISTENT
+    assert v.status is Status.INCONCLUSIVE and v.epsilon is None
+    assert status(Claim("<=", "k", 3, quantifier="point"), 3, RELU_P) is Status.INCONCLUSIVE
     assert status(Claim("<=", "k", 3, quantifier="point"), 4, RELU_P) is Status.VIOLATED
 
 
 def test_exists_claims() -> None:
     claim = Claim(">=", "M**(N/2)", 9, quantifier="exists")
     assert status(claim, 9, WITNESS) is Status.PROVED
-    v = decide(claim, Measurement(2, WITNESS, 2, "sum pooling"))
+    v = decide(claim, Measurement(2, WITNESS, bounds(2, "sum-pooling")))
     assert v.status is Status.VIOLATED and v.epsilon is None
     v = decide(claim, Measurement(5, WITNESS))
-    assert v.status is Status.VIOLATED and v.epsilon == 1
+    assert v.status is Status.INCONCLUSIVE
 
 
 def test_claim_scope_validation() -> None:

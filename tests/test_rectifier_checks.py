@@ -45,33 +45,30 @@ def test_the_rectifier_family_is_registered() -> None:
 
 
 @pytest.mark.parametrize("name", RECTIFIER)
-def test_check_holds_at_defaults(name: str) -> None:
-    results = _run(name)
-    assert results
-    assert not [r.verdict.reason for r in results if r.status is Status.VIOLATED]
-
-
-@pytest.mark.parametrize("name", RECTIFIER)
-def test_negative_control_is_violated(name: str) -> None:
-    results = _run(name, **THEOREMS[name].negative_control)
-    assert any(r.status is Status.VIOLATED for r in results)
-
-
-@pytest.mark.parametrize("name", RECTIFIER)
 def test_relu_random_draws_are_never_verified(name: str) -> None:
-    """No Schwartz-Zippel epsilon for max/ReLU: random draws give consistent, not verified."""
+    """No Schwartz-Zippel epsilon for max/ReLU draws: a ReLU row is verified only by a
+    certificate of its own (the sum-pooling relaxation), never by its draws."""
     for r in _run(name):
         ev = r.observation.measurement.evidence
         if not ev.polynomial:
-            assert r.status is not Status.VERIFIED
-            assert not ev.is_random
+            assert not ev.is_random and ev.failure(1) is None
+            if r.status is Status.VERIFIED:
+                assert r.verdict.certificate is not None
+                assert r.verdict.certificate.kind == "relaxation"
 
 
-def test_claim5_is_proved_by_structure_and_checks_the_factorization() -> None:
+def test_claim5_own_bound_proves_nothing_and_the_factorization_is_checked() -> None:
+    """E.7's structure IS Claim 5's bound: it may not decide Claim 5, but it still bounds
+    the rank (and refutes what exceeds it, e.g. Claim 3 under sum pooling). The rows are
+    verified by the relaxation (the generic rank of sum_i T_i (x) 1)."""
     results = _run("icml16-claim-5", draws=2)
-    assert all(r.status is Status.PROVED for r in results)
+    assert all(r.status is Status.VERIFIED for r in results)
     for r in results:
         m = r.observation.measurement
+        kinds = {b.certificate.kind for b in m.bounds}
+        assert "sum-pooling" in kinds
+        assert r.verdict.certificate is not None and r.verdict.certificate.kind == "relaxation"
+        assert r.verdict.epsilon is not None and r.verdict.epsilon < Fraction(1, 10**15)
         assert m.upper_bound is not None and m.upper_bound <= r.observation.claim.value
         assert m.extra["factorization_checked"] == "2/2"
 
@@ -100,7 +97,11 @@ def test_random_f_is_supported() -> None:
 
 
 def test_appendix_f_at_reduced_draws_shifts_toward_full_rank() -> None:
-    results = _run("icml16-appendix-f", draws=40)
+    results = [
+        r
+        for r in _run("icml16-appendix-f", draws=40)
+        if r.observation.claim.quantity == "draws at full rank"
+    ]
     assert [r.observation.label for r in results] == ["(2,2,2)", "(4,4,4)", "(8,8,8)"]
     extras = [r.observation.measurement.extra for r in results]
     means = [Fraction(str(e["mean"])) for e in extras]  # exact Fraction text
@@ -113,8 +114,8 @@ def test_appendix_f_at_reduced_draws_shifts_toward_full_rank() -> None:
 
 
 def test_appendix_f_modular_ranks_equal_exact_ranks() -> None:
-    fast = _run("icml16-appendix-f", draws=6, widths="2 4")
-    exact = _run("icml16-appendix-f", draws=6, widths="2 4", exact=True)
+    fast = _run("icml16-appendix-f", draws=6, widths="2 4")[::2]
+    exact = _run("icml16-appendix-f", draws=6, widths="2 4", exact=True)[::2]
     for a, b in zip(fast, exact, strict=True):
         assert (
             a.observation.measurement.extra["histogram"]

@@ -38,7 +38,13 @@ def test_json_schema(report) -> None:  # type: ignore[no-untyped-def]
     assert set(r) >= {"check", "params", "measured_rank", "bound", "relation", "status", "evidence"}
     assert r["bound"]["formula"] == "min(r0, M)**(N/2)" and r["bound"]["value"] == 2
     assert set(r["evidence"]) >= {"field", "prime", "seed", "method", "weights"}
-    assert r["evidence"]["prime"] == 2**61 - 1
+    # the default prime is drawn from [2**61, 2**62) from the seed: every epsilon is rigorous
+    assert 2**61 <= r["evidence"]["prime"] < 2**62 and r["evidence"]["prime_random"] is True
+    assert r["evidence"]["certificate"] == {
+        "kind": "witness",
+        "detail": r["evidence"]["certificate"]["detail"],
+    }
+    assert {b["certificate"]["kind"] for b in r["upper_bounds"]} >= {"c-recursion", "joint-span"}
     assert render_json(report) == render_json(report)  # deterministic
 
 

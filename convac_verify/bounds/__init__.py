@@ -12,24 +12,32 @@ Modules: :mod:`.recursion` (c-recursion), :mod:`.spans` (joint spans), :mod:`.ti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import networkx as nx
 
-from ..evidence.certificates import Certificate
+from ..evidence.certificates import Bound, Certificate, may_decide
 from ..networks.partitions import Partition
 from .recursion import recursive_upper_bound
 from .spans import span_upper_bound
 
-__all__ = ["Bound", "best_bound", "tree_upper_bounds"]
+__all__ = ["Bound", "best_bound", "matrix_size_bound", "tree_upper_bounds"]
 
 
-@dataclass(frozen=True)
-class Bound:
-    """An upper bound for all weights and the certificate it rests on."""
+def matrix_size_bound(dim: int, partition: Partition) -> Bound:
+    """``min(M**|I|, M**|J|)``: no matrix has a larger rank.
 
-    value: int
-    certificate: Certificate
+    Examples
+    --------
+    >>> from convac_verify.networks.partitions import Partition
+    >>> matrix_size_bound(3, Partition.from_rows([0], 4, "first")).value
+    3
+    """
+    i, j = len(partition.rows), len(partition.cols)
+    value = int(dim) ** min(i, j)
+    return Bound(
+        value,
+        Certificate("matrix-size", f"min(M**|I|, M**|J|) = {dim}**{min(i, j)}: {value}"),
+    )
 
 
 def tree_upper_bounds(
@@ -42,16 +50,19 @@ def tree_upper_bounds(
     >>> from convac_verify.networks.trees import balanced
     >>> from convac_verify.networks.partitions import left_right
     >>> [(b.certificate.kind, b.value) for b in tree_upper_bounds(balanced(8), 2, 2, left_right(8))]
-    [('c-recursion', 2), ('joint-span', 2)]
+    [('c-recursion', 2), ('joint-span', 2), ('matrix-size', 16)]
     """
     c = recursive_upper_bound(tree, dim, widths, partition)
     s = span_upper_bound(tree, dim, widths, partition)
     return [
         Bound(c, Certificate("c-recursion", f"c-recursion over the mode tree: {c}")),
         Bound(s, Certificate("joint-span", f"joint-span recursion over the mode tree: {s}")),
+        matrix_size_bound(dim, partition),
     ]
 
 
-def best_bound(bounds: Sequence[Bound]) -> Bound | None:
-    """The smallest bound (the first among equals), or ``None`` when there is none."""
-    return min(bounds, key=lambda b: b.value) if bounds else None
+def best_bound(bounds: Sequence[Bound], check: str = "") -> Bound | None:
+    """The smallest bound (the first among equals) that may decide a row of ``check``
+    (all of them for ``check=""``), or ``None`` when there is none."""
+    usable = [b for b in bounds if may_decide(check, b.certificate.kind)]
+    return min(usable, key=lambda b: b.value) if usable else None

@@ -6,6 +6,7 @@ left behind on an error); messages and progress go to stderr.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -19,8 +20,7 @@ from typing import Any, TextIO, TypeVar, cast
 import click
 from rich.console import Console
 
-from ..algebra.fields import MERSENNE_61
-from ..engines.measure import FIELDS, METHODS, Context, RankSettings
+from ..engines.measure import FIELDS, METHODS, RANDOM_PRIME, Context, RankSettings
 from ..errors import ConvacError
 from ..report import FORMATS, Report, document_renderer, get_format
 
@@ -57,7 +57,7 @@ def parse_size(text: str) -> int:
     return int(float(m.group(1)) * _UNITS[unit])
 
 
-_RUN_KEYS = ("field", "prime", "seed", "method", "max_memory", "fmt", "output")
+_RUN_KEYS = ("field", "prime", "seed", "method", "max_memory", "fmt", "output", "strict")
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,13 @@ class RunOptions:
     """The options every computing command shares (see :func:`settings_options`)."""
 
     field: str
-    prime: int
+    prime: int | None
     seed: int
     method: str
     max_memory: str
     fmt: str
     output: str | None
+    strict: bool = False
 
     def context(self) -> Context:
         """A runner context (rank settings, progress on stderr)."""
@@ -83,11 +84,15 @@ class RunOptions:
         latex: Callable[[Report], str] | None = None,
     ) -> int:
         """Render ``report`` in ``--format`` to stdout or ``-o``; return the exit code."""
-        return emit(report, self.fmt, self.output, table=table, latex=latex)
+        return emit(self.gate(report), self.fmt, self.output, table=table, latex=latex)
+
+    def gate(self, report: Report) -> Report:
+        """``report`` judged with ``--strict`` when given (inconclusive results fail)."""
+        return dataclasses.replace(report, strict=self.strict)
 
 
 def settings_options(fn: F) -> F:
-    """Add --field, --prime, --seed, --method, --max-memory, --format and -o.
+    """Add --field, --prime, --seed, --method, --max-memory, --format, -o and --strict.
 
     The decorated command receives them as one ``opts: RunOptions`` keyword argument.
     """
@@ -108,9 +113,10 @@ def settings_options(fn: F) -> F:
         click.option(
             "--prime",
             type=int,
-            default=MERSENNE_61,
-            show_default=True,
-            help="The prime p of GF(p) (below 2**62).",
+            default=None,
+            help="A fixed prime p of GF(p) (below 2**62). Default: a prime drawn uniformly from "
+            "[2**61, 2**62) from the seed, which makes every epsilon rigorous; with a fixed "
+            "prime, results that depend on an epsilon are inconclusive.",
         ),
         click.option(
             "--seed", type=int, default=0, show_default=True, help="Seed of the random weights."
@@ -143,6 +149,11 @@ def settings_options(fn: F) -> F:
             default=None,
             help="Write results to FILE instead of stdout.",
         ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Fail (exit 1) on inconclusive results too, not only on violated ones.",
+        ),
     ]
     wrapped: Any = command
     for d in reversed(decorators):
@@ -155,10 +166,17 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def make_context(field: str, prime: int, seed: int, method: str, max_memory: str) -> Context:
-    """A runner context from the shared options, with progress on stderr."""
+def make_context(field: str, prime: int | None, seed: int, method: str, max_memory: str) -> Context:
+    """A runner context from the shared options, with progress on stderr (``prime=None``:
+    a random prime drawn from the seed)."""
+    if prime is not None and prime == RANDOM_PRIME:
+        raise ConvacError(f"--prime must be a prime in [2, 2**62); got {prime}")
     settings = RankSettings(
-        field=field, prime=prime, seed=seed, method=method, max_memory=parse_size(max_memory)
+        field=field,
+        prime=RANDOM_PRIME if prime is None else prime,
+        seed=seed,
+        method=method,
+        max_memory=parse_size(max_memory),
     )
     err = stderr_console()
     if err.is_terminal:

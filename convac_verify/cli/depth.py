@@ -251,11 +251,11 @@ def depth(
     ctx = opts.context()
     common = {"n_modes": n_modes, "dim": dim}
     plan: list[tuple[str, dict[str, object]]] = [
-        ("colt16-theorem-1", {**common, "width": width, "shared": shared}),
+        ("colt16-theorem-1", {**common, "widths": str(width), "shared": shared}),
         ("cp-rank-bound", {**common, "width": z, "partitions": "odd-even"}),
-        ("colt16-corollary-2", {**common, "width": width}),
+        ("colt16-corollary-2", {**common, "widths": str(width)}),
     ]
     if truncated and n_modes >= 4:
-        plan.append(("colt16-theorem-3", {**common, "width": width}))
+        plan.append(("colt16-theorem-3", {**common, "widths": str(width)}))
     report = run_checks("depth", plan, ctx)
     return opts.emit(report, table=depth_table, latex=depth_latex)

@@ -228,7 +228,7 @@ def pooling(
                         "grid": str(g),
                         "geometries": geo,
                         "dim": dim,
-                        "width": width,
+                        "widths": str(width),
                         "partitions": ";".join(grid_specs),
                         "shared": shared,
                         "growth": bool(sweep),

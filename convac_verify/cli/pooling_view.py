@@ -32,7 +32,7 @@ __all__ = [
     "tailoring_table",
 ]
 
-_ORDER = (Status.VIOLATED, Status.CONSISTENT, Status.VERIFIED, Status.PROVED)
+_ORDER = (Status.VIOLATED, Status.INCONCLUSIVE, Status.CONSISTENT, Status.VERIFIED, Status.PROVED)
 PICTURE_MAX_SIDE = 8
 
 

@@ -183,7 +183,7 @@ def rectifier(
             ("icml16-claim-11", box),
             ("icml16-avg-incomplete", box),
             ("icml16-claim-10", {**common, "width": r_claims}),
-            ("colt16-corollary-2", {"n_modes": n_modes, "dim": dim, "width": r_claims}),
+            ("colt16-corollary-2", {"n_modes": n_modes, "dim": dim, "widths": str(r_claims)}),
         ]
         if n_modes > UNIVERSALITY_MAX_N:
             notes.append(

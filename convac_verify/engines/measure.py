@@ -19,16 +19,19 @@ Methods
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
-from ..algebra.fields import MERSENNE_61, Array, IntegerRing, PrimeField, Ring
-from ..bounds.recursion import UPPER_BOUND_BASIS, recursive_upper_bound
+from ..algebra.fields import Array, IntegerRing, PrimeField, Ring
+from ..algebra.primes import seeded_prime
+from ..bounds import tree_upper_bounds
 from ..errors import BudgetExceeded, ConvacError
 from ..evidence.status import Evidence, Measurement
 from ..networks import trees
@@ -47,6 +50,7 @@ __all__ = [
     "DEFAULT_MAX_MEMORY",
     "FIELDS",
     "METHODS",
+    "RANDOM_PRIME",
     "Context",
     "RankSettings",
     "check_dense_budget",
@@ -61,6 +65,9 @@ METHODS = ("auto", "dense", "structured")
 # peak bytes per grid-tensor entry on the dense path, measured at N = 24, M = 2
 # (uint64 tensor, matricized copy, Python-int list, fmpz_mat and nmod_mat copies)
 _DENSE_BYTES = {"gfp": 96, "qq": 400}
+RANDOM_PRIME = 0
+"""``RankSettings(prime=RANDOM_PRIME)``: draw the prime uniformly from the primes in
+``[2**61, 2**62)``, from the seed (:mod:`convac_verify.algebra.primes`)."""
 
 
 @dataclass(frozen=True)
@@ -69,16 +76,23 @@ class RankSettings:
 
     field: str = "gfp"
     """``gfp`` (weights uniform mod p, rank mod p) or ``qq`` (integer weights, rank over Q)."""
-    prime: int = MERSENNE_61
-    """The prime of GF(p)."""
+    prime: int = RANDOM_PRIME
+    """The prime of GF(p); :data:`RANDOM_PRIME` (the default) draws one from the seed."""
     seed: int = 0
     """Seed of every random draw (each measurement derives its own stream from it)."""
     method: str = "auto"
     """``auto``, ``dense`` or ``structured``."""
     max_memory: int = DEFAULT_MAX_MEMORY
     """Bytes a computation may use; larger ones are refused before they start."""
+    prime_random: bool = False
+    """Whether ``prime`` was drawn at random (then every epsilon over GF(p) includes the
+    prime's failure term, and rows may escalate to fresh random primes); a prime given
+    by the user is fixed."""
 
     def __post_init__(self) -> None:
+        if self.prime == RANDOM_PRIME:
+            object.__setattr__(self, "prime", seeded_prime(self.seed, "run"))
+            object.__setattr__(self, "prime_random", True)
         if self.field not in FIELDS:
             raise ConvacError(f"field must be one of {', '.join(FIELDS)}; got {self.field!r}")
         if self.method not in METHODS:
@@ -154,19 +168,35 @@ def measure_rank(
     else:
         rank = structured_rank(decomp, partition, prime=settings.prime, budget=settings.max_memory)
         field = "GF(p)"
-    random = witness is None
     ring = decomp.ring
-    evidence = Evidence(
-        field=field,
-        method=method,
-        weights="random" if random else (witness_name or "explicit witness"),
-        prime=settings.prime if field == "GF(p)" else None,
-        seed=settings.seed if random else None,
-        sample_space=ring.sample_space if random else None,
-        degree=decomp.entry_degree() if random else None,
-    )
-    upper = recursive_upper_bound(tree, dim, decomp.widths, partition)
-    return Measurement(rank, evidence, upper, UPPER_BOUND_BASIS)
+    prime = settings.prime if field == "GF(p)" else None
+    prime_random = settings.prime_random and field == "GF(p)"
+    if witness is None:
+        degree = decomp.entry_degree()
+        bits = decomp.coefficient_bits()
+        if isinstance(ring, IntegerRing):  # integer weights, rank mod p: the minor's value
+            bits += degree * ring.bound.bit_length()
+        evidence = Evidence.random(
+            field=field,
+            method=method,
+            seed=settings.seed,
+            sample_space=ring.sample_space,
+            degree=degree,
+            prime=prime,
+            prime_random=prime_random,
+            entry_bits=bits,
+        )
+    else:
+        evidence = Evidence.witness(
+            witness_name or "explicit witness",
+            field=field,
+            method=method,
+            prime=prime,
+            prime_random=prime_random,
+            point="kronecker" if method == "structured" else "witness",
+        )
+    bounds = tuple(tree_upper_bounds(tree, dim, decomp.widths, partition))
+    return Measurement(rank, evidence, bounds)
 
 
 def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> tuple[int, str]:
@@ -279,7 +309,7 @@ class Context:
             self.progress(
                 f"rank N={n} M={dim} {partition.name} ({'witness' if use_witness else 'random'})"
             )
-            self._cache[key] = measure_rank(
+            m = measure_rank(
                 tree,
                 dim,
                 widths,
@@ -289,4 +319,28 @@ class Context:
                 witness_name=witness_name,
                 shared=shared,
             )
+            if self.settings.prime_random and not use_witness:
+                redo = partial(self._redraw, tree, dim, widths, partition, shared, repr(key))
+                m = dataclasses.replace(m, redraw=redo)
+            self._cache[key] = m
         return self._cache[key]
+
+    def _redraw(
+        self,
+        tree: nx.DiGraph,
+        dim: int,
+        widths: int | Sequence[int],
+        partition: Partition,
+        shared: bool,
+        key: str,
+    ) -> Measurement:
+        """The same network at a fresh random point modulo a fresh random prime."""
+        settings = dataclasses.replace(
+            self.settings,
+            field="gfp",
+            prime=seeded_prime(self.settings.seed, f"escalate/{key}"),
+            prime_random=True,
+            seed=zlib.crc32(f"escalate/{self.settings.seed}/{key}".encode()),
+        )
+        self.progress(f"rank N={trees.n_modes(tree)} M={dim} {partition.name} (fresh prime)")
+        return measure_rank(tree, dim, widths, partition, settings, shared=shared)

@@ -11,8 +11,16 @@ what the argument is and which direction it certifies.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
-__all__ = ["CERTIFICATE_KINDS", "Certificate", "CertificateKind"]
+__all__ = [
+    "CERTIFICATE_KINDS",
+    "OWN_BOUNDS",
+    "Bound",
+    "Certificate",
+    "CertificateKind",
+    "may_decide",
+]
 
 
 @dataclass(frozen=True)
@@ -22,7 +30,10 @@ class CertificateKind:
     name: str
     """Registry key, e.g. ``"c-recursion"``."""
     direction: str
-    """``"upper"`` (bounds the rank for all weights) or ``"lower"`` (a.e. from a point)."""
+    """``"upper"`` (bounds the rank for all weights), ``"lower"`` (a.e. from a point),
+    ``"point"`` (the exact value at the measured point), ``"box"`` (a bound on every point
+    of a box of positive measure) or ``"probabilistic"`` (holds with probability
+    ``>= 1 - epsilon``)."""
     description: str
     """One sentence: the argument."""
 
@@ -82,6 +93,43 @@ _KINDS = (
         "upper",
         "the number of rows or columns of the matricization",
     ),
+    CertificateKind(
+        "sum-pooling",
+        "upper",
+        "ICML 2016 supp. E.7: with sum pooling the grid tensor is a sum of tensors over the "
+        "root's children (Claim 5's own argument)",
+    ),
+    CertificateKind(
+        "distinct-values",
+        "upper",
+        "ICML 2016 supp. E.10: each shallow max-pooling channel has at most M*|I| distinct "
+        "rows (the E.10 argument)",
+    ),
+    CertificateKind(
+        "exact-rank",
+        "point",
+        "the exact rank over Q at the measured point (FLINT fmpz_mat): certain at that point",
+    ),
+    CertificateKind(
+        "interval-box",
+        "box",
+        "exact interval arithmetic over a whole box of weights: every pooling resolves the "
+        "same way at every point of the box (ICML 2016 supp. E.11)",
+    ),
+    CertificateKind(
+        "relaxation",
+        "probabilistic",
+        "the architecture maps every weight setting into a linear space (e.g. sum pooling: "
+        "a sum of tensors over the root's children); that space's generic rank, measured at "
+        "a random point modulo a random prime, bounds the rank for all weights w.p. >= 1 - eps",
+    ),
+    CertificateKind(
+        "random-evaluation",
+        "probabilistic",
+        "a random point (weights uniform over a large set, rank modulo a random prime or over "
+        "Q) at the claimed rank: a higher generic rank would need a nonzero minor polynomial "
+        "to vanish there (Schwartz-Zippel), or the prime to divide it",
+    ),
 )
 
 CERTIFICATE_KINDS: dict[str, CertificateKind] = {k.name: k for k in _KINDS}
@@ -104,3 +152,53 @@ class Certificate:
     def to_dict(self) -> dict[str, str]:
         """JSON form: ``{"kind": ..., "detail": ...}``."""
         return {"kind": self.kind, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Bound:
+    """An upper bound for all weights (or, for ``box`` certificates, on a box) and the
+    certificate it rests on."""
+
+    value: int
+    certificate: Certificate
+    epsilon: Fraction | None = None
+    """``None`` for a certain bound; for a ``probabilistic`` certificate, a bound on the
+    probability that it is wrong."""
+
+
+OWN_BOUNDS: dict[str, frozenset[str]] = {
+    # the c-recursion IS ICLR 2017 Thm 1's upper bound; the joint spans refine the same
+    # argument (their recursion contains the c-recursion)
+    "iclr17-theorem-1": frozenset({"c-recursion", "joint-span"}),
+    "pooling-bounds": frozenset({"c-recursion", "joint-span"}),
+    # eq. 10 (a sum of r0 rank-one terms) is the c-recursion on the one-level tree
+    "iclr17-shallow": frozenset({"c-recursion", "joint-span"}),
+    "cp-rank-bound": frozenset({"c-recursion", "joint-span"}),
+    # network 2's bound is the proof's own argument: pooled blocks on one side
+    "colt16-theorem-3": frozenset({"c-recursion", "joint-span"}),
+    # the tilings ARE Theorem 7's bounds
+    "ctm18-theorem-7": frozenset({"tiling"}),
+    # Claim 5's bound is E.7's factorization; E.10's is the distinct-values argument
+    "icml16-claim-5": frozenset({"sum-pooling"}),
+    "icml16-e10-shallow-max": frozenset({"distinct-values"}),
+}
+"""Check -> the certificate kinds that are the theorem's own bound.
+
+A theorem's own bound can neither prove nor refute that theorem's rows (a verifier that
+proves a formula with the same formula verifies nothing); it may decide any other claim,
+e.g. a user's ``--expect``. Kinds added later (the tensor-network min-cut) are
+independent of every check listed here, so they are picked up without a change.
+"""
+
+
+def may_decide(check: str, kind: str) -> bool:
+    """Whether a certificate of ``kind`` may decide a row of ``check``.
+
+    Examples
+    --------
+    >>> may_decide("iclr17-theorem-1", "c-recursion"), may_decide("rank", "c-recursion")
+    (False, True)
+    >>> may_decide("iclr17-theorem-1", "min-cut")
+    True
+    """
+    return kind not in OWN_BOUNDS.get(check, frozenset())

@@ -35,3 +35,7 @@ class Observation:
     """The series' variable (e.g. N) for growth classification."""
     x_name: str = "N"
     """How to print the variable."""
+    unmet: str = ""
+    """A hypothesis of the theorem that the measured instance does not meet (e.g.
+    ``"discretizers span R^r: rank V = 1 < r = 2"``); the row is then ``inconclusive``,
+    never evidence against the theorem."""

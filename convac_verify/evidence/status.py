@@ -1,26 +1,39 @@
-"""What a result proves: claims, evidence and the four statuses.
+"""What a result proves: claims, evidence and the five statuses.
 
 Statuses
 --------
 ``proved``
-    Certain. A lower bound from a witness point (a GF(p) or Q rank ``>= k`` at integer
-    weights means a nonzero ``k x k`` minor, so rank ``>= k`` for almost all weights), or
-    an upper bound from the structure of the decomposition (a bound for all weights).
+    Certain, and named by a certificate (:mod:`convac_verify.evidence.certificates`). A
+    lower bound from a witness point (a GF(p) or Q rank ``>= k`` at integer weights means
+    a nonzero ``k x k`` minor, so rank ``>= k`` for almost all weights), or an upper
+    bound from a certificate computed independently of the claim (a theorem's own bound
+    never proves that theorem: :data:`~convac_verify.evidence.certificates.OWN_BOUNDS`).
 ``verified``
-    Holds with probability ``>= 1 - epsilon`` over the random draw, where ``epsilon``
-    is the Schwartz--Zippel bound ``(k + 1) * deg / |S|``: ``deg`` is the degree of a
-    grid-tensor entry in the weights, ``|S|`` the number of values each weight was drawn
-    from, and ``k`` the bound (a rank above ``k`` would need a nonzero
-    ``(k+1) x (k+1)`` minor, a polynomial of degree ``<= (k + 1) * deg``). Over GF(p) this
-    is the probability for the decomposition reduced mod p; it equals the bound over Q
-    unless p divides every coefficient of every such minor.
+    Holds with probability ``>= 1 - epsilon`` over the random draw (and the random
+    prime), ``epsilon`` printed: a random point at rank ``<= v`` when the claim is an
+    upper bound with no independent certificate (for a polynomial network the maximal
+    rank is the generic rank). ``epsilon = (v + 1) * deg / |S|`` (Schwartz--Zippel:
+    ``deg`` is the degree of a grid-tensor entry in the weights, ``|S|`` the number of
+    values each weight was drawn from) plus, over GF(p), the chance that the random
+    prime divides the relevant minor polynomial (:mod:`convac_verify.algebra.primes`).
 ``consistent``
-    Agrees with the claim but proves nothing (no certificate, no randomness to bound).
+    Agrees with the claim, which evidence of this kind can never decide: a sample
+    statistic, or a point of a piecewise-polynomial map meeting an almost-everywhere
+    lower bound (existence only).
+``inconclusive``
+    The evidence can neither confirm nor refute the claim with the required certainty:
+    no independent certificate and no rigorous random evaluation (e.g. an upper bound
+    that only the theorem's own bound would prove, an explicit witness), epsilon above
+    :data:`VIOLATION_THRESHOLD`, a rank modulo a fixed prime (which bounds only the
+    generic rank of the network reduced mod p), a single non-random point below an
+    almost-everywhere bound, a sample statistic that disagrees, a hypothesis of the
+    theorem that the drawn instance does not meet. Counted and shown with its reason;
+    it fails the gate only with ``--strict``.
 ``violated``
-    The claim is false: with certainty when a point's rank exceeds an upper bound
-    claimed for all weights, or when a proved structural upper bound is below a claimed
-    lower bound; with probability ``>= 1 - epsilon`` when a random point falls below a
-    claimed almost-everywhere lower bound.
+    The claim is false: with certainty (a point above a claimed all-weights upper bound,
+    a certified upper bound below a claimed lower bound, an exact rank at a point), or
+    with probability ``>= 1 - epsilon`` and ``epsilon <= VIOLATION_THRESHOLD`` (a random
+    point below a claimed almost-everywhere lower bound).
 
 Claims
 ------
@@ -28,15 +41,19 @@ Claims
 ``<=`` claims ``<= value`` for all weights; ``==`` claims the generic rank equals value.
 Strict ``>``/``<`` are turned into these by :func:`normalize_relation`.
 
-Two optional scopes (``Claim.quantifier``) serve statements that are not about almost
-all weights:
+Scopes (``Claim.quantifier``) for statements that are not about almost all weights:
 
 * ``"point"`` -- the claim is about the measured weights only (e.g. a proof's explicit
   witness). An exact rank over Q decides it with certainty either way; a GF(p) rank
   decides only what a lower bound can.
 * ``"exists"`` (``>=`` only) -- some weights reach the value. A point that reaches it
-  proves it; a structural upper bound below it refutes it; a point below it proves
-  nothing (``violated`` with epsilon 1: uncertified).
+  proves it; an upper bound below it refutes it; a point below it is inconclusive.
+* ``"box"`` -- every point of a box of positive measure (ICML 2016 supp. E.11). A drawn
+  point that breaks it refutes it with certainty; a certificate for the whole box
+  proves it; agreeing draws alone are inconclusive.
+* ``"sample"`` -- a statistic of the drawn sample held to a statement about the
+  distribution (ICML 2016 App. F). It never proves and never refutes: consistent when
+  it agrees, inconclusive when it does not.
 
 Piecewise-polynomial maps (``Evidence.polynomial = False``)
 ----------------------------------------------------------
@@ -44,20 +61,26 @@ Grid tensors of ReLU / max-pooling networks are piecewise polynomial in the weig
 A rank ``>= k`` at one point then does **not** imply rank ``>= k`` almost everywhere
 (it can fail on a set of positive measure; ICML 2016 Claim 9), and no Schwartz--Zippel
 bound applies to random draws. So, for such evidence: an almost-everywhere ``>=`` that a
-point meets is only ``consistent`` (the point proves existence, not the a.e. claim); one
-that a point misses is ``violated`` with epsilon 1 (uncertified) unless a structural bound
-makes it certain; random draws never give ``verified``. Upper bounds ``<=`` are decided as
-before: a point above is a counterexample, a structural bound proves them.
+point meets is only ``consistent``; one that a point misses is ``inconclusive`` unless a
+certified upper bound refutes it; random draws never give ``verified``. Upper bounds
+``<=`` are decided as before: a point above is a counterexample, an independent
+certificate proves them, and without one they are inconclusive.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
 
+from ..algebra.primes import prime_failure
+from .certificates import CERTIFICATE_KINDS, Bound, Certificate, may_decide
+
 __all__ = [
+    "QUANTIFIERS",
+    "VIOLATION_THRESHOLD",
     "Claim",
     "Evidence",
     "Measurement",
@@ -68,6 +91,11 @@ __all__ = [
     "schwartz_zippel",
 ]
 
+VIOLATION_THRESHOLD = Fraction(1, 10**6)
+"""Largest epsilon at which a random point may report a claim ``violated`` (1e-6)."""
+
+QUANTIFIERS = ("", "point", "exists", "box", "sample")
+
 
 class Status(str, Enum):
     """What a result proves (see the module docstring)."""
@@ -75,6 +103,7 @@ class Status(str, Enum):
     PROVED = "proved"
     VERIFIED = "verified"
     CONSISTENT = "consistent"
+    INCONCLUSIVE = "inconclusive"
     VIOLATED = "violated"
 
 
@@ -91,50 +120,202 @@ class Claim:
     latex: str = ""
     """The formula in LaTeX (math mode, without ``$``)."""
     quantifier: str = ""
-    """Scope: ``""`` (the relation's default, see the module docstring), ``"point"`` or
-    ``"exists"``."""
+    """Scope: ``""`` (the relation's default), ``"point"``, ``"exists"``, ``"box"`` or
+    ``"sample"`` (see the module docstring)."""
     quantity: str = "rank"
     """What the measured integer is (``rank`` unless a check says otherwise)."""
 
     def __post_init__(self) -> None:
         if self.relation not in (">=", "<=", "=="):
             raise ValueError(f"relation must be >=, <= or ==; got {self.relation!r}")
-        if self.quantifier not in ("", "point", "exists"):
-            raise ValueError(f"quantifier must be '', 'point' or 'exists'; got {self.quantifier!r}")
+        if self.quantifier not in QUANTIFIERS:
+            known = ", ".join(repr(q) for q in QUANTIFIERS)
+            raise ValueError(f"quantifier must be one of {known}; got {self.quantifier!r}")
         if self.quantifier == "exists" and self.relation != ">=":
             raise ValueError("an 'exists' claim must use >=")
+
+    @property
+    def scope(self) -> str:
+        """The scope as reports print it: ``a.e.``, ``all``, or the quantifier."""
+        return self.quantifier or ("all" if self.relation == "<=" else "a.e.")
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """How a rank was obtained: enough to reproduce it and to judge it."""
+    """How a rank was obtained: enough to reproduce it and to judge it.
+
+    Build it with :meth:`random` (polynomial networks: needs |S| and the entry degree),
+    :meth:`random_piecewise` (ReLU / max draws) or :meth:`witness` (explicit weights);
+    ``__post_init__`` refuses anything a status could be misjudged from (random weights
+    without |S| or degree, a GF(p) rank without its prime, ...).
+    """
 
     field: str
     """``"GF(p)"`` or ``"Q"``."""
     method: str
     """E.g. ``"dense"`` (grid tensor + FLINT) or ``"structured"`` (Kronecker/compressed)."""
     weights: str
-    """``"random"``, or the name of an explicit witness."""
+    """``"random"`` (uniform over a product set: Schwartz--Zippel applies), or the name of
+    explicit (or otherwise drawn) weights."""
     prime: int | None = None
-    """The prime of GF(p) (also the rank prime for structured Q points)."""
+    """The prime of GF(p)."""
     seed: int | None = None
-    """The seed the random weights came from."""
+    """The seed the weights came from."""
     sample_space: int | None = None
     """|S|: each random weight was uniform over this many values."""
     degree: int | None = None
     """Total degree of a grid-tensor entry in the weights."""
     polynomial: bool = True
     """Whether grid-tensor entries are polynomials in the weights (False for max/ReLU)."""
+    prime_random: bool = False
+    """Whether the prime was drawn uniformly from the primes in ``[2**61, 2**62)``."""
+    entry_bits: int | None = None
+    """``b`` with ``|D| <= k! * 2**(k b)`` for the integer D a prime must divide to lower a
+    ``k x k`` minor (its content for weights mod p, its value for integer weights)."""
+    point: str = "witness"
+    """Certificate kind of the measured point (``witness`` or ``kronecker``)."""
+
+    def __post_init__(self) -> None:
+        if self.field not in ("GF(p)", "Q"):
+            raise ValueError(f"field must be 'GF(p)' or 'Q'; got {self.field!r}")
+        if self.field == "GF(p)" and (self.prime is None or self.prime < 2):
+            raise ValueError("a GF(p) rank needs its prime")
+        if self.field == "Q" and (self.prime is not None or self.prime_random):
+            raise ValueError("a rank over Q has no prime")
+        if self.point not in ("witness", "kronecker"):
+            raise ValueError(f"point must be 'witness' or 'kronecker'; got {self.point!r}")
+        if self.weights == "random":
+            if self.seed is None or not self.sample_space or self.sample_space < 2:
+                raise ValueError("random weights need their seed and |S| (sample_space >= 2)")
+            if self.polynomial and not self.degree:
+                raise ValueError("random weights of a polynomial network need the entry degree")
+            if self.polynomial and self.prime_random and self.entry_bits is None:
+                raise ValueError("a rank modulo a random prime needs entry_bits")
+        elif self.sample_space is not None or self.degree is not None:
+            raise ValueError(
+                f"explicit weights ({self.weights!r}) have no |S| or degree: use Evidence.random"
+            )
+
+    @classmethod
+    def random(
+        cls,
+        *,
+        field: str,
+        method: str,
+        seed: int,
+        sample_space: int,
+        degree: int,
+        prime: int | None = None,
+        prime_random: bool = False,
+        entry_bits: int | None = None,
+    ) -> Evidence:
+        """Weights uniform over ``sample_space`` values, grid tensor polynomial of ``degree``."""
+        return cls(
+            field,
+            method,
+            "random",
+            prime=prime,
+            seed=seed,
+            sample_space=sample_space,
+            degree=degree,
+            prime_random=prime_random,
+            entry_bits=entry_bits,
+        )
+
+    @classmethod
+    def random_piecewise(
+        cls,
+        *,
+        field: str,
+        method: str,
+        seed: int,
+        sample_space: int,
+        prime: int | None = None,
+        prime_random: bool = False,
+    ) -> Evidence:
+        """Random draws of a piecewise-polynomial (ReLU / max) network."""
+        return cls(
+            field,
+            method,
+            "random",
+            prime=prime,
+            seed=seed,
+            sample_space=sample_space,
+            polynomial=False,
+            prime_random=prime_random,
+        )
+
+    @classmethod
+    def witness(
+        cls,
+        name: str,
+        *,
+        field: str,
+        method: str,
+        prime: int | None = None,
+        prime_random: bool = False,
+        seed: int | None = None,
+        polynomial: bool = True,
+        point: str = "witness",
+    ) -> Evidence:
+        """Explicit weights called ``name`` (a proof's witness, a construction, or named
+        draws such as the perturbations of a box)."""
+        if name == "random":
+            raise ValueError("explicit weights need a name other than 'random'")
+        return cls(
+            field,
+            method,
+            name,
+            prime=prime,
+            seed=seed,
+            polynomial=polynomial,
+            prime_random=prime_random,
+            point=point,
+        )
 
     @property
     def is_random(self) -> bool:
         """Whether the weights were drawn at random (and a Schwartz--Zippel bound applies)."""
-        return (
-            self.polynomial
-            and self.weights == "random"
-            and bool(self.sample_space)
-            and bool(self.degree)
-        )
+        return self.polynomial and self.weights == "random"
+
+    def failure(self, k: int) -> Fraction | None:
+        """A bound on P(this random point misses a nonzero ``k x k`` minor of the generic
+        matrix over Q), or ``None`` when no rigorous bound exists (explicit weights, a
+        piecewise-polynomial map, or a rank modulo a fixed prime).
+
+        Examples
+        --------
+        >>> ev = Evidence.random(field="Q", method="dense", seed=0, sample_space=2**32, degree=31)
+        >>> ev.failure(256) == Fraction(256 * 31, 2**32)
+        True
+        >>> fixed = Evidence.random(field="GF(p)", method="dense", seed=0, prime=3,
+        ...                         sample_space=3, degree=31)
+        >>> fixed.failure(2) is None
+        True
+        """
+        if not self.is_random or k <= 0:
+            return Fraction(0) if self.is_random else None
+        assert self.degree is not None and self.sample_space is not None
+        eps = Fraction(k * self.degree, self.sample_space)
+        if self.field == "GF(p)":
+            if not self.prime_random:
+                return None
+            assert self.entry_bits is not None
+            eps += prime_failure(k * (k.bit_length() + self.entry_bits))
+        return min(Fraction(1), eps)
+
+    def caveat(self) -> str:
+        """Why :meth:`failure` gives no bound, in one clause."""
+        if not self.polynomial:
+            return "a piecewise-polynomial map: points prove nothing almost everywhere"
+        if self.weights != "random":
+            return f"the weights are explicit ({self.weights}), not random"
+        if self.field == "GF(p)" and not self.prime_random:
+            return (
+                f"the prime p = {self.prime} is fixed: a rank mod one fixed p bounds only the "
+                "generic rank of the network reduced mod p (omit --prime for a random prime)"
+            )
+        return ""
 
 
 @dataclass(frozen=True)
@@ -142,84 +323,172 @@ class Measurement:
     """A rank computed exactly at one weight setting."""
 
     rank: int
-    """The rank (over ``evidence.field``); a certified lower bound on the rank over Q."""
+    """The measured value (over ``evidence.field``); a certified lower bound on the rank
+    over Q at this point."""
     evidence: Evidence
     """How it was computed."""
-    upper_bound: int | None = None
-    """A bound for **all** weights derived from the structure, if one is known."""
-    upper_basis: str = ""
-    """What the structural upper bound rests on."""
+    bounds: tuple[Bound, ...] = ()
+    """Certified upper bounds for all weights (``box`` certificates: for the box), each
+    with the certificate it rests on."""
     extra: dict[str, object] = field(default_factory=dict)
     """Free-form details for reports (e.g. the float rank as a contrast)."""
+    exact: bool | None = None
+    """Whether ``rank`` is the exact value of the quantity at this point (default: the
+    evidence is a rank over Q)."""
+    bound_only: bool = False
+    """Whether ``rank`` only bounds the claimed quantity from below (e.g. the channels a
+    shallow network needs are at least a rank): then a value below a claimed lower bound
+    proves nothing, and random points verify no upper bound."""
+    redraw: Callable[[], Measurement] | None = field(default=None, compare=False, repr=False)
+    """Re-measure at a fresh random point modulo a fresh random prime (per-row escalation),
+    when the settings allow it."""
+
+    @property
+    def is_exact(self) -> bool:
+        """Whether the measured value is exact at this point."""
+        if self.bound_only:
+            return False
+        return self.evidence.field == "Q" if self.exact is None else self.exact
+
+    def best_bound(self, check: str = "", *, box: bool = False) -> Bound | None:
+        """The smallest bound that may decide a row of ``check`` (all for ``""``).
+
+        Bounds on a box of weights (``box`` certificates) count only with ``box=True``:
+        they refute an almost-everywhere lower bound and prove a claim on the box, but
+        bound nothing for all weights.
+        """
+        usable = [
+            b
+            for b in self.bounds
+            if may_decide(check, b.certificate.kind)
+            and b.epsilon is None
+            and (box or CERTIFICATE_KINDS[b.certificate.kind].direction != "box")
+        ]
+        return min(usable, key=lambda b: b.value) if usable else None
+
+    def likely_bound(self, check: str = "") -> Bound | None:
+        """The smallest probabilistic bound (with its epsilon) that may decide ``check``."""
+        usable = [
+            b
+            for b in self.bounds
+            if b.epsilon is not None and may_decide(check, b.certificate.kind)
+        ]
+        return min(usable, key=lambda b: (b.value, b.epsilon)) if usable else None
+
+    @property
+    def upper_bound(self) -> int | None:
+        """The smallest certified upper bound (any certificate), for reports."""
+        best = self.best_bound()
+        return None if best is None else best.value
+
+    @property
+    def upper_basis(self) -> str:
+        """What the smallest upper bound rests on, for reports."""
+        best = self.best_bound()
+        return "" if best is None else f"{best.certificate.kind}: {best.certificate.detail}"
 
 
 def schwartz_zippel(k: int, evidence: Evidence) -> Fraction | None:
-    """``k * deg / |S|``: chance that a random point misses a nonzero ``k x k`` minor."""
-    if not evidence.is_random:
-        return None
-    assert evidence.degree is not None and evidence.sample_space is not None
-    return min(Fraction(1), Fraction(k * evidence.degree, evidence.sample_space))
+    """Chance that a random point misses a nonzero ``k x k`` minor (see :meth:`Evidence.failure`)."""
+    return evidence.failure(k)
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """A status with its failure probability (0 when certain)."""
+    """A status with its failure probability, its reason and its certificate."""
 
     status: Status
     epsilon: Fraction | None
-    """``None`` or 0 when certain; else a bound on the probability that the status is
-    wrong (1: uncertified -- the evidence points this way but proves nothing)."""
+    """``None`` when certain; else a bound on the probability that a random point misled
+    (for ``inconclusive``: the bound that was too large)."""
     reason: str
     """One sentence: why this status."""
+    certificate: Certificate | None = None
+    """What a ``proved`` or ``violated`` status rests on (``random-evaluation`` for the
+    probabilistic ones)."""
+    escalate: bool = False
+    """Whether a fresh random point modulo a fresh random prime could decide it."""
+
+    @property
+    def certain(self) -> bool:
+        """Whether the status holds with certainty."""
+        return self.status in (Status.PROVED, Status.VIOLATED) and not self.epsilon
 
 
-def decide(claim: Claim, m: Measurement) -> Verdict:
+def decide(claim: Claim, m: Measurement, check: str = "") -> Verdict:
     """The runner's rule: from a claim and a measurement to a status.
+
+    ``check`` names the registered check the row belongs to: its own bounds
+    (:data:`~convac_verify.evidence.certificates.OWN_BOUNDS`) may not decide it.
 
     Examples
     --------
-    >>> ev = Evidence("GF(p)", "dense", "random", prime=7, seed=0, sample_space=2**61, degree=31)
+    >>> ev = Evidence.random(field="GF(p)", method="dense", seed=0, prime=2**61 - 1,
+    ...                      prime_random=True, entry_bits=8, sample_space=2**61, degree=31)
     >>> decide(Claim(">=", "4", 4), Measurement(4, ev)).status
     <Status.PROVED: 'proved'>
     >>> decide(Claim("<=", "Z", 2), Measurement(3, ev)).status
     <Status.VIOLATED: 'violated'>
+    >>> decide(Claim("<=", "Z", 4), Measurement(4, ev)).status
+    <Status.VERIFIED: 'verified'>
 
     A ReLU network's rank at a random point proves existence only:
 
-    >>> relu = Evidence("Q", "exact", "random", seed=0, sample_space=2**21, polynomial=False)
+    >>> relu = Evidence.random_piecewise(field="Q", method="exact", seed=0, sample_space=2**21)
     >>> decide(Claim(">=", "81", 81), Measurement(81, relu)).status
     <Status.CONSISTENT: 'consistent'>
     >>> decide(Claim(">=", "81", 81, quantifier="point"), Measurement(81, relu)).status
     <Status.PROVED: 'proved'>
     """
     if claim.quantifier == "point":
-        return _decide_point(claim, m)
+        return _decide_point(claim, m, check)
     if claim.quantifier == "exists":
-        return _decide_exists(claim, m)
-    k, v, up = m.rank, claim.value, m.upper_bound
-    what = claim.quantity
-    poly = m.evidence.polynomial
+        return _decide_exists(claim, m, check)
+    if claim.quantifier == "box":
+        return _decide_box(claim, m, check)
+    if claim.quantifier == "sample":
+        return _decide_sample(claim, m)
+    return _decide_generic(claim, m, check)
+
+
+def _point_certificate(m: Measurement, point: bool = False) -> Certificate:
+    """The measured point as a certificate: for a claim about the point itself
+    (``point=True``) an exact rank over Q is an ``exact-rank`` certificate; otherwise the
+    point is a witness (a lower bound)."""
+    ev = m.evidence
+    where = "random point" if ev.weights == "random" else f"{ev.weights}"
+    if point and m.is_exact:
+        return Certificate("exact-rank", f"{where}: exact rank over Q {m.rank}")
+    field_text = f"mod p = {ev.prime}" if ev.field == "GF(p)" else "over Q"
+    return Certificate(ev.point, f"{where}: rank {m.rank} {field_text} ({ev.method})")
+
+
+def _random_certificate(m: Measurement, k: int, eps: Fraction) -> Certificate:
+    ev = m.evidence
+    prime = f", prime p = {ev.prime} drawn at random" if ev.field == "GF(p)" else " over Q"
+    return Certificate(
+        "random-evaluation",
+        f"random point (seed {ev.seed}, |S| = {ev.sample_space}, entry degree {ev.degree}"
+        f"{prime}): rank {m.rank}; a {k} x {k} minor missed w.p. <= {float(eps):.2g}",
+    )
+
+
+def _bound_text(b: Bound) -> str:
+    return (
+        f"{b.certificate.kind}: {b.certificate.detail}"
+        if b.certificate.detail
+        else b.certificate.kind
+    )
+
+
+def _decide_generic(claim: Claim, m: Measurement, check: str) -> Verdict:
+    k, v, what = m.rank, claim.value, claim.quantity
+    ev = m.evidence
+    up = m.best_bound(check)
     if claim.relation in (">=", "=="):
         if k < v:
-            if up is not None and up < v:
-                return Verdict(
-                    Status.VIOLATED, None, f"structural upper bound {up} < {v}{_basis(m)}"
-                )
-            eps = schwartz_zippel(v, m.evidence)
-            if eps is not None:
-                return Verdict(
-                    Status.VIOLATED, eps, f"random point has {what} {k} < {v} (wrong w.p. <= eps)"
-                )
-            if not poly:
-                return Verdict(
-                    Status.VIOLATED,
-                    Fraction(1),
-                    f"a point has {what} {k} < {v}; uncertified (piecewise-polynomial map)",
-                )
-            return Verdict(
-                Status.VIOLATED, None, f"witness ({m.evidence.weights}) reaches {k} < {v}"
-            )
-        if not poly and (claim.relation == ">=" or k == v):
+            return _below(claim, m, m.best_bound(check, box=True), check)
+        if not ev.polynomial and (claim.relation == ">=" or k == v):
             return Verdict(
                 Status.CONSISTENT,
                 None,
@@ -227,58 +496,216 @@ def decide(claim: Claim, m: Measurement) -> Verdict:
                 "map can stay below on a set of positive measure",
             )
         if claim.relation == ">=":
-            return Verdict(Status.PROVED, None, f"witness point has {what} {k} >= {v}")
+            cert = _point_certificate(m)
+            return Verdict(Status.PROVED, None, f"{cert.detail} >= {v}", cert)
     # "<=" or "==" with k >= v
     if k > v:
-        return Verdict(Status.VIOLATED, None, f"counterexample: {what} {k} > {v} at this point")
-    if up is not None and up <= v:
-        return Verdict(Status.PROVED, None, f"structural bound {up} <= {v} ({m.upper_basis})")
-    eps = schwartz_zippel(v + 1, m.evidence)
+        cert = _point_certificate(m)
+        return Verdict(
+            Status.VIOLATED, None, f"counterexample: {what} {k} > {v} at this point", cert
+        )
+    if up is not None and up.value <= v:
+        return Verdict(
+            Status.PROVED,
+            None,
+            f"upper bound {up.value} <= {v} ({_bound_text(up)})",
+            up.certificate,
+        )
+    likely = m.likely_bound(check)
+    if likely is not None and likely.value <= v and likely.epsilon is not None:
+        return Verdict(
+            Status.VERIFIED,
+            likely.epsilon,
+            f"upper bound {likely.value} <= {v} w.p. >= 1 - eps ({_bound_text(likely)})",
+            likely.certificate,
+        )
+    eps = None if m.bound_only else ev.failure(v + 1)
     if eps is not None and eps < 1:
-        return Verdict(Status.VERIFIED, eps, f"random point has {what} {k} <= {v}")
+        return Verdict(
+            Status.VERIFIED,
+            eps,
+            f"random point has {what} {k} <= {v}; no independent certificate for all weights",
+            _random_certificate(m, v + 1, eps),
+            escalate=eps > VIOLATION_THRESHOLD,
+        )
+    why = ev.caveat() or (
+        f"epsilon {float(eps):.2g} is too large" if eps is not None else "no random evaluation"
+    )
+    if m.bound_only:
+        why = f"the measured value only bounds the {what} from below"
+    own = _own_note(m, check)
     return Verdict(
-        Status.CONSISTENT,
-        None,
-        f"{what} {k} at sampled points proves no upper bound for all weights",
+        Status.INCONCLUSIVE,
+        eps,
+        f"{what} {k} <= {v} here, but no independent certificate{own} and {why}",
     )
 
 
-def _basis(m: Measurement) -> str:
-    return f" ({m.upper_basis})" if m.upper_basis else ""
+def _own_note(m: Measurement, check: str) -> str:
+    """`` (c-recursion is the check's own bound)`` when such bounds were set aside."""
+    own = sorted(
+        {b.certificate.kind for b in m.bounds if not may_decide(check, b.certificate.kind)}
+    )
+    return f" ({', '.join(own)}: the claim's own bound)" if own else ""
 
 
-def _decide_point(claim: Claim, m: Measurement) -> Verdict:
-    """A claim about the measured weights only."""
+def _below(claim: Claim, m: Measurement, up: Bound | None, check: str = "") -> Verdict:
+    """An almost-everywhere (or generic) claim ``>= v`` and a point below it."""
     k, v, what = m.rank, claim.value, claim.quantity
-    holds = {">=": k >= v, "<=": k <= v, "==": k == v}[claim.relation]
-    if m.evidence.field == "Q":  # exact at this point: certain either way
-        status = Status.PROVED if holds else Status.VIOLATED
-        return Verdict(status, None, f"at these weights the {what} is exactly {k} (over Q)")
-    # a GF(p) rank is a lower bound on the rank over Q at this point
-    if k > v and claim.relation in ("<=", "=="):
-        return Verdict(Status.VIOLATED, None, f"at these weights the {what} is >= {k} > {v}")
-    if k >= v and claim.relation == ">=":
-        return Verdict(Status.PROVED, None, f"at these weights the {what} is >= {k} >= {v}")
-    if k < v:
+    ev = m.evidence
+    if up is not None and up.value < v:
         return Verdict(
             Status.VIOLATED,
-            Fraction(1),
-            f"{what} mod p is {k} < {v}; uncertified (the rank over Q may be higher)",
+            None,
+            f"certified upper bound {up.value} < {v} ({_bound_text(up)})",
+            up.certificate,
         )
-    return Verdict(Status.CONSISTENT, None, f"{what} mod p is {k}; a rank mod p bounds only below")
-
-
-def _decide_exists(claim: Claim, m: Measurement) -> Verdict:
-    """``>=`` for some weights: a witness proves it, a structural bound refutes it."""
-    k, v, up, what = m.rank, claim.value, m.upper_bound, claim.quantity
-    if k >= v:
-        return Verdict(Status.PROVED, None, f"witness has {what} {k} >= {v}")
-    if up is not None and up < v:
+    likely = m.likely_bound(check)
+    if (
+        likely is not None
+        and likely.value < v
+        and likely.epsilon is not None
+        and likely.epsilon <= VIOLATION_THRESHOLD
+    ):
         return Verdict(
-            Status.VIOLATED, None, f"no weights reach {v}: upper bound {up} for all{_basis(m)}"
+            Status.VIOLATED,
+            likely.epsilon,
+            f"upper bound {likely.value} < {v} w.p. >= 1 - eps ({_bound_text(likely)})",
+            likely.certificate,
+        )
+    if m.bound_only:
+        return Verdict(
+            Status.INCONCLUSIVE,
+            None,
+            f"the measured {k} only bounds the {what} from below; it may still reach {v}",
+        )
+    if ev.is_random:
+        eps = ev.failure(v)
+        if eps is None:
+            return Verdict(
+                Status.INCONCLUSIVE, None, f"random point has {what} {k} < {v}, but {ev.caveat()}"
+            )
+        if eps <= VIOLATION_THRESHOLD:
+            return Verdict(
+                Status.VIOLATED,
+                eps,
+                f"random point has {what} {k} < {v} (wrong w.p. <= eps)",
+                _random_certificate(m, v, eps),
+            )
+        return Verdict(
+            Status.INCONCLUSIVE,
+            eps,
+            f"random point has {what} {k} < {v}, but eps {float(eps):.2g} is above the "
+            f"threshold {float(VIOLATION_THRESHOLD):.0e}",
+            escalate=True,
+        )
+    if not ev.polynomial:
+        return Verdict(
+            Status.INCONCLUSIVE,
+            None,
+            f"a point has {what} {k} < {v}; points of a piecewise-polynomial map prove nothing "
+            "almost everywhere",
         )
     return Verdict(
-        Status.VIOLATED, Fraction(1), f"this witness has {what} {k} < {v}; others may reach it"
+        Status.INCONCLUSIVE,
+        None,
+        f"the explicit weights ({ev.weights}) reach {k} < {v}: one non-random point below an "
+        "almost-everywhere bound proves nothing",
+    )
+
+
+def _decide_point(claim: Claim, m: Measurement, check: str) -> Verdict:
+    """A claim about the measured weights only: the value lies in ``[lo, hi]``."""
+    k, v, what = m.rank, claim.value, claim.quantity
+    lo, hi = k, (k if m.is_exact else None)
+    hi_cert = _point_certificate(m, point=True) if m.is_exact else None
+    b = m.best_bound(check)
+    if b is not None and (hi is None or b.value < hi):
+        hi, hi_cert = b.value, b.certificate
+    where = f"at these weights the {what} is"
+    span = f"exactly {k}" if hi == lo else (f"in [{lo}, {hi}]" if hi is not None else f">= {lo}")
+    lo_ok = {">=": lo >= v, "<=": hi is not None and hi <= v, "==": lo >= v}[claim.relation]
+    hi_ok = claim.relation != "==" or (hi is not None and hi <= v)
+    if lo_ok and hi_ok:
+        cert = hi_cert if claim.relation != ">=" else _point_certificate(m, point=True)
+        return Verdict(Status.PROVED, None, f"{where} {span}", cert)
+    if claim.relation in ("<=", "==") and lo > v:
+        cert = _point_certificate(m, point=True)
+        return Verdict(Status.VIOLATED, None, f"{where} {span} > {v}", cert)
+    if claim.relation in (">=", "==") and hi is not None and hi < v:
+        return Verdict(Status.VIOLATED, None, f"{where} {span} < {v}", hi_cert)
+    if claim.relation == "<=" or lo >= v:
+        return Verdict(
+            Status.INCONCLUSIVE, None, f"{where} {span}; a rank mod p bounds only from below"
+        )
+    return Verdict(
+        Status.INCONCLUSIVE,
+        None,
+        f"{where} {span}: mod p it is {k} < {v}, but the rank over Q may be higher",
+    )
+
+
+def _decide_exists(claim: Claim, m: Measurement, check: str) -> Verdict:
+    """``>=`` for some weights: a witness proves it, an upper bound refutes it."""
+    k, v, what = m.rank, claim.value, claim.quantity
+    up = m.best_bound(check)
+    if k >= v:
+        cert = _point_certificate(m)
+        return Verdict(Status.PROVED, None, f"{cert.detail} >= {v}", cert)
+    if up is not None and up.value < v:
+        return Verdict(
+            Status.VIOLATED,
+            None,
+            f"no weights reach {v}: upper bound {up.value} for all ({_bound_text(up)})",
+            up.certificate,
+        )
+    return Verdict(
+        Status.INCONCLUSIVE, None, f"this point has {what} {k} < {v}; other weights may reach it"
+    )
+
+
+def _decide_box(claim: Claim, m: Measurement, check: str) -> Verdict:
+    """A claim on every point of a box of positive measure; ``rank`` is the worst draw."""
+    k, v, what = m.rank, claim.value, claim.quantity
+    up = m.best_bound(check, box=True)
+    broken = {"<=": k > v, ">=": k < v, "==": k != v}[claim.relation]
+    if broken:
+        return Verdict(
+            Status.VIOLATED,
+            None,
+            f"a drawn point of the box has {what} {k}, against {claim.relation} {v}",
+            _point_certificate(m),
+        )
+    if claim.relation == "<=" and up is not None and up.value <= v:
+        return Verdict(
+            Status.PROVED,
+            None,
+            f"{what} <= {up.value} <= {v} on the whole box ({_bound_text(up)})",
+            up.certificate,
+        )
+    return Verdict(
+        Status.INCONCLUSIVE,
+        None,
+        f"the draws agree ({what} {k}), but no certificate covers the whole box",
+    )
+
+
+def _decide_sample(claim: Claim, m: Measurement) -> Verdict:
+    """A statistic of the drawn sample: never proves, never refutes."""
+    k, v, what = m.rank, claim.value, claim.quantity
+    holds = {">=": k >= v, "<=": k <= v, "==": k == v}[claim.relation]
+    if holds:
+        return Verdict(
+            Status.CONSISTENT,
+            None,
+            f"{what} {k} {claim.relation} {v} in this sample; a sample statistic proves nothing "
+            "about the distribution",
+        )
+    return Verdict(
+        Status.INCONCLUSIVE,
+        None,
+        f"{what} {k} in this sample, against {claim.relation} {v}; a sample statistic cannot "
+        "refute a statement about the distribution",
     )
 
 

@@ -45,9 +45,63 @@ from . import trees
 __all__ = [
     "TreeDecomposition",
     "decomposition_from_weights",
+    "level_widths",
+    "parse_width_specs",
     "random_decomposition",
     "resolve_widths",
+    "widths_label",
 ]
+
+
+def parse_width_specs(text: object) -> list[tuple[int, ...]]:
+    """Width specs separated by ``;`` (or spaces): each ``r`` (uniform) or ``r0,r1,...``
+    (one per level, ``r_0`` first; see :func:`level_widths`).
+
+    Examples
+    --------
+    >>> parse_width_specs("2;3,2,1,1")
+    [(2,), (3, 2, 1, 1)]
+    >>> parse_width_specs(4)
+    [(4,)]
+    """
+    raw = text if isinstance(text, (list, tuple)) else str(text).replace(";", " ").split()
+    specs: list[tuple[int, ...]] = []
+    for token in raw:
+        try:
+            values = tuple(int(v) for v in str(token).strip("()[] ").split(",") if v.strip())
+        except ValueError:
+            raise InvalidDecomposition(
+                f"widths take integers like 2 or 3,2,1,1 (r_0 first), separated by ';'; "
+                f"got {token!r}"
+            ) from None
+        if not values or min(values) < 1:
+            raise InvalidDecomposition(f"widths must be positive integers; got {token!r}")
+        specs.append(values)
+    if not specs:
+        raise InvalidDecomposition(
+            f"give at least one width spec (e.g. 2 or 3,2,1,1); got {text!r}"
+        )
+    return specs
+
+
+def level_widths(spec: Sequence[int], depth: int) -> tuple[int, ...]:
+    """``r_0..r_{depth-1}`` from a spec: the first ``depth`` widths (a sweep over N' uses
+    the lower levels of the largest network); the last width given applies to every
+    level above it (``2`` is uniform, ``3,1`` is ``r_0 = 3`` and 1 above).
+
+    Examples
+    --------
+    >>> level_widths((2,), 3), level_widths((3, 2, 1, 1), 2), level_widths((3, 1), 3)
+    ((2, 2, 2), (3, 2), (3, 1, 1))
+    """
+    if not spec:
+        raise InvalidDecomposition("a width spec needs at least one width")
+    return tuple(spec[:depth]) + (spec[-1],) * max(0, depth - len(spec))
+
+
+def widths_label(spec: Sequence[int]) -> str:
+    """``r=2`` or ``r=3,2,1,1`` for row labels."""
+    return "r=" + ",".join(map(str, spec))
 
 
 def resolve_widths(tree: nx.DiGraph, widths: int | Sequence[int]) -> tuple[int, ...]:
@@ -135,6 +189,27 @@ class TreeDecomposition:
         tree, ``N + 1`` for CP). A ``k x k`` minor has degree at most ``k`` times this.
         """
         return self.n_modes + len(trees.internal_nodes(self.tree))
+
+    def coefficient_bits(self) -> int:
+        """Bits of the number of monomials (with multiplicity) in a grid-tensor entry.
+
+        An entry sums one product per choice of the input channel ``alpha`` at every
+        internal node, so the sum of the absolute values of its integer coefficients is
+        at most ``prod_nu r_in(nu)`` (shared weights merge monomials, never add any).
+
+        Examples
+        --------
+        >>> from convac_verify.algebra.fields import IntegerRing
+        >>> from convac_verify.networks.trees import balanced
+        >>> import numpy as np
+        >>> d = random_decomposition(balanced(4), 2, 2, IntegerRing(), np.random.default_rng(0))
+        >>> d.coefficient_bits()   # 2 * 2 * 2 = 8 monomials
+        4
+        """
+        terms = 1
+        for v in trees.internal_nodes(self.tree):
+            terms *= self.in_width(v)
+        return terms.bit_length()
 
 
 def _expected_shapes(tree: nx.DiGraph, dim: int, ws: tuple[int, ...]) -> dict[int, tuple[int, int]]:

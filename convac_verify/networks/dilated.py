@@ -24,9 +24,11 @@ per node (unshared, as in the paper's analysis).
 -----------------------
 Theorem 7 assumes the M discretizers span ``R^r``, i.e. ``rank V = r`` (so ``M >= r``).
 :func:`random_dilated` draws ``V`` with the other weights (``discretizers="random"``)
-and :func:`discretizer_rank` computes ``rank V`` exactly over GF(p); a GF(p) rank ``r``
-of the ``M x r`` integer matrix proves ``rank V = r`` over Q (it cannot exceed ``r``).
-The check reports it and treats ``rank V < r`` as a failed hypothesis.
+and :func:`discretizer_rank` computes ``rank V`` exactly over Q (FLINT ``fmpz_mat`` on
+the small ``M x r`` integer matrix: residues mod p are lifted to integers, the matrix
+the reduced network is the image of). It enters the span bound, which must hold over Q,
+so a rank modulo p (a lower bound only) would not do. The check reports it and treats
+``rank V < r`` as a failed hypothesis.
 ``discretizers="identity"`` (``V`` = the first ``r`` rows of ``I_M``) satisfies it by
 construction; ``"degenerate"`` (all discretizers equal) violates it on purpose.
 
@@ -56,9 +58,9 @@ from functools import lru_cache, reduce
 
 import networkx as nx
 import numpy as np
+from flint import fmpz_mat
 
 from ..algebra.fields import Array, Ring
-from ..engines.gfp import rank_mod_p
 from ..errors import InvalidDecomposition, NotAModeTree
 from . import trees
 from .partitions import Partition, register_partition
@@ -105,6 +107,11 @@ class DilatedDecomposition:
         """Degree of a grid-tensor entry in all parameters: one weight per tree edge and
         one discretizer entry per mode."""
         return (self.tree.number_of_nodes() - 1) + self.n_modes
+
+    def coefficient_bits(self) -> int:
+        """Bits of the number of monomials in a grid-tensor entry: one channel choice per
+        tree edge, ``r**(#edges)``."""
+        return (self.width ** (self.tree.number_of_nodes() - 1)).bit_length()
 
 
 def _discretizer_matrix(
@@ -156,9 +163,20 @@ def random_dilated(
     return DilatedDecomposition(tree, dim, width, v, weights, ring)
 
 
-def discretizer_rank(decomp: DilatedDecomposition, prime: int) -> int:
-    """``rank V`` over GF(``prime``): equals the rank over Q when it is ``r`` (full)."""
-    return rank_mod_p(np.asarray(decomp.discretizers), prime)
+def discretizer_rank(decomp: DilatedDecomposition) -> int:
+    """``rank V`` exactly over Q (entries lifted to integers).
+
+    Examples
+    --------
+    >>> from convac_verify.algebra.fields import IntegerRing
+    >>> from convac_verify.networks.trees import balanced
+    >>> d = random_dilated(balanced(4), 3, 2, IntegerRing(), np.random.default_rng(0),
+    ...                    discretizers="degenerate")
+    >>> discretizer_rank(d)
+    1
+    """
+    v = [int(x) for x in decomp.ring.to_ints(decomp.discretizers)]
+    return int(fmpz_mat(decomp.dim, decomp.width, v).rank())
 
 
 def _combine(ring: Ring, weights: Array, channels: Array) -> Array:

@@ -33,9 +33,10 @@ How a generic rank is obtained (:func:`measure_generic`)
    the height that splits most nodes): a certified lower bound only -- the row then
    says "bounded", with the structural upper bound beside it.
 
-Every measurement carries the best structural upper bound known for all weights:
-the smaller of the c-recursion (:mod:`convac_verify.bounds.recursion`) and the joint-span
-recursion (:mod:`convac_verify.bounds.spans`).
+Every measurement carries every upper bound the bounds home certifies for all weights
+(:func:`convac_verify.bounds.tree_upper_bounds`: c-recursion, joint spans, matrix size,
+and any bound added there later); the runner decides with those that are independent
+of the claim.
 """
 
 from __future__ import annotations
@@ -50,15 +51,19 @@ from typing import Any
 
 import networkx as nx
 
-from ..bounds.recursion import UPPER_BOUND_BASIS, recursive_upper_bound
-from ..bounds.spans import SPAN_BASIS, span_upper_bound
+from ..bounds.recursion import recursive_upper_bound
 from ..engines.measure import Context, fits_dense
 from ..engines.structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries
 from ..errors import ConvacError, NotAModeTree
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Measurement
 from ..networks import trees
-from ..networks.decompositions import resolve_widths
+from ..networks.decompositions import (
+    level_widths,
+    parse_width_specs,
+    resolve_widths,
+    widths_label,
+)
 from ..networks.geometry2d import (
     Grid,
     mirror_tree,
@@ -343,8 +348,9 @@ def measure_generic(
 ) -> Measurement:
     """The generic rank (random weights) when feasible, else the Thm 1 witness.
 
-    The measurement's upper bound is the best structural bound (c-recursion or joint
-    spans); ``extra`` records both, and whether the rank is then known exactly.
+    The measurement carries every certified upper bound of the bounds home
+    (:func:`convac_verify.bounds.tree_upper_bounds`); ``extra`` records the c-recursion
+    and joint-span values, and whether the rank then meets the smallest bound.
     """
     ws = resolve_widths(tree, widths)
     n = trees.n_modes(tree)
@@ -373,21 +379,15 @@ def measure_generic(
             else f"Kronecker witness, merge at height {height}",
             shared=shared,
         )
-    span = span_upper_bound(tree, dim, ws, partition)
-    c_bound = m.upper_bound
-    upper, basis = (
-        (span, SPAN_BASIS) if c_bound is None or span < c_bound else (c_bound, m.upper_basis)
-    )
+    by_kind = {b.certificate.kind: b.value for b in m.bounds}
     extra = {
         **m.extra,
-        "c_recursion_bound": c_bound,
-        "span_bound": span,
-        "rank_is_exact": m.rank == upper,
+        "c_recursion_bound": by_kind.get("c-recursion"),
+        "span_bound": by_kind.get("joint-span"),
+        "rank_is_exact": m.rank == m.upper_bound,
         "computed": "generic rank (random weights)" if use_random else "witness lower bound",
     }
-    return dataclasses.replace(
-        m, upper_bound=upper, upper_basis=basis or UPPER_BOUND_BASIS, extra=extra
-    )
+    return dataclasses.replace(m, extra=extra)
 
 
 def bound_observations(
@@ -397,73 +397,76 @@ def bound_observations(
     geometry: str,
     grid: Grid | None,
     dim: int,
-    width: int,
+    widths: str | int,
     partitions: Sequence[Partition],
     shared: bool,
     network: str,
     growth: bool,
 ) -> Iterator[Observation]:
-    """Two observations per partition: ``rank >= min(r0, M)**S`` and ``rank <= c-recursion``.
+    """Two observations per partition and width spec: ``rank >= min(r0, M)**S`` and
+    ``rank <= c-recursion``.
 
     ``network="deep"`` measures the geometry's own network; ``"shallow"`` (a negative
-    control) measures a CP network of width ``r`` against the deep network's bounds.
+    control) measures a CP network of width ``r_0`` against the deep network's bounds.
     """
     n = trees.n_modes(tree)
     depth = trees.height(tree, trees.root(tree))
-    ws = (width,) * depth
-    measured_tree = tree if network == "deep" else cp_tree(n)
     windows = len(first_level_windows(tree))
-    for part in partitions:
-        if part.n_modes != n:
-            raise ConvacError(
-                f"partition {part.name} is for {part.n_modes} modes; the tree has {n}"
+    for k, spec in enumerate(parse_width_specs(widths)):
+        ws = level_widths(spec, depth)
+        tag = "" if k == 0 else f" {widths_label(spec)}"
+        measured_tree = tree if network == "deep" else cp_tree(n)
+        for part in partitions:
+            if part.n_modes != n:
+                raise ConvacError(
+                    f"partition {part.name} is for {part.n_modes} modes; the tree has {n}"
+                )
+            part.require_proper()
+            s = split_windows(tree, part)
+            lower = min(ws[0], dim) ** s
+            upper = recursive_upper_bound(tree, dim, ws, part)
+            m = measure_generic(
+                ctx, measured_tree, dim, ws if network == "deep" else ws[:1], part, shared=shared
             )
-        part.require_proper()
-        s = split_windows(tree, part)
-        lower = min(width, dim) ** s
-        upper = recursive_upper_bound(tree, dim, ws, part)
-        m = measure_generic(
-            ctx, measured_tree, dim, width if network == "deep" else (width,), part, shared=shared
-        )
-        prof = profile(
-            max(lower, m.rank),
-            m.upper_bound or upper,
-            windows,
-            dim,
-            ws,
-            min(len(part.rows), len(part.cols)),
-        )
-        params: dict[str, object] = {
-            "grid": str(grid) if grid is not None else None,
-            "geometry": geometry,
-            "N": n,
-            "M": dim,
-            "r": width,
-            "partition": part.name,
-            "rows": list(part.rows),
-            "S": s,
-            "windows": windows,
-            "shared": shared,
-            "network": network,
-            "profile": prof,
-        }
-        series = f"{geometry} / {part.name}" if growth else ""
-        label = f"{geometry} / {part.name}"
-        yield Observation(
-            label=label,
-            subject=f"{network} rank >= lower bound",
-            claim=Claim(">=", "min(r0, M)**S", lower, r"\min(r_0,M)^{S}"),
-            measurement=m,
-            params=params,
-            series=f"{series} (vs lower bound)" if series else "",
-            x=n,
-        )
-        yield Observation(
-            label=label,
-            subject=f"{network} rank <= upper bound",
-            claim=Claim("<=", "c-recursion", upper, r"c^{L,1}"),
-            measurement=m,
-            params=params,
-            series=f"{series} (vs upper bound)" if series else "",
-            x=n,
-        )
+            prof = profile(
+                max(lower, m.rank),
+                m.upper_bound or upper,
+                windows,
+                dim,
+                ws,
+                min(len(part.rows), len(part.cols)),
+            )
+            params: dict[str, object] = {
+                "grid": str(grid) if grid is not None else None,
+                "geometry": geometry,
+                "N": n,
+                "M": dim,
+                "r": ws[0] if len(set(ws)) == 1 else list(ws),
+                "partition": part.name,
+                "rows": list(part.rows),
+                "S": s,
+                "windows": windows,
+                "shared": shared,
+                "network": network,
+                "profile": prof,
+            }
+            series = f"{geometry} / {part.name}{tag}" if growth else ""
+            label = f"{geometry} / {part.name}{tag}"
+            yield Observation(
+                label=label,
+                subject=f"{network} rank >= lower bound",
+                claim=Claim(">=", "min(r0, M)**S", lower, r"\min(r_0,M)^{S}"),
+                measurement=m,
+                params=params,
+                series=f"{series} (vs lower bound)" if series else "",
+                x=n,
+            )
+            yield Observation(
+                label=label,
+                subject=f"{network} rank <= upper bound",
+                claim=Claim("<=", "c-recursion", upper, r"c^{L,1}"),
+                measurement=m,
+                params=params,
+                series=f"{series} (vs upper bound)" if series else "",
+                x=n,
+            )

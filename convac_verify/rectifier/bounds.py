@@ -19,6 +19,12 @@ following the proofs of the ICML 2016 supplement:
   ``M |I|`` values (rows with equal R are equal), so the rank is at most
   ``Z * min(M |I|, M |J|, M**|I|, M**|J|)``; odd/even: ``Z * M * N / 2``
   (:func:`shallow_max_bound`).
+* **sum pooling, relaxed** (:func:`sum_pooling_relaxation`): every grid tensor lies in
+  the linear space ``{sum_i T_i (x) 1 : T_i any tensor over the modes of child c_i}``;
+  its generic rank -- the largest rank in the space -- is measured at a random point
+  modulo a random prime (a ``relaxation`` bound, correct with probability
+  ``>= 1 - eps``). It uses the architecture (sum pooling at the root), not the formula
+  of Claim 5, so it may decide Claim 5.
 * **product pooling**: the foundation's c-recursion
   (:func:`convac_verify.bounds.recursion.recursive_upper_bound`).
 * otherwise only the size of the matrix, ``min(M**|I|, M**|J|)``.
@@ -36,9 +42,14 @@ from collections.abc import Sequence
 import networkx as nx
 import numpy as np
 
+from ..algebra.fields import PrimeField
+from ..algebra.primes import seeded_prime
 from ..algebra.rationals import QArray, align
-from ..bounds.recursion import UPPER_BOUND_BASIS, recursive_upper_bound
+from ..bounds.recursion import recursive_upper_bound
+from ..evidence.certificates import Bound, Certificate
+from ..evidence.status import Evidence
 from ..networks import trees
+from ..networks.matricize import matricize
 from ..networks.partitions import Partition
 from .generalized import GeneralizedDecomposition, grid_tensor_q, node_values
 
@@ -46,8 +57,10 @@ __all__ = [
     "matrix_size_bound",
     "shallow_max_bound",
     "structural_bound",
+    "structural_bounds",
     "sum_pooling_bound",
     "sum_pooling_factorization_holds",
+    "sum_pooling_relaxation",
     "sum_pooling_terms",
 ]
 
@@ -89,6 +102,58 @@ def sum_pooling_bound(tree: nx.DiGraph, dim: int, partition: Partition) -> int:
     return min(total + int(in_rows) + int(in_cols), matrix_size_bound(dim, partition))
 
 
+def sum_pooling_relaxation(tree: nx.DiGraph, dim: int, partition: Partition, seed: int) -> Bound:
+    """The generic rank of ``{sum_i T_i (x) 1}`` (one free tensor per root child), at a
+    random point modulo a random prime, as a bound for all sum-pooling weights.
+
+    Examples
+    --------
+    >>> from convac_verify.networks.partitions import odd_even
+    >>> from convac_verify.networks.trees import balanced, cp_tree
+    >>> sum_pooling_relaxation(cp_tree(8), 3, odd_even(8), 0).value     # v 1^T + 1 u^T
+    2
+    >>> b = sum_pooling_relaxation(balanced(8), 3, odd_even(8), 0)
+    >>> b.value, float(b.epsilon) < 1e-15     # 2 M^(N/4) - 1: both halves span the ones
+    (17, True)
+    """
+    from flint import fmpz_mat, nmod_mat
+
+    n = trees.n_modes(tree)
+    kids = trees.children(tree, trees.root(tree))
+    key = f"relaxation/{trees.to_nested(tree)}/{dim}/{partition.rows}"
+    prime = seeded_prime(seed, key)
+    field = PrimeField(prime)
+    rng = np.random.default_rng([seed, len(key), n])
+    total = np.zeros((dim,) * n, dtype=object)
+    for child in kids:
+        modes = trees.leaves_below(tree, child)
+        block = np.asarray(field.random(rng, (dim,) * len(modes)), dtype=object)
+        block = np.transpose(block, np.argsort(modes))  # axes in increasing mode order
+        shape = [dim if m in modes else 1 for m in range(n)]
+        total = total + block.reshape(shape)
+    matrix = matricize(total % prime, partition)
+    rows, cols = matrix.shape
+    flat = [int(v) for v in matrix.ravel()]
+    rank = int(nmod_mat(fmpz_mat(rows, cols, flat), prime).rank())
+    evidence = Evidence.random(
+        field="GF(p)",
+        method="relaxation",
+        seed=seed,
+        sample_space=prime,
+        degree=1,  # every entry is a sum of one entry of each T_i
+        prime=prime,
+        prime_random=True,
+        entry_bits=len(kids).bit_length(),
+    )
+    eps = evidence.failure(rank + 1)
+    assert eps is not None
+    detail = (
+        f"sum pooling maps every weight setting into sum_i T_i (x) 1 over the {len(kids)} "
+        f"root children; generic rank of that space {rank} (random point mod a random prime)"
+    )
+    return Bound(rank, Certificate("relaxation", detail), eps)
+
+
 def shallow_max_bound(n_modes: int, dim: int, width: int, partition: Partition) -> int:
     """Supp. E.10: rank of a Z-channel shallow ReLU + max network, all weights.
 
@@ -102,20 +167,47 @@ def shallow_max_bound(n_modes: int, dim: int, width: int, partition: Partition) 
     return width * min(dim * i, dim * j, dim**i, dim**j)
 
 
-def structural_bound(
-    tree: nx.DiGraph, dim: int, widths: Sequence[int], partition: Partition, operator: str
-) -> tuple[int, str]:
-    """The best structural bound this module knows, and what it rests on."""
+def structural_bounds(
+    tree: nx.DiGraph,
+    dim: int,
+    widths: Sequence[int],
+    partition: Partition,
+    operator: str,
+    seed: int | None = None,
+) -> list[Bound]:
+    """Every bound this module certifies for ``operator``, each named (with ``seed``, also
+    the probabilistic relaxation bound of sum pooling).
+
+    ``sum-pooling`` (E.7, Claim 5's own argument) and ``distinct-values`` (E.10) are the
+    claims' own bounds for those checks
+    (:data:`~convac_verify.evidence.certificates.OWN_BOUNDS`), so there they decide
+    nothing; they still decide other claims (e.g. Claim 3's existence row under sum
+    pooling).
+    """
     size = matrix_size_bound(dim, partition)
+    out = [Bound(size, Certificate("matrix-size", f"{SIZE_BASIS}: {size}"))]
     root_kids = trees.children(tree, trees.root(tree))
     is_cp = all(not trees.children(tree, c) for c in root_kids)
     if operator == "avg":
-        return sum_pooling_bound(tree, dim, partition), SUM_BASIS
+        value = sum_pooling_bound(tree, dim, partition)
+        out.append(Bound(value, Certificate("sum-pooling", f"{SUM_BASIS}: {value}")))
+        if seed is not None:
+            out.append(sum_pooling_relaxation(tree, dim, partition, seed))
     if operator == "max" and is_cp:
-        return min(shallow_max_bound(len(root_kids), dim, widths[0], partition), size), E10_BASIS
+        value = min(shallow_max_bound(len(root_kids), dim, widths[0], partition), size)
+        out.append(Bound(value, Certificate("distinct-values", f"{E10_BASIS}: {value}")))
     if operator == "prod":
-        return recursive_upper_bound(tree, dim, tuple(widths), partition), UPPER_BOUND_BASIS
-    return size, SIZE_BASIS
+        value = recursive_upper_bound(tree, dim, tuple(widths), partition)
+        out.append(Bound(value, Certificate("c-recursion", f"c-recursion over the tree: {value}")))
+    return out
+
+
+def structural_bound(
+    tree: nx.DiGraph, dim: int, widths: Sequence[int], partition: Partition, operator: str
+) -> tuple[int, str]:
+    """The smallest of :func:`structural_bounds` and what it rests on."""
+    best = min(structural_bounds(tree, dim, widths, partition, operator), key=lambda b: b.value)
+    return best.value, best.certificate.detail
 
 
 def sum_pooling_terms(decomp: GeneralizedDecomposition) -> list[tuple[tuple[int, ...], QArray]]:

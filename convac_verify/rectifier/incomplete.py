@@ -14,9 +14,10 @@ The set: a box of half-width ``radius`` around the point of supp. E.11 in the sp
   and equals the replica. This is the structural upper bound attached to the rows
   (a bound on the box, a set of positive measure).
 
-Each row's claim is "for every point of the box": a draw that breaks it is a certain
-counterexample (``violated``); the certificate proves it (``proved``); without the
-certificate, draws that agree prove nothing (``consistent``).
+Each row's claim is "for every point of the box" (scope ``box``: a set of positive
+measure, not all weights): a draw that breaks it is a certain counterexample
+(``violated``); the certificate (kind ``interval-box``) proves it (``proved``); without
+the certificate, draws that agree prove nothing (``consistent``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..engines.measure import Context
+from ..evidence.certificates import Bound, Certificate
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..networks.matricize import matricize
@@ -93,9 +95,8 @@ class BoxResult:
             "certificate": self.reason,
             "certified": self.certified,
         }
-        if not self.certified:
-            return Measurement(value, self.evidence, None, "", extra)
-        return Measurement(value, self.evidence, bound, basis, extra)
+        bounds = (Bound(bound, Certificate("interval-box", basis)),) if self.certified else ()
+        return Measurement(value, self.evidence, bounds, extra)
 
 
 def run_box(
@@ -134,10 +135,10 @@ def run_box(
         worst_rank = max(worst_rank, exact_rank(matricize(tensor.num, part)))
         w = tensor[(slice(None),) + (0,) * (n_modes - 1)]
         bad_draws += mismatches(e11_replica(f_tilde, w, n_modes, shallow), tensor) > 0
-    evidence = Evidence(
+    evidence = Evidence.witness(
+        f"E.11 point ({variant}) + uniform perturbations, radius {eps}",
         field="Q",
         method=EXACT_METHOD + (" + interval certificate" if cert.ok else ""),
-        weights=f"E.11 point ({variant}) + uniform perturbations, radius {eps}",
         seed=ctx.settings.seed,
         polynomial=False,
     )
@@ -186,21 +187,23 @@ def box_rows(
     yield Observation(
         label=label,
         subject=f"inputs the deep ReLU+{deep} grid tensor depends on (worst of {draws} draws)",
-        claim=Claim("<=", "1 (x_1 only, whole box)", 1, "1", quantity="inputs depended on"),
+        claim=Claim(
+            "<=", "1 (x_1 only, whole box)", 1, "1", quantifier="box", quantity="inputs depended on"
+        ),
         measurement=box.measurement(box.worst_dependence, 1),
         params=params,
     )
     yield Observation(
         label=label,
         subject=f"draws where it differs from its Z=1 shallow {shallow} replica ({draws} tried)",
-        claim=Claim("<=", "0 (whole box)", 0, "0", quantity="mismatching draws"),
+        claim=Claim("<=", "0 (whole box)", 0, "0", quantifier="box", quantity="mismatching draws"),
         measurement=box.measurement(box.mismatching, 0),
         params=params,
     )
     yield Observation(
         label=label,
         subject=f"odd-even rank of the deep grid tensor (worst of {draws} draws)",
-        claim=Claim("<=", "1 (whole box)", 1, "1"),
+        claim=Claim("<=", "1 (whole box)", 1, "1", quantifier="box"),
         measurement=box.measurement(box.worst_rank, 1),
         params=params,
     )

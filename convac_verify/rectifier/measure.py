@@ -20,9 +20,10 @@ import numpy as np
 
 from ..algebra.rationals import QArray
 from ..evidence.status import Evidence, Measurement
+from ..networks import trees
 from ..networks.decompositions import resolve_widths
 from ..networks.partitions import Partition
-from .bounds import structural_bound, sum_pooling_factorization_holds
+from .bounds import structural_bounds, sum_pooling_factorization_holds
 from .generalized import (
     DEFAULT_BITS,
     check_generalized_budget,
@@ -36,6 +37,7 @@ from .ranks import exact_rank
 
 __all__ = [
     "SAMPLE_SPACE",
+    "generalized_degree",
     "representation",
     "sampled_rank",
     "stream",
@@ -71,8 +73,8 @@ def sampled_rank(
 ) -> Measurement:
     """The largest exact rank over ``draws`` random weight settings.
 
-    The structural bound of :func:`~convac_verify.rectifier.bounds.structural_bound`
-    is attached (a bound for all weights). For sum pooling the proof's factorization
+    The structural bounds of :func:`~convac_verify.rectifier.bounds.structural_bounds`
+    are attached (bounds for all weights). For sum pooling the proof's factorization
     ``A = sum_i X_i (x) 1`` is also checked entry by entry at every draw
     (``extra["factorization_checked"]``).
     """
@@ -86,19 +88,23 @@ def sampled_rank(
         ranks.append(exact_rank(grid_matrix(decomp, partition)))
         if operator.name == "avg":
             factorized += sum_pooling_factorization_holds(decomp)
-    upper, basis = structural_bound(tree, dim, ws, partition, operator.name)
+    bounds = tuple(structural_bounds(tree, dim, ws, partition, operator.name, seed))
     extra: dict[str, object] = {"draws": draws, "ranks": ranks}
     if operator.name == "avg":
         extra["factorization_checked"] = f"{factorized}/{draws}"
-    evidence = Evidence(
-        field="Q",
-        method=EXACT_METHOD,
-        weights="random",
-        seed=seed,
-        sample_space=SAMPLE_SPACE,
-        polynomial=operator.polynomial,
-    )
-    return Measurement(max(ranks, default=0), evidence, upper, basis, extra)
+    if operator.name == "prod":  # a polynomial of known degree in the weights
+        evidence = Evidence.random(
+            field="Q",
+            method=EXACT_METHOD,
+            seed=seed,
+            sample_space=SAMPLE_SPACE,
+            degree=generalized_degree(tree),
+        )
+    else:
+        evidence = Evidence.random_piecewise(
+            field="Q", method=EXACT_METHOD, seed=seed, sample_space=SAMPLE_SPACE
+        )
+    return Measurement(max(ranks, default=0), evidence, bounds, extra)
 
 
 def witness_rank(
@@ -118,8 +124,14 @@ def witness_rank(
     check_generalized_budget(partition.n_modes, dim, max(ws), max_memory)
     decomp = generalized_from_weights(tree, dim, ws, weights, operator, F=F)
     rank = exact_rank(grid_matrix(decomp, partition))
-    upper, basis = structural_bound(tree, dim, ws, partition, operator.name)
-    evidence = Evidence(
-        field="Q", method=EXACT_METHOD, weights=name, polynomial=operator.polynomial
+    bounds = tuple(structural_bounds(tree, dim, ws, partition, operator.name))
+    evidence = Evidence.witness(
+        name, field="Q", method=EXACT_METHOD, polynomial=operator.polynomial
     )
-    return Measurement(rank, evidence, upper, basis)
+    return Measurement(rank, evidence, bounds)
+
+
+def generalized_degree(tree: nx.DiGraph) -> int:
+    """Degree of a grid-tensor entry of a product-pooling generalized decomposition in
+    its weights (F fixed): one leaf weight per mode and one weight per internal node."""
+    return trees.n_modes(tree) + len(trees.internal_nodes(tree))

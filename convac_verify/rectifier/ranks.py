@@ -15,8 +15,7 @@ What each proves (see ``../shared/reference/exact-rank.md``):
   randomness is the prime's, not the weights', so this holds for every weight setting,
   including max/ReLU networks.
 
-The prime count is bounded below with Rosser--Schoenfeld: ``pi(x) > x / ln x`` for
-``x >= 17`` and ``pi(x) < 1.25506 x / ln x``, with ``0.6931 < ln 2 < 0.6932``.
+The random primes and the prime count live in :mod:`convac_verify.algebra.primes`.
 """
 
 from __future__ import annotations
@@ -24,9 +23,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from flint import fmpz, fmpz_mat, nmod_mat
+from flint import fmpz_mat, nmod_mat
 
 from ..algebra.fields import Array
+from ..algebra.primes import PRIME_BITS, PRIMES_IN_RANGE, prime_failure, random_prime
 from ..engines.rational import rank_over_q
 
 __all__ = [
@@ -37,28 +37,6 @@ __all__ = [
     "modular_rank",
     "random_prime",
 ]
-
-PRIME_BITS = 61
-# lower bound on the number of primes in [2**61, 2**62) (module docstring)
-PRIMES_IN_RANGE = int(
-    Fraction(2**62) / (62 * Fraction(6932, 10000))
-    - Fraction(125506, 100000) * Fraction(2**61) / (61 * Fraction(6931, 10000))
-)
-
-
-def random_prime(rng: np.random.Generator) -> int:
-    """A prime uniform among the primes in ``[2**61, 2**62)`` (rejection sampling).
-
-    Examples
-    --------
-    >>> p = random_prime(np.random.default_rng(0))
-    >>> 2**61 <= p < 2**62 and bool(fmpz(p).is_prime())
-    True
-    """
-    while True:
-        candidate = int(rng.integers(2**61, 2**62, dtype=np.uint64)) | 1
-        if bool(fmpz(candidate).is_prime()):
-            return candidate
 
 
 def exact_rank(matrix: Array) -> int:
@@ -88,4 +66,4 @@ def modular_epsilon(n_rows: int, n_cols: int, bits: int) -> Fraction:
     if k == 0:
         return Fraction(0)
     log2_hadamard = k * bits + (k * (k - 1).bit_length() + 1) // 2  # >= k*(bits + log2(k)/2)
-    return Fraction(log2_hadamard // PRIME_BITS + 1, PRIMES_IN_RANGE)
+    return prime_failure(log2_hadamard)

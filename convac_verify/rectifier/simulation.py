@@ -37,7 +37,7 @@ from .generalized import (
     grid_matrix_mod_p,
     random_generalized,
 )
-from .measure import SAMPLE_SPACE, stream
+from .measure import SAMPLE_SPACE, generalized_degree, stream
 from .operators import Operator
 from .ranks import exact_rank, modular_epsilon, modular_rank
 
@@ -97,6 +97,8 @@ class RankHistogram:
     """The smallest rank, recomputed exactly over Q."""
     seconds: float
     ranks: list[int] = field(default_factory=list, repr=False)
+    max_bits: int = 0
+    """Largest entry size (bits) of a matrix ranked modulo the prime."""
 
     @property
     def at_full_rank(self) -> int:
@@ -115,17 +117,28 @@ class RankHistogram:
         return ordered[(len(ordered) - 1) // 2] if ordered else 0
 
     def evidence(self, seed: int, op: Operator) -> Evidence:
-        """How the ranks were obtained (random exact-rational weights; exact or mod p)."""
-        return Evidence(
-            field="Q" if self.prime is None else "GF(p)",
-            method="exact"
-            if self.prime is None
-            else "exact below the root, root mod a random prime",
-            weights="random",
-            prime=self.prime,
+        """How the ranks were obtained (random exact-rational weights; exact, or mod a
+        random prime: each rank mod p is a certified lower bound at its point)."""
+        field = "Q" if self.prime is None else "GF(p)"
+        method = "exact" if self.prime is None else "exact below the root, root mod a random prime"
+        if op.name == "prod":  # polynomial of known degree: Schwartz--Zippel applies
+            return Evidence.random(
+                field=field,
+                method=method,
+                seed=seed,
+                sample_space=SAMPLE_SPACE,
+                degree=generalized_degree(balanced(2 ** len(self.widths))),
+                prime=self.prime,
+                prime_random=self.prime is not None,
+                entry_bits=self.max_bits,
+            )
+        return Evidence.random_piecewise(
+            field=field,
+            method=method,
             seed=seed,
             sample_space=SAMPLE_SPACE,
-            polynomial=op.polynomial,
+            prime=self.prime,
+            prime_random=self.prime is not None,
         )
 
     def report_fields(self) -> dict[str, object]:
@@ -163,6 +176,7 @@ def rank_histogram(
     start = time.perf_counter()
     ranks: list[int] = []
     eps = Fraction(0)
+    max_bits = 0
     lowest, lowest_rank = None, -1
     for i in range(draws):
         if i % 50 == 0:
@@ -174,6 +188,7 @@ def rank_histogram(
             matrix, bits = grid_matrix_mod_p(decomp, part, prime)
             rank = modular_rank(matrix, prime)
             eps += modular_epsilon(matrix.shape[0], matrix.shape[1], bits)
+            max_bits = max(max_bits, bits)
         if lowest is None or rank < lowest_rank:
             lowest, lowest_rank = decomp, rank
         ranks.append(rank)
@@ -191,4 +206,5 @@ def rank_histogram(
         min_rank_exact=min_exact,
         seconds=time.perf_counter() - start,
         ranks=ranks,
+        max_bits=max_bits,
     )

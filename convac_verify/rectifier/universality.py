@@ -26,7 +26,7 @@ from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..networks.partitions import odd_even
 from ..networks.trees import balanced_sizes, cp_tree
-from .bounds import structural_bound
+from .bounds import structural_bounds
 from .constructions import identity_target, mismatches, universal_shallow
 from .generalized import check_generalized_budget, grid_matrix
 from .measure import EXACT_METHOD, representation, stream
@@ -58,10 +58,10 @@ def universality_rows(
             check_generalized_budget(n, dim, z, ctx.settings.max_memory)
             decomp = universal_shallow(target, construction, pooling, f_matrix)
             z = decomp.widths[0]
-            evidence = Evidence(
+            evidence = Evidence.witness(
+                f"construction ({construction})",
                 field="Q",
                 method=EXACT_METHOD,
-                weights=f"construction ({construction})",
                 polynomial=op.polynomial,
             )
             params = {"N": n, "M": dim, "Z": z, "pooling": pooling, "target": name, "F": F}
@@ -74,13 +74,13 @@ def universality_rows(
             )
             if name != "identity":
                 continue
-            upper, basis = structural_bound(cp_tree(n), dim, (z,), part, pooling)
+            bounds = tuple(structural_bounds(cp_tree(n), dim, (z,), part, pooling))
             rank = exact_rank(grid_matrix(decomp, part))
             yield Observation(
                 label=f"N={n} {name}",
                 subject=f"shallow {op.activation}+{op.pooling}: odd-even rank reached",
                 claim=Claim(">=", "M**(N/2)", dim ** (n // 2), "M^{N/2}", "exists"),
-                measurement=Measurement(rank, evidence, upper, basis),
+                measurement=Measurement(rank, evidence, bounds),
                 params=params,
                 series="full rank reached",
                 x=n,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..engines.measure import Context
+from ..evidence.certificates import Bound, Certificate
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Measurement, decide
 from ..report.model import CheckResult
@@ -70,7 +71,10 @@ def user_operator_results(
             subject=f"largest odd-even rank of deep g = {op.formula} networks (a measurement)",
             claim=Claim("==", "measured", top, r"\mathrm{measured}"),
             measurement=Measurement(
-                top, evidence, hist.full_rank, "size of the matricization", extra
+                top,
+                evidence,
+                (Bound(hist.full_rank, Certificate("matrix-size", "size of the matricization")),),
+                extra,
             ),
             params={
                 "N": n_modes,
@@ -89,7 +93,7 @@ def user_operator_results(
                 "user-defined g (no paper claim)",
                 "rectifier",
                 obs,
-                decide(claim, obs.measurement),
+                decide(claim, obs.measurement, "user-operator"),
             )
         )
     return results, notes

@@ -1,4 +1,8 @@
-"""JUnit XML: one test case per result, a failure per violation (any CI shows it)."""
+"""JUnit XML: one test case per result, a failure per violation (any CI shows it).
+
+An ``inconclusive`` result is a skipped test case with its reason (a failure with
+``--strict``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from .numbers import fmt_eps, fmt_int
 __all__ = ["render_junit"]
 
 
-def _case(r: CheckResult) -> ET.Element:
+def _case(r: CheckResult, strict: bool) -> ET.Element:
     o = r.observation
     case = ET.Element(
         "testcase", classname=f"convac_verify.{r.check}", name=f"{o.label}: {o.subject}"
@@ -23,6 +27,11 @@ def _case(r: CheckResult) -> ET.Element:
     )
     if r.status is Status.VIOLATED:
         ET.SubElement(case, "failure", message=r.verdict.reason, type="violated").text = detail
+    elif r.status is Status.INCONCLUSIVE and strict:
+        ET.SubElement(case, "failure", message=r.verdict.reason, type="inconclusive").text = detail
+    elif r.status is Status.INCONCLUSIVE:
+        ET.SubElement(case, "skipped", message=f"inconclusive: {r.verdict.reason}")
+        ET.SubElement(case, "system-out").text = detail
     else:
         ET.SubElement(case, "system-out").text = detail
     return case
@@ -31,14 +40,22 @@ def _case(r: CheckResult) -> ET.Element:
 def render_junit(report: Report) -> str:
     """A ``<testsuites>`` document with one ``<testsuite>`` per check."""
     root = ET.Element("testsuites", name=f"convac-verify {report.command}")
+    failing = {id(r) for r in report.failing}
     by_check: dict[str, list[CheckResult]] = {}
     for r in report.results:
         by_check.setdefault(r.check, []).append(r)
     for name, rs in by_check.items():
-        failures = sum(r.status is Status.VIOLATED for r in rs)
+        failures = sum(id(r) in failing for r in rs)
+        skipped = sum(r.status is Status.INCONCLUSIVE for r in rs) if not report.strict else 0
         suite = ET.SubElement(
-            root, "testsuite", name=name, tests=str(len(rs)), failures=str(failures), errors="0"
+            root,
+            "testsuite",
+            name=name,
+            tests=str(len(rs)),
+            failures=str(failures),
+            errors="0",
+            skipped=str(skipped),
         )
-        suite.extend(_case(r) for r in rs)
+        suite.extend(_case(r, report.strict) for r in rs)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -5,6 +5,7 @@ Text is escaped; ranks and bounds are set in math mode (``$2^{512}$``).
 
 from __future__ import annotations
 
+from ..evidence.status import Status
 from .model import CheckResult, Report
 from .numbers import fmt_eps, latex_int
 
@@ -47,7 +48,9 @@ def escape(text: str) -> str:
 
 
 def status_tex(r: CheckResult) -> str:
-    """Status word, with its epsilon when not certain."""
+    """Status word, with its epsilon when not certain (and its reason when inconclusive)."""
+    if r.status is Status.INCONCLUSIVE:
+        return f"{escape(r.status.value)}: {escape(r.verdict.reason)}"
     if r.verdict.epsilon:
         return f"{escape(r.status.value)} ($\\varepsilon\\leq {float(r.verdict.epsilon):.1e}$)"
     return escape(r.status.value)
@@ -65,7 +68,7 @@ def _cells(r: CheckResult) -> list[str]:
         escape(o.subject),
         f"${latex_int(m.rank)}$",
         f"${_REL[c.relation]} {formula} = {latex_int(c.value)}$",
-        escape(r.status.value),
+        status_tex(r) if r.status is Status.INCONCLUSIVE else escape(r.status.value),
         eps_tex,
     ]
     return cells

@@ -1,6 +1,6 @@
 """Results and reports: what every output format renders.
 
-Schema (``to_dict``; JSON ``schema_version`` 1) -- documented in the README.
+Schema (``to_dict``; JSON ``schema_version`` 2) -- documented in the README.
 Ranks are exact integers and may exceed 2**53 (e.g. ``2**512``); parse JSON with
 arbitrary-precision integers (Python's ``json`` does).
 """
@@ -19,7 +19,7 @@ from ..evidence.status import Status, Verdict
 
 __all__ = ["SCHEMA_VERSION", "CheckResult", "GrowthLine", "Report"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class CheckResult:
         o, m, v = self.observation, self.observation.measurement, self.verdict
         ev = m.evidence
         eps = v.epsilon
+        best = m.best_bound()
         return {
             "check": self.check,
             "reference": self.reference,
@@ -59,24 +60,31 @@ class CheckResult:
             "bound": {
                 "formula": o.claim.formula,
                 "value": o.claim.value,
-                "quantifier": o.claim.quantifier or ("all" if o.claim.relation == "<=" else "a.e."),
+                "quantifier": o.claim.scope,
                 "quantity": o.claim.quantity,
             },
             "upper_bound": (
-                None if m.upper_bound is None else {"value": m.upper_bound, "basis": m.upper_basis}
+                None
+                if best is None
+                else {"value": best.value, "certificate": best.certificate.to_dict()}
             ),
+            "upper_bounds": [
+                {"value": b.value, "certificate": b.certificate.to_dict()} for b in m.bounds
+            ],
             "status": v.status.value,
             "epsilon": None if eps is None else float(eps),
             "reason": v.reason,
             "evidence": {
                 "field": ev.field,
                 "prime": ev.prime,
+                "prime_random": ev.prime_random,
                 "seed": ev.seed,
                 "method": ev.method,
                 "weights": ev.weights,
                 "sample_space": ev.sample_space,
                 "degree": ev.degree,
                 "polynomial": ev.polynomial,
+                "certificate": None if v.certificate is None else v.certificate.to_dict(),
             },
             **({"extra": dict(m.extra)} if m.extra else {}),
         }
@@ -122,28 +130,54 @@ class Report:
     notes: list[str] = field(default_factory=list)
     """Lines printed after the tables (e.g. what was bounded rather than computed)."""
 
+    strict: bool = False
+    """``--strict``: ``inconclusive`` results fail the gate too."""
+
     @property
     def violated(self) -> list[CheckResult]:
         """Results whose claim is false."""
         return [r for r in self.results if r.status is Status.VIOLATED]
 
     @property
+    def inconclusive(self) -> list[CheckResult]:
+        """Results the evidence could not decide."""
+        return [r for r in self.results if r.status is Status.INCONCLUSIVE]
+
+    @property
+    def failing(self) -> list[CheckResult]:
+        """Results that fail the gate: violated ones, and inconclusive ones with ``strict``."""
+        return [
+            r
+            for r in self.results
+            if r.status is Status.VIOLATED or (self.strict and r.status is Status.INCONCLUSIVE)
+        ]
+
+    @property
     def verdict(self) -> str:
-        """``pass`` when nothing is violated, else ``fail``."""
-        return "fail" if self.violated else "pass"
+        """``pass`` when nothing fails the gate, else ``fail``."""
+        return "fail" if self.failing else "pass"
 
     @property
     def exit_code(self) -> int:
-        """0 when nothing is violated, 1 otherwise."""
-        return 1 if self.violated else 0
+        """0 when nothing fails the gate, 1 otherwise."""
+        return 1 if self.failing else 0
 
     def counts(self) -> dict[str, int]:
-        """Number of results per status (all four keys)."""
+        """Number of results per status (all five keys)."""
         c = Counter(r.status.value for r in self.results)
         return {s.value: c.get(s.value, 0) for s in Status}
 
+    def certificate_counts(self) -> dict[str, int]:
+        """``proved`` results per certificate kind."""
+        c = Counter(
+            r.verdict.certificate.kind if r.verdict.certificate else "none"
+            for r in self.results
+            if r.status is Status.PROVED
+        )
+        return dict(sorted(c.items()))
+
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document (schema version 1)."""
+        """The JSON document (schema version 2)."""
         s = self.settings
         return {
             "schema_version": SCHEMA_VERSION,
@@ -155,9 +189,12 @@ class Report:
                 "seed": s.seed,
                 "method": s.method,
                 "max_memory": s.max_memory,
+                "prime_random": s.prime_random,
+                "strict": self.strict,
             },
             "verdict": self.verdict,
             "counts": self.counts(),
+            "proved_by": self.certificate_counts(),
             "results": [r.to_dict() for r in self.results],
             "growth": [g.to_dict() for g in self.growth],
             "notes": list(self.notes),

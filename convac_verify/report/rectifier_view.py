@@ -43,8 +43,15 @@ def _results(report: Report, check: str) -> list[CheckResult]:
 
 
 def _worst(results: Sequence[CheckResult]) -> str:
-    """The weakest status among results (violated < consistent < verified < proved)."""
-    order = [Status.VIOLATED, Status.CONSISTENT, Status.VERIFIED, Status.PROVED]
+    """The weakest status among results (violated < inconclusive < consistent < verified <
+    proved)."""
+    order = [
+        Status.VIOLATED,
+        Status.INCONCLUSIVE,
+        Status.CONSISTENT,
+        Status.VERIFIED,
+        Status.PROVED,
+    ]
     if not results:
         return "not run"
     return min((r.status for r in results), key=order.index).value
@@ -52,7 +59,7 @@ def _worst(results: Sequence[CheckResult]) -> str:
 
 def _cell(verdict: str, checks: Sequence[tuple[str, Sequence[CheckResult]]]) -> str:
     statuses = [(name, _worst(rs)) for name, rs in checks]
-    ok = all(s == "proved" for _, s in statuses)
+    ok = all(s in ("proved", "verified") for _, s in statuses)
     head = verdict if ok else f"NOT SHOWN ({verdict} expected)"
     if any(s == "violated" for _, s in statuses):
         head = f"CONTRADICTED ({verdict} expected)"
@@ -61,7 +68,9 @@ def _cell(verdict: str, checks: Sequence[tuple[str, Sequence[CheckResult]]]) -> 
 
 
 def _styled(status: str) -> str:
-    style = {"proved": "bold green", "violated": "bold red"}.get(status, "yellow")
+    style = {"proved": "bold green", "verified": "green", "violated": "bold red"}.get(
+        status, "yellow"
+    )
     return f"[{style}]{status}[/]"
 
 

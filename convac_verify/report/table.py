@@ -18,6 +18,7 @@ STATUS_STYLE = {
     Status.PROVED: "bold green",
     Status.VERIFIED: "green",
     Status.CONSISTENT: "yellow",
+    Status.INCONCLUSIVE: "magenta",
     Status.VIOLATED: "bold red",
 }
 
@@ -28,10 +29,11 @@ def status_text(r: CheckResult) -> str:
 
 
 def evidence_text(r: CheckResult) -> str:
-    """Short evidence summary: method, weights, field."""
+    """Short evidence summary: method, weights, field, and the certificate's kind."""
     ev = r.observation.measurement.evidence
     weights = "random" if ev.weights == "random" else "witness"
-    return f"{ev.method}/{weights} {ev.field}"
+    cert = r.verdict.certificate
+    return f"{ev.method}/{weights} {ev.field}" + (f" ({cert.kind})" if cert else "")
 
 
 def result_table(title: str, results: Sequence[CheckResult], box: rich_box.Box) -> Table:
@@ -77,12 +79,25 @@ def render_growth(report: Report, console: Console) -> None:
 
 
 def render_footer(report: Report, console: Console) -> None:
-    """Notes, the status counts and the verdict line."""
+    """Notes, the reasons of inconclusive results, the status counts and the verdict."""
     for note in report.notes:
         console.print(f"note: {note}", highlight=False, markup=False)
+    for r in report.inconclusive:
+        console.print(
+            f"inconclusive: {r.check} {r.observation.label} ({r.observation.subject}): "
+            f"{r.verdict.reason}",
+            highlight=False,
+            markup=False,
+        )
     counts = ", ".join(f"{v} {k}" for k, v in report.counts().items())
+    by = report.certificate_counts()
+    if by:
+        counts += "; proved by " + ", ".join(f"{k} {v}" for k, v in by.items())
+    strict = " --strict" if report.strict else ""
     style = "bold red" if report.verdict == "fail" else "bold green"
-    console.print(f"verdict: [{style}]{report.verdict.upper()}[/] ({counts})", highlight=False)
+    console.print(
+        f"verdict{strict}: [{style}]{report.verdict.upper()}[/] ({counts})", highlight=False
+    )
 
 
 def print_report(

@@ -1,10 +1,12 @@
 """COLT 2016 Theorem 1 (fundamental theorem of network capacity).
 
 Hypotheses: the deep ConvAC of eq. 4 -- balanced binary mode tree (size-2 product
-pooling windows, N a power of 2), dimension M, widths r_0..r_{L-1} >= 1 (uniform ``r``
-here), one output; weights unshared (default) or shared. Claim: for almost all weights
-the odd-even matricization ``[A]`` has rank ``>= min(r_0, M)**(N/2)``, hence CP-rank at
-least that. Nothing is assumed of r_1..r_{L-1}.
+pooling windows, N a power of 2), dimension M, widths r_0..r_{L-1} >= 1, one output;
+weights unshared (default) or shared. Claim: for almost all weights the odd-even
+matricization ``[A]`` has rank ``>= min(r_0, M)**(N/2)``, hence CP-rank at least that.
+Nothing is assumed of r_1..r_{L-1}: the default panel holds a uniform width and the
+per-level widths ``3,2,1,1`` (r_1..r_3 below r_0), and ``widths`` takes any list of
+specs (``r`` or ``r0,r1,...``; a sweep over N' uses the lowest levels).
 
 Evidence: a random instance while its grid tensor fits the memory budget; beyond, the
 explicit assignment of the proof (level-1 vectors ``e_alpha``, all-ones at level 1,
@@ -12,7 +14,9 @@ channel 1 above), whose matricization is ``I_r (x) ... (x) I_r``: the structured
 contraction multiplies the exact ranks of the N/2 level-1 factors. The assignment does
 not depend on the location, so it is a witness for the shared setting too.
 
-Negative control: ``network=shallow`` holds a CP network with Z = r terms to the bound.
+Negative controls: ``shallow network`` holds a CP network with Z = r_0 terms to the
+bound (refuted by its c-recursion bound Z); ``bound + 1`` keeps the deep network and
+claims one more than the bound, which is tight (the c-recursion meets it): refuted.
 
 References
 ----------
@@ -28,6 +32,7 @@ from functools import partial
 from ..engines.measure import Context
 from ..evidence.observation import Observation
 from ..evidence.status import Claim
+from ..networks.decompositions import level_widths, parse_width_specs, widths_label
 from ..networks.partitions import odd_even
 from ..networks.trees import balanced, balanced_sizes, cp_tree
 from ..networks.witnesses import kronecker_witness
@@ -40,32 +45,46 @@ from .registry import register_theorem
     reference="Cohen, Sharir & Shashua, COLT 2016, Theorem 1",
     hypotheses="deep ConvAC (eq. 4), size-2 windows, N = 2^L, widths r_l >= 1, unshared or shared",
     family="depth",
-    defaults={"n_modes": 16, "dim": 2, "width": 2, "shared": False, "network": "deep"},
-    negative_control={"network": "shallow"},
+    defaults={"n_modes": 16, "dim": 2, "widths": "2;3,2,1,1", "shared": False, "network": "deep"},
+    negative_controls={
+        "shallow network": {"network": "shallow"},
+        "bound + 1": {"claim": "bound+1"},
+    },
+    choices={"network": ("deep", "shallow")},
 )
 def check(
-    ctx: Context, *, n_modes: int, dim: int, width: int, shared: bool, network: str
+    ctx: Context, *, n_modes: int, dim: int, widths: str, shared: bool, network: str
 ) -> Iterator[Observation]:
-    """Measure the odd-even rank for N' = 2, 4, ..., n_modes."""
-    for n in balanced_sizes(n_modes):
-        tree = balanced(n) if network == "deep" else cp_tree(n)
-        m = ctx.measure(
-            tree,
-            dim,
-            width,
-            odd_even(n),
-            witness=partial(kronecker_witness, tree, dim, width, 1) if network == "deep" else None,
-            witness_name="COLT16 App. B assignment",
-            shared=shared,
-        )
-        yield Observation(
-            label=f"N={n}",
-            subject=f"{network} odd-even rank",
-            claim=Claim(
-                ">=", "min(r0, M)**(N/2)", min(width, dim) ** (n // 2), r"\min(r_0,M)^{N/2}"
-            ),
-            measurement=m,
-            params={"N": n, "M": dim, "r": width, "shared": shared, "network": network},
-            series=f"{network} odd-even rank",
-            x=n,
-        )
+    """Measure the odd-even rank for N' = 2, 4, ..., n_modes and every width spec."""
+    specs = parse_width_specs(widths)
+    for k, spec in enumerate(specs):
+        tag = "" if k == 0 else f" {widths_label(spec)}"
+        for n in balanced_sizes(n_modes):
+            ws = level_widths(spec, n.bit_length() - 1)
+            tree = balanced(n) if network == "deep" else cp_tree(n)
+            m = ctx.measure(
+                tree,
+                dim,
+                ws if network == "deep" else ws[:1],
+                odd_even(n),
+                witness=partial(kronecker_witness, tree, dim, ws, 1) if network == "deep" else None,
+                witness_name="COLT16 App. B assignment",
+                shared=shared,
+            )
+            yield Observation(
+                label=f"N={n}{tag}",
+                subject=f"{network} odd-even rank",
+                claim=Claim(
+                    ">=", "min(r0, M)**(N/2)", min(ws[0], dim) ** (n // 2), r"\min(r_0,M)^{N/2}"
+                ),
+                measurement=m,
+                params={
+                    "N": n,
+                    "M": dim,
+                    "r": ws[0] if len(set(ws)) == 1 else list(ws),
+                    "shared": shared,
+                    "network": network,
+                },
+                series=f"{network} odd-even rank{tag}",
+                x=n,
+            )

@@ -3,12 +3,18 @@
 Hypotheses: the shallow ConvAC of COLT 2016 eq. 3 -- one hidden 1x1 convolution with
 Z channels, global product pooling, one output -- any N >= 2, any M, any partition
 (I, J). Each rank-one term ``a^{z,1} (x) ... (x) a^{z,N}`` matricizes to a rank-one
-matrix, so ``rank [[A]]_{I,J} <= Z`` for **all** weights (proved by structure: the
-c-recursion gives ``min(M**min(|I|,|J|), Z)``); random draws test it (a rank above Z
-at any point would be a counterexample).
+matrix, so ``rank [[A]]_{I,J} <= Z`` for **all** weights.
 
-Negative control: ``network=deep`` holds the deep (HT) network with width Z to the
-same claim; its odd-even rank is ``min(Z, M)**(N/2) > Z``.
+Evidence: that subadditivity argument is what the c-recursion (and the joint spans)
+compute on the one-level tree, so they are this claim's own bound and prove nothing
+here. Rows are ``verified`` by random evaluation (a random point at rank ``<= Z``; a
+rank above Z at any point would be a certain counterexample), ``proved`` only where
+an independent certificate meets Z (the matrix size ``M**min(|I|,|J|)``, or the
+tensor-network min-cut once it exists).
+
+Negative controls: ``deep network`` holds the deep (HT) network with width Z to the
+same claim (its odd-even rank is ``min(Z, M)**(N/2) > Z``); ``Z - 1`` claims one below
+the bound, which random points attain: each is a counterexample.
 
 References
 ----------
@@ -43,7 +49,8 @@ from .registry import register_theorem
         "partitions": "odd-even,left-right,random",
         "network": "shallow",
     },
-    negative_control={"network": "deep"},
+    negative_controls={"deep network": {"network": "deep"}, "Z - 1": {"claim": "bound-1"}},
+    choices={"network": ("shallow", "deep")},
 )
 def check(
     ctx: Context, *, n_modes: int, dim: int, width: int, partitions: str, network: str

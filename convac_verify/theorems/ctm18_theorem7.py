@@ -12,19 +12,26 @@ span ``R^r``; ``{} != I != [N]``. Claim:
 
 This is not the same-channel decomposition of :mod:`convac_verify.networks.decompositions`;
 :mod:`convac_verify.networks.dilated` implements eq. 3. "Discretizers span R^r": V (M x r) is
-drawn at random and its rank is computed exactly; GF(p) rank r proves rank r over Q
-(recorded as ``rank_V``); M < r is refused (the hypothesis cannot hold).
+drawn at random and its rank is computed exactly over Q (recorded as ``rank_V``); an
+instance with ``rank V < r`` does not meet the hypothesis, and its rows are
+``inconclusive`` ("hypothesis not met"), never evidence against the theorem. M < r is
+refused (the hypothesis cannot hold).
 
 Evidence: dense grid tensor at random weights, rank over GF(p) (a certified lower
 bound: ``>=`` rows proved; with ``--field qq`` the rank over Q, taken from a rank mod p
-when that meets the structural upper bound); ``<=`` rows proved by the joint-span recursion
-(:func:`convac_verify.networks.dilated.dilated_span_bound`, derived from eq. 3 independently of
-the tilings). Default trees: the baseline (contiguous) tree, dilations swapped in
-pairs (fig. 2(b)) and the hybrid tree of the worked example; default partitions:
-that example's I, odd-even, left-right and random ones.
+when that meets the structural upper bound). The tilings ARE Theorem 7's bounds, so they
+prove nothing here; ``<=`` rows are proved by the joint-span recursion
+(:func:`convac_verify.networks.dilated.dilated_span_bound`, derived from eq. 3 with the
+exact rank of V, independently of the tilings). Default trees: the baseline
+(contiguous) tree, dilations swapped in pairs (fig. 2(b)) and the hybrid tree of the
+worked example; default partitions: that example's I, odd-even, left-right and random
+ones.
 
-Negative control: ``discretizers=degenerate`` (all discretizers equal: they span a
-line, not ``R^r``): the lower bound fails, proved by the structural bound.
+Negative controls: ``rank + 1`` keeps the networks and claims one more than the
+measured rank (refuted by the joint-span bound where it meets the rank, else by random
+evaluation); ``rank - 1`` claims one below it (the random point is a counterexample).
+``discretizers=degenerate`` (all discretizers equal: they span a line) is not a negative
+control but a failed hypothesis: its rows are inconclusive.
 
 References
 ----------
@@ -41,15 +48,19 @@ from collections.abc import Iterator
 import networkx as nx
 import numpy as np
 
-from ..algebra.fields import Array
-from ..bounds.tilings import is_binary, tiling_bounds
+from ..algebra.fields import Array, IntegerRing
+from ..bounds import matrix_size_bound
+from ..bounds.tilings import TilingBounds, is_binary, tiling_bounds
 from ..engines.gfp import rank_mod_p
 from ..engines.measure import Context, RankSettings, check_dense_budget, dense_rank
 from ..errors import ConvacError
+from ..evidence.certificates import Bound, Certificate
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..networks import trees as mode_trees
 from ..networks.dilated import (
+    DISCRETIZERS,
+    DilatedDecomposition,
     dilated_grid_tensor,
     dilated_span_bound,
     discretizer_rank,
@@ -81,8 +92,9 @@ def _tree(spec: str, n: int) -> tuple[nx.DiGraph, str]:
 
 def _rank(tensor: Array, part: Partition, settings: RankSettings, upper: int) -> tuple[int, str]:
     """The rank in the settings' field. Over Q, a rank modulo p of the integer matrix is a
-    lower bound on the rank over Q; when it meets the structural upper bound it *is* the
-    rank over Q, and the slow exact elimination is skipped."""
+    lower bound on the rank over Q; when it meets the structural upper bound (a bound
+    over Q, computed with the exact rank of V) it *is* the rank over Q, and the slow
+    exact elimination is skipped."""
     if settings.field == "qq":
         matrix = matricize(tensor, part)
         if rank_mod_p(matrix, settings.prime) == upper:
@@ -107,7 +119,8 @@ def _rank(tensor: Array, part: Partition, settings: RankSettings, upper: int) ->
         "partitions": "ctm18-example,odd-even,left-right,random:2",
         "discretizers": "random",
     },
-    negative_control={"discretizers": "degenerate"},
+    negative_controls={"rank + 1": {"claim": "rank+1"}, "rank - 1": {"claim": "rank-1"}},
+    choices={"discretizers": DISCRETIZERS},
 )
 def check(
     ctx: Context,
@@ -135,24 +148,23 @@ def check(
         key = f"{mode_trees.to_nested(tree)}|{dim}|{width}|{discretizers}"
         rng = np.random.default_rng([settings.seed, zlib.crc32(key.encode())])
         decomp = random_dilated(tree, dim, width, settings.ring(), rng, discretizers=discretizers)
-        v_rank = discretizer_rank(decomp, settings.prime)
+        v_rank = discretizer_rank(decomp)
+        unmet = (
+            f"discretizers span R^r: rank V = {v_rank} < r = {width} (exact over Q)"
+            if v_rank < width
+            else ""
+        )
         tensor = dilated_grid_tensor(decomp)
         ctx.progress(f"ctm18 {name}")
         for part in parts:
-            bounds = tiling_bounds(tree, part)
-            upper = dilated_span_bound(tree, dim, width, part, v_rank)
-            rank, field = _rank(tensor, part, settings, upper)
-            random = discretizers != "identity"
-            evidence = Evidence(
-                field=field,
-                method="dense",
-                weights="random",
-                prime=settings.prime if field == "GF(p)" else None,
-                seed=settings.seed,
-                sample_space=decomp.ring.sample_space if random else None,
-                degree=decomp.entry_degree() if random else None,
+            tb = tiling_bounds(tree, part)
+            span = dilated_span_bound(tree, dim, width, part, v_rank)
+            rank, field = _rank(tensor, part, settings, span)
+            m = Measurement(
+                rank,
+                _evidence(decomp, field, settings),
+                _bounds(span, v_rank, tb, width, dim, part),
             )
-            m = Measurement(rank, evidence, upper, "joint-span recursion for eq. 3 (structural)")
             params = {
                 "N": n_modes,
                 "M": dim,
@@ -160,18 +172,19 @@ def check(
                 "tree": name,
                 "partition": part.name,
                 "rows": list(part.rows),
-                "tiles_I": len(bounds.tiles_i),
-                "tiles_Ic": len(bounds.tiles_j),
-                "sibling_pairs": bounds.lower_exponent,
+                "tiles_I": len(tb.tiles_i),
+                "tiles_Ic": len(tb.tiles_j),
+                "sibling_pairs": tb.lower_exponent,
                 "discretizers": discretizers,
                 "rank_V": v_rank,
             }
             yield Observation(
                 label=f"{name} {part.name}",
                 subject="rank >= r^(sibling pairs)",
-                claim=Claim(">=", "r**P", width**bounds.lower_exponent, r"r^{P}"),
+                claim=Claim(">=", "r**P", width**tb.lower_exponent, r"r^{P}"),
                 measurement=m,
                 params=params,
+                unmet=unmet,
             )
             yield Observation(
                 label=f"{name} {part.name}",
@@ -179,9 +192,44 @@ def check(
                 claim=Claim(
                     "<=",
                     "r**min(|Theta(I)|, |Theta(I^c)|)",
-                    width**bounds.upper_exponent,
+                    width**tb.upper_exponent,
                     r"r^{\min(|\Theta(I)|,|\Theta(I^c)|)}",
                 ),
                 measurement=m,
                 params=params,
+                unmet=unmet,
             )
+
+
+def _evidence(decomp: DilatedDecomposition, field: str, settings: RankSettings) -> Evidence:
+    """Random weights (and discretizers) of eq. 3, rank in ``field``."""
+    ring = decomp.ring
+    bits = decomp.coefficient_bits()
+    if isinstance(ring, IntegerRing):
+        bits += decomp.entry_degree() * ring.bound.bit_length()
+    gfp = field == "GF(p)"
+    return Evidence.random(
+        field=field,
+        method="dense",
+        seed=settings.seed,
+        sample_space=ring.sample_space,
+        degree=decomp.entry_degree(),
+        prime=settings.prime if gfp else None,
+        prime_random=settings.prime_random and gfp,
+        entry_bits=bits,
+    )
+
+
+def _bounds(
+    span: int, v_rank: int, tb: TilingBounds, width: int, dim: int, part: Partition
+) -> tuple[Bound, ...]:
+    """The joint-span bound (independent of the tilings), the tiling bound, the size."""
+    tiles = width**tb.upper_exponent
+    return (
+        Bound(
+            span,
+            Certificate("joint-span", f"joint-span recursion for eq. 3, rank V = {v_rank}: {span}"),
+        ),
+        Bound(tiles, Certificate("tiling", f"r**min(|Theta(I)|, |Theta(I^c)|) = {tiles}")),
+        matrix_size_bound(dim, part),
+    )

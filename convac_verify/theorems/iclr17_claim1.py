@@ -11,13 +11,17 @@ its own forward pass -- representation layer, 1x1 convolutions, product pooling 
 on the product grid of K points per patch (spot-checked against single forward
 passes). The matrix ``E`` of those values, rows = the points of the patches in I,
 has ``rank E <= sep(h)`` for any functions; expanding h in independent functions
-``g`` (``f = G g``) gives ``sep(h) <= rank [[A']]``. Each row holds the interval
-``[rank E, rank [[A']]]`` (measured rank, structural upper bound; both exact over Q)
-against the claimed value ``rank [[A]]``: ``proved`` when all three agree.
+``g`` (``f = G g``) gives ``sep(h) <= rank [[A']]`` (certificate ``exact-q-factor``: an
+exact rank over Q of the coefficients h factors through). Each row is a claim about
+the measured network only (scope ``point``: an identity at these weights): it holds
+the interval ``[rank E, rank [[A']]]`` (both exact over Q) against the claimed value
+``rank [[A]]``: ``proved`` when all three agree, ``violated`` when the interval excludes
+it.
 
-Negative control: ``representations=dependent`` (``1, x, 1 + x``; M = r = 3): the
+Negative controls: ``dependent representations`` (``1, x, 1 + x``; M = r = 3): the
 functions are dependent, ``sep(h) <= rank [[A']] < rank [[A]]`` for some partition and
-the claim fails there (with r < M the network's own width can hide the dependence).
+the claim fails there (with r < M the network's own width can hide the dependence);
+``rank + 1`` claims one more than the measured separation rank.
 
 References
 ----------
@@ -36,6 +40,7 @@ from ..algebra.fields import IntegerRing
 from ..engines.measure import Context
 from ..engines.rational import rank_over_q
 from ..errors import ConvacError
+from ..evidence.certificates import Bound, Certificate
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..networks.decompositions import random_decomposition
@@ -74,7 +79,15 @@ MAX_ENTRIES = 2**17  # evaluation grid K**N; larger is refused (Python-int arith
         "points": 0,
         "partitions": "left-right,top-bottom,checkerboard,random",
     },
-    negative_control={"representations": "dependent", "dim": 3, "width": 3, "points": 3},
+    negative_controls={
+        "dependent representations": {
+            "representations": "dependent",
+            "dim": 3,
+            "width": 3,
+            "points": 3,
+        },
+        "rank + 1": {"claim": "rank+1"},
+    },
 )
 def check(
     ctx: Context,
@@ -128,10 +141,9 @@ def _rows(
         idx = tuple(int(i) for i in rng.integers(0, k, size=g.n_modes))
         if score_function(decomp, rep, [ts[i] for i in idx]) != values[idx]:
             raise RuntimeError("batched evaluation disagrees with the forward pass (a bug)")
-    evidence = Evidence(
+    evidence = Evidence.random(
         field="Q",
         method="evaluation",
-        weights="random",
         seed=seed,
         sample_space=ring.sample_space,
         degree=decomp.entry_degree(),
@@ -141,17 +153,28 @@ def _rows(
         e_rank = rank_over_q(matricize(values, part))
         a_rank = rank_over_q(matricize(coeffs, part))
         upper = rank_over_q(matricize(basis_coeffs, part))
+        cert = Certificate(
+            "exact-q-factor",
+            f"sep(h) <= rank [[A']] = {upper} (h expanded in independent functions, exact over Q)",
+        )
         m = Measurement(
             e_rank,
             evidence,
-            upper,
-            "sep(h) <= rank [[A']] (h expanded in independent functions)",
+            (Bound(upper, cert),),
             extra={"coefficient_rank": a_rank, "points": k, "evaluations": k**g.n_modes},
+            exact=False,  # rank E only bounds sep(h) from below
         )
         yield Observation(
             label=f"{name} {part.name}",
             subject=f"sep(h) in [rank E, rank A'], {rep.name}, K={k}",
-            claim=Claim("==", "rank [[A]]_{I,J}", a_rank, r"\mathrm{rank}\,[\![A]\!]_{I,J}"),
+            claim=Claim(
+                "==",
+                "rank [[A]]_{I,J}",
+                a_rank,
+                r"\mathrm{rank}\,[\![A]\!]_{I,J}",
+                quantifier="point",
+                quantity="separation rank",
+            ),
             measurement=m,
             params={
                 "grid": str(g),

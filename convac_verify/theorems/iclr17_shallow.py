@@ -7,13 +7,16 @@ By eq. 10, ``[[A^y]]_{I,J} = sum_gamma a_gamma (u_gamma^{(x)|I|})(u_gamma^{(x)|J
 ``rank <= min(M**min(|I|,|J|), r_0)`` for all weights: it depends only on |I| and |J|,
 not on where the patches are (no partition is favored).
 
-Evidence: random points (a rank above the bound would be a counterexample); the
-bound is also structural (the c-recursion on the one-level tree gives exactly it),
-so every row is proved. Default: every proper partition of a 2x4 grid (127) plus the
-named panel on 4x4.
+Evidence: eq. 10's bound is what the c-recursion (and the joint spans) compute on the
+one-level tree -- this claim's own bound, which proves nothing here. Rows are
+``verified`` by random evaluation (a rank above the bound at a point would be a
+certain counterexample), ``proved`` where an independent certificate meets the bound
+(the matrix size ``M**min(|I|,|J|)``; the tensor-network min-cut once it exists).
+Default: every proper partition of a 2x4 grid (127) plus the named panel on 4x4.
 
-Negative control: ``network=deep`` holds square pooling of the same width to the
-shallow bound; favored partitions exceed it.
+Negative controls: ``deep network`` holds square pooling of the same width to the
+shallow bound (favored partitions exceed it); ``bound - 1`` claims one below the
+bound, which random points attain.
 
 References
 ----------
@@ -52,7 +55,8 @@ from .registry import register_theorem
         "shared": True,
         "network": "shallow",
     },
-    negative_control={"network": "deep"},
+    negative_controls={"deep network": {"network": "deep"}, "bound - 1": {"claim": "bound-1"}},
+    choices={"network": ("shallow", "deep")},
 )
 def check(
     ctx: Context,

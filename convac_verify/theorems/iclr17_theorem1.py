@@ -2,7 +2,8 @@
 
 Hypotheses: the deep ConvAC of ICLR 2017 eq. 3 -- product pooling over windows of 4
 patches (2x2), so the mode tree is a full 4-ary tree over N = 4^L patches; widths
-``r_0..r_{L-1} >= 1`` (uniform ``r`` here), dimension M, one output; weights shared
+``r_0..r_{L-1} >= 1`` (``widths``: specs ``r`` or ``r0,r1,...``; the default panel holds
+``2`` and ``3,1``), dimension M, one output; weights shared
 across locations as in the paper (``shared=False`` drops sharing; the paper notes the
 analysis is unchanged). A 4-ary tree is any 2x2 geometry: square windows (the
 quad-tree of Sec. 3.1) or mirror windows (square pooling after the QUAD2 patch
@@ -17,12 +18,15 @@ Evidence: the rank at random weights (dense, or the structured contraction) -- a
 certified lower bound on the maximal rank, so ``>=`` rows are proved by it; where
 random weights do not fit the budget (e.g. 8x8 with M = 2), the witness of the proof
 (``e_alpha`` at the patches, all-ones at level 1, channel 1 above), whose rank is
-exactly ``min(r_0, M)**S``. ``<=`` rows are proved by structure (the recursion itself,
-or the tighter joint-span recursion; a measured rank above would be a
-counterexample).
+exactly ``min(r_0, M)**S``. The c-recursion IS this theorem's upper bound (and the
+joint spans refine the same argument), so neither proves the ``<=`` rows: they are
+``verified`` by random evaluation (a measured rank above would be a certain
+counterexample), ``proved`` only by an independent certificate (the matrix size; the
+tensor-network min-cut once it exists).
 
-Negative control: ``network=shallow`` measures a CP network of width r against the
-deep network's lower bound (its rank is at most r).
+Negative controls: ``shallow network`` measures a CP network of width r_0 against the
+deep network's lower bound (its rank is at most r_0); ``rank + 1`` and ``rank - 1`` keep
+the network and move the claims just past the measured rank.
 
 References
 ----------
@@ -65,13 +69,18 @@ from .registry import register_theorem
         "grid": "4x4",
         "geometries": "square,mirror",
         "dim": 2,
-        "width": 2,
+        "widths": "2;3,1",
         "partitions": DEFAULT_PANEL,
         "shared": True,
         "network": "deep",
         "growth": False,
     },
-    negative_control={"network": "shallow"},
+    negative_controls={
+        "shallow network": {"network": "shallow"},
+        "rank + 1": {"claim": "rank+1"},
+        "rank - 1": {"claim": "rank-1"},
+    },
+    choices={"network": ("deep", "shallow")},
 )
 def check(
     ctx: Context,
@@ -79,7 +88,7 @@ def check(
     grid: str,
     geometries: str,
     dim: int,
-    width: int,
+    widths: str,
     partitions: str,
     shared: bool,
     network: str,
@@ -101,7 +110,7 @@ def check(
             geometry=name,
             grid=g,
             dim=dim,
-            width=width,
+            widths=widths,
             partitions=parts,
             shared=shared,
             network=network,

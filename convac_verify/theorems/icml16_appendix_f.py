@@ -6,22 +6,23 @@ Setting of the paper: generalized HT decomposition with ``g = max{a, b, 0}``, L 
 ``M^{N/2} = 81`` as the width grows, but full rank is not reached for every draw --
 depth efficiency becomes "more prevalent" but is not complete.
 
-What this check encodes: for each width, the number of draws at full rank, held to
-"not every draw is full rank" (``<= draws - 1``). It is a statement about a sample:
-random draws of a piecewise-polynomial map prove nothing about almost all weights, so
-agreement is ``consistent``; a sample where every draw is full rank would contradict
-the paper's description with certainty (full rank mod p is full rank over Q):
-``violated``. The histogram, mean, median and the exactly recomputed minimum are in the
-measurement's ``extra``; ``convac-verify rectifier`` prints them (and plots them).
-Incompleteness itself (a positive-measure set of low rank) is proved by
-``icml16-claim-9``, not by sampling.
+What this check encodes, per width:
 
-Default draws are small for CI; ``convac-verify rectifier --draws 1000`` reproduces the
-paper's size.
+* the number of draws at full rank, held to "not every draw is full rank"
+  (``<= draws - 1``). It is a **sample statistic** (scope ``sample``): a statement
+  about a distribution is neither proved nor refuted by a finite sample, so agreement
+  is ``consistent`` and disagreement (e.g. two draws, both full rank) is
+  ``inconclusive`` -- never a counterexample. The paper's incompleteness itself (a
+  positive-measure set of low rank) is proved by ``icml16-claim-9``, not by sampling;
+* the largest rank reached, against ``M^{N/2}`` for all weights (proved by the size of
+  the matrix; full rank mod p is full rank over Q, so the value is certified).
 
-Negative control: ``pooling=prod`` with widths >= M: a deep ConvAC with random weights
-has full rank ``M^{N/2}`` almost everywhere (COLT 2016 Thm 1), so every draw is full
-rank: ``violated``.
+The histogram, mean, median and the exactly recomputed minimum are in the measurement's
+``extra``; ``convac-verify rectifier`` prints them (and plots them). Default draws are
+small for CI; ``convac-verify rectifier --draws 1000`` reproduces the paper's size.
+
+Negative control: ``rank - 1`` claims the largest rank reached is one below what a
+draw reached: that draw is a certain counterexample.
 
 References
 ----------
@@ -32,10 +33,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..bounds import matrix_size_bound
 from ..engines.measure import Context
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Measurement
+from ..networks.partitions import odd_even
 from ..networks.trees import balanced_sizes
+from ..rectifier.generalized import REPRESENTATIONS
 from ..rectifier.measure import representation, stream
 from ..rectifier.operators import get_operator
 from ..rectifier.ranks import random_prime
@@ -61,7 +65,8 @@ from .registry import register_theorem
         "F": "identity",
         "exact": False,
     },
-    negative_control={"pooling": "prod", "widths": "4 8"},
+    negative_controls={"rank - 1": {"claim": "rank-1"}},
+    choices={"pooling": ("max", "avg", "prod"), "F": REPRESENTATIONS},
 )
 def check(
     ctx: Context,
@@ -95,6 +100,15 @@ def check(
         evidence = hist.evidence(ctx.settings.seed, op)
         extra = hist.report_fields()
         label = "(" + ",".join(map(str, ws)) + ")"
+        params = {
+            "N": n_modes,
+            "M": dim,
+            "widths": list(ws),
+            "draws": draws,
+            "pooling": pooling,
+            "F": F,
+            "full": hist.full_rank,
+        }
         yield Observation(
             label=label,
             subject=f"draws of deep ReLU+{pooling} at full rank M^(N/2) = {hist.full_rank}",
@@ -103,16 +117,17 @@ def check(
                 "draws - 1 (not every draw)",
                 draws - 1,
                 r"\mathrm{draws}-1",
+                quantifier="sample",
                 quantity="draws at full rank",
             ),
             measurement=Measurement(hist.at_full_rank, evidence, extra=extra),
-            params={
-                "N": n_modes,
-                "M": dim,
-                "widths": list(ws),
-                "draws": draws,
-                "pooling": pooling,
-                "F": F,
-                "full": hist.full_rank,
-            },
+            params=params,
+        )
+        size = matrix_size_bound(dim, odd_even(n_modes))
+        yield Observation(
+            label=label,
+            subject=f"largest odd-even rank of deep ReLU+{pooling} over the draws",
+            claim=Claim("<=", "M**(N/2)", hist.full_rank, r"M^{N/2}"),
+            measurement=Measurement(max(hist.counts, default=0), evidence, (size,), exact=False),
+            params=params,
         )

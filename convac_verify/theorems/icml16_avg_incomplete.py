@@ -18,8 +18,9 @@ On the other side, Claim 5 shows deep average-pooling networks reach ranks above
 which no shallow average-pooling network reaches at any width: where it exists, the
 gap is unbounded, but it is not almost everywhere.
 
-Negative control: ``variant=paper`` (E.11 as printed, even branches 0) under sum
-pooling: draws depend on other inputs and miss the replica: ``violated``.
+Negative controls: ``paper variant`` (E.11 as printed, even branches 0) under sum
+pooling: draws depend on other inputs and miss the replica; ``rank - 1`` claims one
+below what the worst draw shows. Both: a drawn point is a certain counterexample.
 
 References
 ----------
@@ -33,6 +34,7 @@ from collections.abc import Iterator
 
 from ..engines.measure import Context
 from ..evidence.observation import Observation
+from ..rectifier.generalized import REPRESENTATIONS
 from ..rectifier.incomplete import box_rows
 from .registry import register_theorem
 
@@ -55,7 +57,8 @@ from .registry import register_theorem
         "F": "identity",
         "variant": "negative-even",
     },
-    negative_control={"variant": "paper"},
+    negative_controls={"paper variant": {"variant": "paper"}, "rank - 1": {"claim": "rank-1"}},
+    choices={"F": REPRESENTATIONS, "variant": ("negative-even", "paper")},
 )
 def check(
     ctx: Context,

@@ -5,16 +5,21 @@ widths r_l), F invertible, covering templates; the shallow competitor is a ReLU 
 network with Z channels. Claim: for almost all deep weights, the shallow ReLU + max
 network needs ``Z >= min(r_0, M)^{N/2} * 2/(M N)`` to realize the deep function.
 
-Evidence: the deep ConvAC's odd/even rank is ``>= min(r_0, M)^{N/2}`` almost everywhere
-(COLT 2016 Thm 1; a witness or random point over GF(p) proves it -- the ConvAC's grid
-tensor is polynomial in the weights, and an invertible F multiplies ``[A]`` by
-``F^{(x)N/2}`` on both sides, which keeps the rank); a shallow ReLU + max network has
-rank ``<= Z M N/2`` for all weights (supp. E.10). Hence the width needed,
-``ceil(rank * 2/(M N))``, is ``>=`` the bound almost everywhere: **proved**.
+Evidence: the deep ConvAC's grid tensor **with the representation matrix F** (linear
+activation, product pooling: a generalized decomposition with ``g = a b``) is computed
+exactly at the proof's assignment (COLT 2016 App. B: ``e_alpha`` at the leaves, all-ones
+at level 1, channel 1 above) and its odd/even rank is exact over Q. The grid tensor is
+polynomial in the weights (F fixed), so that point proves ``rank >= min(r_0, M)^{N/2}``
+almost everywhere (an invertible F multiplies ``[A]`` by ``F^{(x)N/2}`` on both sides,
+which keeps the rank; with ``F = random`` this is measured, not assumed). A shallow ReLU
++ max network has rank ``<= Z M N/2`` for all weights (supp. E.10), so the width needed
+is at least ``ceil(rank * 2/(M N))`` almost everywhere: that row is a lower bound only
+(no upper bound on the width needed is claimed or attached).
 
-Negative control: ``network=relu-max`` holds a deep ReLU + **max** network to the same
-almost-everywhere claim; on the E.11 box (positive measure, check ``icml16-claim-9``)
-its rank is 1, so the claim is certainly false: ``violated``.
+Negative controls: ``ReLU + max deep network`` holds a deep ReLU + **max** network to
+the same almost-everywhere claim; on the E.11 box (positive measure, check
+``icml16-claim-9``) its rank is 1, so the claim is certainly false; ``bound + 1`` claims
+one more than the (tight) ConvAC bound, refuted by its c-recursion bound.
 
 References
 ----------
@@ -25,7 +30,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import partial
 
 from ..engines.measure import Context
 from ..evidence.observation import Observation
@@ -33,7 +37,10 @@ from ..evidence.status import Claim
 from ..networks.partitions import odd_even
 from ..networks.trees import balanced, balanced_sizes
 from ..networks.witnesses import kronecker_witness
+from ..rectifier.generalized import REPRESENTATIONS
 from ..rectifier.incomplete import run_box
+from ..rectifier.measure import representation, witness_rank
+from ..rectifier.operators import get_operator
 from .registry import register_theorem
 
 
@@ -51,24 +58,32 @@ def _ceil_div(a: int, b: int) -> int:
     ),
     family="rectifier",
     defaults={"n_modes": 8, "dim": 3, "width": 3, "network": "convac", "F": "identity"},
-    negative_control={"network": "relu-max"},
+    negative_controls={
+        "ReLU + max deep network": {"network": "relu-max"},
+        "bound + 1": {"claim": "bound+1"},
+    },
+    choices={"network": ("convac", "relu-max"), "F": REPRESENTATIONS},
 )
 def check(
     ctx: Context, *, n_modes: int, dim: int, width: int, network: str, F: str
 ) -> Iterator[Observation]:
     """Deep rank and the shallow ReLU + max width it forces, for N' = 2, ..., n_modes."""
     m_eff = min(width, dim)
+    f_matrix = representation(ctx.settings.seed, F, dim)
     for n in balanced_sizes(n_modes):
         tree = balanced(n)
         ctx.progress(f"claim 10: N={n} {network}")
         if network == "convac":
-            m = ctx.measure(
+            m = witness_rank(
                 tree,
                 dim,
                 width,
+                kronecker_witness(tree, dim, width, 1),
+                get_operator("prod"),
                 odd_even(n),
-                witness=partial(kronecker_witness, tree, dim, width, 1),
-                witness_name="COLT16 App. B assignment",
+                name="COLT16 App. B assignment, with F",
+                F=f_matrix,
+                max_memory=ctx.settings.max_memory,
             )
         else:
             box = run_box(
@@ -95,12 +110,7 @@ def check(
             series="deep odd-even rank",
             x=n,
         )
-        up = m.upper_bound
-        needed = replace(
-            m,
-            rank=_ceil_div(m.rank * 2, dim * n),
-            upper_bound=None if up is None else _ceil_div(up * 2, dim * n),
-        )
+        needed = replace(m, rank=_ceil_div(m.rank * 2, dim * n), bounds=(), bound_only=True)
         yield Observation(
             label=f"N={n}",
             subject="shallow ReLU+max channels needed (E.10: Z >= rank*2/(M*N))",

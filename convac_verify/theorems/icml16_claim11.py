@@ -9,7 +9,8 @@ tensor is ``w (x) 1 (x) ... (x) 1``, realized by the shallow product network wit
 Evidence: as Claim 9 (draws verified exactly, interval certificate for the whole box),
 with the product-pooling replica.
 
-Negative control: ``radius=1`` leaves the open set: ``violated``.
+Negative controls: ``radius 1`` leaves the open set; ``rank - 1`` claims one below what
+the worst draw shows. Both: a drawn point is a certain counterexample.
 
 References
 ----------
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 
 from ..engines.measure import Context
 from ..evidence.observation import Observation
+from ..rectifier.generalized import REPRESENTATIONS
 from ..rectifier.incomplete import box_rows
 from .registry import register_theorem
 
@@ -36,7 +38,8 @@ from .registry import register_theorem
     ),
     family="rectifier",
     defaults={"n_modes": 8, "dim": 3, "width": 2, "draws": 10, "radius": "1/1024", "F": "identity"},
-    negative_control={"radius": "1"},
+    negative_controls={"radius 1": {"radius": "1"}, "rank - 1": {"claim": "rank-1"}},
+    choices={"F": REPRESENTATIONS},
 )
 def check(
     ctx: Context, *, n_modes: int, dim: int, width: int, draws: int, radius: str, F: str

@@ -11,9 +11,10 @@ Evidence (constructive, for small N): for the identity target (full odd/even ran
 fibers ``<= M^{N-1}``) realizes the target exactly, entry by entry; the realized
 identity target has rank ``M^{N/2}`` (exact over Q).
 
-Negative control: ``pooling=avg`` runs the same construction with ReLU + average (sum)
-pooling: the targets are missed, and rank ``M^{N/2}`` is impossible for every weight
-setting (<= 2, Claim 5): ``violated``.
+Negative controls: ``average pooling`` runs the same construction with ReLU + average
+(sum) pooling: the targets are missed, and rank ``M^{N/2}`` is impossible for every
+weight setting (<= 2, Claim 5): ``violated``; ``rank + 1`` claims a rank one above the
+full ``M^{N/2}`` reached, which no matrix of that size has.
 
 References
 ----------
@@ -26,6 +27,7 @@ from collections.abc import Iterator
 
 from ..engines.measure import Context
 from ..evidence.observation import Observation
+from ..rectifier.generalized import REPRESENTATIONS
 from ..rectifier.universality import universality_rows
 from .registry import register_theorem
 
@@ -37,7 +39,8 @@ from .registry import register_theorem
     hypotheses="covering templates, F invertible, linear activation, product pooling, Z >= M^(N-1)",
     family="rectifier",
     defaults={"n_modes": 4, "dim": 3, "pooling": "prod", "F": "identity"},
-    negative_control={"pooling": "avg"},
+    negative_controls={"average pooling": {"pooling": "avg"}, "rank + 1": {"claim": "rank+1"}},
+    choices={"pooling": ("prod", "max", "avg"), "F": REPRESENTATIONS},
 )
 def check(ctx: Context, *, n_modes: int, dim: int, pooling: str, F: str) -> Iterator[Observation]:
     """Realize the identity and a random target for N' = 2, ..., n_modes."""

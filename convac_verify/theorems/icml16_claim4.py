@@ -10,9 +10,9 @@ outputs ``[c != d_i]`` make ``max{..., 0} = 1 - [d' = d]``; Z = 1 + number of no
 entries) realizes the identity target and a random integer target exactly, entry by
 entry; the realized identity target has rank ``M^{N/2}`` (exact over Q).
 
-Negative control: ``pooling=avg`` runs the same construction with average (sum)
+Negative controls: ``average pooling`` runs the same construction with average (sum)
 pooling: the targets are missed and rank ``M^{N/2}`` is impossible (<= 2, Claim 5):
-``violated``.
+``violated``; ``rank + 1`` claims a rank one above the full ``M^{N/2}`` reached.
 
 References
 ----------
@@ -25,6 +25,7 @@ from collections.abc import Iterator
 
 from ..engines.measure import Context
 from ..evidence.observation import Observation
+from ..rectifier.generalized import REPRESENTATIONS
 from ..rectifier.universality import universality_rows
 from .registry import register_theorem
 
@@ -36,7 +37,8 @@ from .registry import register_theorem
     hypotheses="covering templates, F invertible, ReLU, max pooling, Z >= 1 + #nonzero entries",
     family="rectifier",
     defaults={"n_modes": 4, "dim": 3, "pooling": "max", "F": "identity"},
-    negative_control={"pooling": "avg"},
+    negative_controls={"average pooling": {"pooling": "avg"}, "rank + 1": {"claim": "rank+1"}},
+    choices={"pooling": ("max", "prod", "avg"), "F": REPRESENTATIONS},
 )
 def check(ctx: Context, *, n_modes: int, dim: int, pooling: str, F: str) -> Iterator[Observation]:
     """Realize the identity and a random target for N' = 2, ..., n_modes."""

@@ -10,14 +10,17 @@ matricization): ``[A] = v 1^T + 1 u^T``, so rank <= 2, for the shallow network, 
 for the deep one -- never the full ``M^{N/2}`` (N >= 8, or M > 4 at N = 4), so the
 reachable grid tensors have measure zero.
 
-Evidence: the bound is **proved** for all weights from the structure the proof
-exhibits (:func:`~convac_verify.rectifier.bounds.sum_pooling_bound`); random draws
-(exact ranks over Q) are evidence, and at every draw the factorization
-``A = sum_i X_i (x) 1`` is confirmed entry by entry. A draw above the bound would be
-a certain counterexample.
+Evidence: random draws (exact ranks over Q), and at every draw the factorization
+``A = sum_i X_i (x) 1`` is confirmed entry by entry; a draw above the bound would be a
+certain counterexample. The structure the proof exhibits
+(:func:`~convac_verify.rectifier.bounds.sum_pooling_bound`) IS the claimed bound, so it
+proves nothing here; and draws of a piecewise-polynomial map verify no bound for all
+weights. The rows are therefore ``consistent`` (the draws and the factorization agree)
+until an independent certificate exists.
 
-Negative control: ``pooling=max`` holds ReLU + **max** networks to the same bounds;
-their ranks exceed 2 (max pooling is universal, Claim 4): ``violated``.
+Negative controls: ``max pooling`` holds ReLU + **max** networks to the same bounds;
+their ranks exceed 2 (max pooling is universal, Claim 4); ``rank - 1`` claims one below
+the largest rank a draw reached. Both: a certain counterexample.
 
 References
 ----------
@@ -33,6 +36,7 @@ from ..evidence.observation import Observation
 from ..evidence.status import Claim
 from ..networks.partitions import odd_even
 from ..networks.trees import balanced, balanced_sizes, cp_tree
+from ..rectifier.generalized import REPRESENTATIONS
 from ..rectifier.measure import representation, sampled_rank
 from ..rectifier.operators import get_operator
 from .registry import register_theorem
@@ -56,7 +60,8 @@ from .registry import register_theorem
         "pooling": "avg",
         "F": "identity",
     },
-    negative_control={"pooling": "max"},
+    negative_controls={"max pooling": {"pooling": "max"}, "rank - 1": {"claim": "rank-1"}},
+    choices={"pooling": ("avg", "max", "prod"), "F": REPRESENTATIONS},
 )
 def check(
     ctx: Context,

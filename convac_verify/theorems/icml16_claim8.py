@@ -15,9 +15,10 @@ weights exist -- not an almost-everywhere one, which Claim 9 shows to be false).
 second row turns the exact rank into the shallow width needed,
 ``ceil(rank * 2 / (M N))``, also proved (exact rank + E.10 for all shallow weights).
 
-Negative control: ``pooling=avg`` evaluates the same weights with average (sum)
+Negative controls: ``average pooling`` evaluates the same weights with average (sum)
 pooling: the rank collapses (<= 2 M^{N/4}, Claim 5), so the claimed rank is
-``violated`` at that point.
+``violated`` at that point; ``rank + 1`` claims one more than the exact rank at the
+witness.
 
 References
 ----------
@@ -35,6 +36,7 @@ from ..evidence.status import Claim
 from ..networks.partitions import odd_even
 from ..networks.trees import balanced, balanced_sizes
 from ..rectifier.constructions import claim8_weights
+from ..rectifier.generalized import REPRESENTATIONS
 from ..rectifier.measure import representation, witness_rank
 from ..rectifier.operators import get_operator
 from .registry import register_theorem
@@ -51,7 +53,8 @@ def _ceil_div(a: int, b: int) -> int:
     hypotheses="F invertible; deep ReLU + max network, size-2 windows, N = 2^L; the E.10 weights",
     family="rectifier",
     defaults={"n_modes": 8, "dim": 3, "width": 3, "pooling": "max", "F": "identity"},
-    negative_control={"pooling": "avg"},
+    negative_controls={"average pooling": {"pooling": "avg"}, "rank + 1": {"claim": "rank+1"}},
+    choices={"pooling": ("max", "avg", "prod"), "F": REPRESENTATIONS},
 )
 def check(
     ctx: Context, *, n_modes: int, dim: int, width: int, pooling: str, F: str
@@ -84,7 +87,7 @@ def check(
             series="deep rank at the E.10 weights",
             x=n,
         )
-        needed = replace(m, rank=_ceil_div(m.rank * 2, dim * n), upper_bound=None, upper_basis="")
+        needed = replace(m, rank=_ceil_div(m.rank * 2, dim * n), bounds=(), bound_only=True)
         yield Observation(
             label=f"N={n}",
             subject="shallow ReLU+max channels needed to replicate it (E.10: Z >= rank*2/(M*N))",

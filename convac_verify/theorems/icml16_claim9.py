@@ -18,8 +18,12 @@ that the same holds at **every** point of the box -- a set of positive measure, 
 positive probability under any density that does not vanish there. Rank 1 on that set
 also shows that no "rank >= k almost everywhere" statement holds for ReLU + max.
 
-Negative control: ``radius=1`` -- perturbations as large as the weights leave the
-open set; draws depend on other inputs and miss the replica: ``violated``.
+The rows are claims on the box (scope ``box``: a set of positive measure, not all
+weights), proved by the interval certificate.
+
+Negative controls: ``radius 1`` -- perturbations as large as the weights leave the
+open set; draws depend on other inputs and miss the replica; ``rank - 1`` claims one
+below what the worst draw shows. Both: a drawn point is a certain counterexample.
 
 References
 ----------
@@ -32,6 +36,7 @@ from collections.abc import Iterator
 
 from ..engines.measure import Context
 from ..evidence.observation import Observation
+from ..rectifier.generalized import REPRESENTATIONS
 from ..rectifier.incomplete import box_rows
 from .registry import register_theorem
 
@@ -46,7 +51,8 @@ from .registry import register_theorem
     ),
     family="rectifier",
     defaults={"n_modes": 8, "dim": 3, "width": 2, "draws": 10, "radius": "1/1024", "F": "identity"},
-    negative_control={"radius": "1"},
+    negative_controls={"radius 1": {"radius": "1"}, "rank - 1": {"claim": "rank-1"}},
+    choices={"F": REPRESENTATIONS},
 )
 def check(
     ctx: Context, *, n_modes: int, dim: int, width: int, draws: int, radius: str, F: str

@@ -6,13 +6,15 @@ each channel contributes ``max{R(d_odd), C(d_even)}`` where R takes at most ``M 
 distinct values, and rows with equal R are equal, so
 ``rank [A] <= Z * M * N/2``.
 
-Evidence: the bound is **proved** by that structure
-(:func:`~convac_verify.rectifier.bounds.shallow_max_bound`, for all weights); random
-draws (exact ranks over Q) test it -- a draw above it would be a certain
-counterexample.
+Evidence: random draws (exact ranks over Q) test it -- a draw above it would be a
+certain counterexample. The distinct-values structure
+(:func:`~convac_verify.rectifier.bounds.shallow_max_bound`) IS the claimed bound, so it
+proves nothing here, and draws of a piecewise-polynomial map verify no bound for all
+weights: the rows are ``consistent`` until an independent certificate exists.
 
-Negative control: ``network=deep`` holds the deep ReLU + max network (r = M) to the
-same bound; at the Claim 8 witness its rank is ``M^{N/2} > Z M N/2``: ``violated``.
+Negative controls: ``deep network`` holds the deep ReLU + max network (r = M) to the
+same bound (at the Claim 8 witness its rank is ``M^{N/2} > Z M N/2``); ``rank - 1``
+claims one below the largest rank a draw reached. Both: a certain counterexample.
 
 References
 ----------
@@ -29,6 +31,7 @@ from ..evidence.status import Claim
 from ..networks.partitions import odd_even
 from ..networks.trees import balanced, balanced_sizes, cp_tree
 from ..rectifier.constructions import claim8_weights
+from ..rectifier.generalized import REPRESENTATIONS
 from ..rectifier.measure import representation, sampled_rank, witness_rank
 from ..rectifier.operators import get_operator
 from .registry import register_theorem
@@ -48,7 +51,8 @@ from .registry import register_theorem
         "network": "shallow",
         "F": "identity",
     },
-    negative_control={"network": "deep"},
+    negative_controls={"deep network": {"network": "deep"}, "rank - 1": {"claim": "rank-1"}},
+    choices={"network": ("shallow", "deep"), "F": REPRESENTATIONS},
 )
 def check(
     ctx: Context, *, n_modes: int, dim: int, z_width: int, draws: int, network: str, F: str

@@ -2,7 +2,9 @@
 
 Hypotheses: a ConvAC with same-channel product pooling over the windows of any mode
 tree (1D windows of any size, rectangular or mirror 2D windows, user trees; leaves at
-any depth), uniform width ``r``, dimension M, one output, shared or unshared weights.
+any depth), widths ``r_0..r_{L-1}`` (``widths``: ``r`` or ``r0,r1,...``), dimension M,
+one output, shared or unshared weights. The default panel holds a uniform width and the
+per-level widths ``2,1,2,2`` (a narrow second level caps the coarse partitions).
 
 Claim, for every partition (I, J):
 
@@ -13,14 +15,16 @@ Claim, for every partition (I, J):
   Kronecker product of ``sum_alpha e_alpha^{(x)|I_v|} (e_alpha^{(x)|J_v|})^T`` over the
   split windows (rank ``min(r_0, M)`` each) and of rank-one factors.
 * ``rank <= c-recursion`` for all weights (:mod:`convac_verify.bounds.recursion`: Theorem 1's
-  ``c^{l,k}`` with any window sizes).
+  ``c^{l,k}`` with any window sizes). The c-recursion is the claim, so it proves
+  nothing here (as for ``iclr17-theorem-1``).
 
 This is the tool's extension of Theorem 1, not a statement of the paper; on 4-ary
 trees it coincides with ``iclr17-theorem-1``.
 
 Evidence: as ``iclr17-theorem-1``.
 
-Negative control: ``network=shallow`` (a CP network of width r against the lower bound).
+Negative controls: ``shallow network`` (a CP network of width r_0 against the lower
+bound); ``rank + 1`` and ``rank - 1`` (the same network, claims just past the rank).
 
 References
 ----------
@@ -47,7 +51,7 @@ from .registry import register_theorem
     title="Any pooling tree: min(r0,M)^S <= generic rank <= c-recursion",
     reference="Cohen & Shashua, ICLR 2017, Theorem 1 (extended to any mode tree)",
     hypotheses=(
-        "same-channel product pooling over any mode tree, uniform width r, dimension M, "
+        "same-channel product pooling over any mode tree, widths r_l, dimension M, "
         "shared or unshared weights; S = first-level windows split by (I, J)"
     ),
     family="pooling",
@@ -55,13 +59,18 @@ from .registry import register_theorem
         "grid": "4x4",
         "geometries": "rect:2x1,1x2,2x1,1x2",
         "dim": 2,
-        "width": 2,
+        "widths": "2;2,1,2,2",
         "partitions": DEFAULT_PANEL,
         "shared": False,
         "network": "deep",
         "growth": False,
     },
-    negative_control={"network": "shallow"},
+    negative_controls={
+        "shallow network": {"network": "shallow"},
+        "rank + 1": {"claim": "rank+1"},
+        "rank - 1": {"claim": "rank-1"},
+    },
+    choices={"network": ("deep", "shallow")},
 )
 def check(
     ctx: Context,
@@ -69,7 +78,7 @@ def check(
     grid: str,
     geometries: str,
     dim: int,
-    width: int,
+    widths: str,
     partitions: str,
     shared: bool,
     network: str,
@@ -86,7 +95,7 @@ def check(
             geometry=name,
             grid=g,
             dim=dim,
-            width=width,
+            widths=widths,
             partitions=parts,
             shared=shared,
             network=network,

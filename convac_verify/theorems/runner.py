@@ -1,39 +1,97 @@
 """Run registered checks and decide what their observations prove.
 
 Checks return data (:class:`~convac_verify.theorems.registry.Observation`); the runner
-applies :func:`convac_verify.evidence.status.decide` to each, and classifies the growth of
-every series a check reports.
+applies :func:`convac_verify.evidence.status.decide` to each (a theorem's own bounds may
+not decide its rows), escalates a row whose status depends on an epsilon that is too
+large (a fresh random point modulo a fresh random prime, when the settings allow it),
+reports an unmet hypothesis as ``inconclusive``, applies claim controls (negative
+controls that strengthen the claim), and classifies the growth of every series.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..engines.measure import Context
+from ..errors import ConvacError
 from ..evidence.growth import classify
 from ..evidence.observation import Observation
-from ..evidence.status import decide
+from ..evidence.status import Claim, Status, Verdict, decide
 from ..report.model import CheckResult, GrowthLine, Report
-from .registry import Theorem, get_theorem
+from .registry import CLAIM_CONTROLS, Theorem, get_theorem
 
-__all__ = ["growth_lines", "run_checks", "run_theorem"]
+__all__ = ["growth_lines", "judge", "run_checks", "run_control", "run_theorem", "strengthen"]
+
+
+def judge(check: str, o: Observation) -> tuple[Observation, Verdict]:
+    """The verdict on one observation of ``check`` (escalated once when that can help)."""
+    if o.unmet:
+        return o, Verdict(Status.INCONCLUSIVE, None, f"hypothesis not met: {o.unmet}")
+    verdict = decide(o.claim, o.measurement, check)
+    redraw = o.measurement.redraw
+    if verdict.escalate and redraw is not None:
+        m = redraw()
+        m = dataclasses.replace(m, extra={**o.measurement.extra, **m.extra, "escalated": True})
+        o = dataclasses.replace(o, measurement=m)
+        verdict = decide(o.claim, m, check)
+        verdict = dataclasses.replace(
+            verdict, reason=f"{verdict.reason} (escalated: fresh point, fresh random prime)"
+        )
+    return o, verdict
+
+
+def strengthen(claim: Claim, rank: int, mode: str) -> Claim | None:
+    """The claim moved by a claim control, or ``None`` when ``mode`` leaves it alone."""
+    lower = claim.relation in (">=", "==")
+    if claim.quantifier == "sample" or lower != mode.endswith("+1"):
+        return None
+    if mode == "bound+1":
+        value, formula = claim.value + 1, f"({claim.formula}) + 1"
+    elif mode == "bound-1":
+        value, formula = claim.value - 1, f"({claim.formula}) - 1"
+    elif mode == "rank+1":
+        value, formula = rank + 1, "measured rank + 1"
+    else:
+        value, formula = rank - 1, "measured rank - 1"
+    latex = f"{claim.latex or claim.formula} {'+' if lower else '-'} 1" if mode[0] == "b" else ""
+    return dataclasses.replace(claim, value=value, formula=formula, latex=latex)
 
 
 def run_theorem(theorem: Theorem, ctx: Context, **overrides: Any) -> list[CheckResult]:
-    """Run one check with its defaults updated by ``overrides``; decide every status."""
-    unknown = set(overrides) - set(theorem.defaults)
-    if unknown:
-        known = ", ".join(sorted(theorem.defaults))
-        raise KeyError(f"{theorem.name} has no parameter {min(unknown)!r}; known: {known}")
-    params = {**theorem.defaults, **overrides}
+    """Run one check with its defaults updated by ``overrides``; decide every status.
+
+    ``claim=MODE`` (one of :data:`~convac_verify.theorems.registry.CLAIM_CONTROLS`)
+    strengthens the claims and keeps only the rows it moved.
+    """
+    mode = overrides.pop("claim", None)
+    if mode is not None and mode not in CLAIM_CONTROLS:
+        raise ConvacError(f"claim control must be one of {', '.join(CLAIM_CONTROLS)}; got {mode!r}")
+    params = {**theorem.defaults, **theorem.validate(overrides)}
     observations: Iterable[Observation] = theorem.check(ctx, **params)
-    return [
-        CheckResult(
-            theorem.name, theorem.reference, theorem.family, o, decide(o.claim, o.measurement)
-        )
-        for o in observations
-    ]
+    results = []
+    for o in observations:
+        if mode is not None:
+            moved = strengthen(o.claim, o.measurement.rank, mode)
+            if moved is None:
+                continue
+            o = dataclasses.replace(o, claim=moved, subject=f"{o.subject} [control {mode}]")
+        o, verdict = judge(theorem.name, o)
+        results.append(CheckResult(theorem.name, theorem.reference, theorem.family, o, verdict))
+    return results
+
+
+def run_control(theorem: Theorem, ctx: Context, name: str) -> list[CheckResult]:
+    """Run the negative control ``name`` of ``theorem``."""
+    try:
+        overrides = dict(theorem.negative_controls[name])
+    except KeyError:
+        known = ", ".join(theorem.negative_controls)
+        raise ConvacError(
+            f"{theorem.name} has no negative control {name!r}; known: {known}"
+        ) from None
+    return run_theorem(theorem, ctx, **overrides)
 
 
 def growth_lines(results: Sequence[CheckResult]) -> list[GrowthLine]:
