@@ -25,7 +25,9 @@ For a candidate T and partition P let ``lo(T, P)`` be the certified lower bound 
 generic rank -- ``min(r, M)**S_h`` from the best Kronecker witness
 (:func:`convac_verify.pooling.profiles.witness_bound`; h = 1 is Theorem 1's), or the rank at
 random weights if ``measure`` is given and it is larger -- and ``up(T, P)`` the
-joint-span upper bound (:mod:`convac_verify.bounds.spans`). Candidates are sorted by, in order:
+smallest upper bound of the bounds home (:func:`convac_verify.bounds.tree_upper_bounds`:
+joint spans, c-recursion, matrix size, and any bound added there later). Candidates are
+sorted by, in order:
 
 1. ``min`` over favored P of ``log2 lo`` (the weakest favored partition), descending;
 2. ``sum`` over favored P of ``log2 lo``, descending;
@@ -45,7 +47,7 @@ from functools import lru_cache
 import networkx as nx
 import numpy as np
 
-from ..bounds.spans import span_upper_bound
+from ..bounds import best_bound, tree_upper_bounds
 from ..errors import ConvacError, NotAModeTree
 from ..networks import trees
 from ..networks.geometry2d import Grid, Level, grid_tree, mirror_tree, square_tree
@@ -281,7 +283,7 @@ class CandidateScore:
     lower: dict[str, int]
     """Certified lower bound on the generic rank, per partition name."""
     upper: dict[str, int]
-    """Proved upper bound (joint spans), per partition name."""
+    """Proved upper bound (the bounds home's smallest), per partition name."""
     key: tuple[float, ...]
     """Sort key (smaller is better)."""
 
@@ -312,7 +314,9 @@ def rank_candidates(
             if measure is not None:
                 lo = max(lo, measure(cand.tree, part))
             lower[part.name] = lo
-            upper[part.name] = span_upper_bound(cand.tree, dim, ws, part)
+            best = best_bound(tree_upper_bounds(cand.tree, dim, ws, part))
+            assert best is not None  # the bounds home always certifies the matrix size
+            upper[part.name] = best.value
         fav = [math.log2(lower[p.name]) for p in favored]
         gap = sum(math.log2(upper[p.name] / lower[p.name]) for p in favored)
         key = (
