@@ -25,8 +25,10 @@ following the proofs of the ICML 2016 supplement:
   modulo a random prime (a ``relaxation`` bound, correct with probability
   ``>= 1 - eps``). It uses the architecture (sum pooling at the root), not the formula
   of Claim 5, so it may decide Claim 5.
-* **product pooling**: the foundation's c-recursion
-  (:func:`convac_verify.bounds.recursion.recursive_upper_bound`).
+* **product pooling**: every bound of the bounds home
+  (:func:`convac_verify.bounds.tree_upper_bounds`: c-recursion, joint spans, and any
+  bound added there later); F multiplies ``[A]`` by ``F^{(x)|I|}`` and ``F^{(x)|J|}``,
+  which never raises the rank.
 * otherwise only the size of the matrix, ``min(M**|I|, M**|J|)``.
 
 References
@@ -45,7 +47,7 @@ import numpy as np
 from ..algebra.fields import PrimeField
 from ..algebra.primes import seeded_prime
 from ..algebra.rationals import QArray, align
-from ..bounds.recursion import recursive_upper_bound
+from ..bounds import tree_upper_bounds
 from ..evidence.certificates import Bound, Certificate
 from ..evidence.status import Evidence
 from ..networks import trees
@@ -196,9 +198,13 @@ def structural_bounds(
     if operator == "max" and is_cp:
         value = min(shallow_max_bound(len(root_kids), dim, widths[0], partition), size)
         out.append(Bound(value, Certificate("distinct-values", f"{E10_BASIS}: {value}")))
-    if operator == "prod":
-        value = recursive_upper_bound(tree, dim, tuple(widths), partition)
-        out.append(Bound(value, Certificate("c-recursion", f"c-recursion over the tree: {value}")))
+    if operator == "prod":  # a ConvAC: every bound of the bounds home (F keeps the rank)
+        kinds = {b.certificate.kind for b in out}
+        out += [
+            b
+            for b in tree_upper_bounds(tree, dim, tuple(widths), partition)
+            if b.certificate.kind not in kinds
+        ]
     return out
 
 
