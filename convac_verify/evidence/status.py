@@ -542,7 +542,7 @@ def _decide_generic(claim: Claim, m: Measurement, check: str) -> Verdict:
 
 
 def _own_note(m: Measurement, check: str) -> str:
-    """`` (c-recursion is the check's own bound)`` when such bounds were set aside."""
+    """``" (c-recursion: the claim's own bound)"`` when such bounds were set aside."""
     own = sorted(
         {b.certificate.kind for b in m.bounds if not may_decide(check, b.certificate.kind)}
     )
