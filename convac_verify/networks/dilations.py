@@ -43,6 +43,7 @@ import networkx as nx
 
 from ..errors import NotAModeTree
 from . import trees
+from .partitions import Partition, register_partition
 
 __all__ = [
     "SCHEME_NAMES",
@@ -50,6 +51,7 @@ __all__ = [
     "dilation_tree",
     "find_dilations",
     "group_dilations",
+    "groups_partition",
     "layer_joins",
     "log2_modes",
     "parse_dilations",
@@ -316,5 +318,39 @@ def layer_joins(dilations: Sequence[int]) -> list[list[tuple[tuple[int, ...], tu
     return out
 
 
+def groups_partition(n_modes: int, group: int) -> Partition:
+    """The worked example's index set generalized to groups of k layers (0-based).
+
+    Blocks of ``2^k`` consecutive inputs (the nodes of layer k, shared by the baseline
+    tree and the tree swapped in groups of k). In the first half of the blocks I takes
+    every other input (``2k - 1`` in 1-based numbering: the baseline tree tiles them by
+    singletons); in the second half I takes the first half of each block (the swapped
+    tree tiles those by singletons). ``group = 2`` is ``ctm18-example``; with mixture
+    nodes at layer k the hybrid tiles I by singletons and the exponent ratio is
+    ``2 / (1 + 2^(1-k))`` (Corollary 8).
+
+    Examples
+    --------
+    >>> groups_partition(16, 2).rows
+    (0, 2, 4, 6, 8, 9, 12, 13)
+    >>> groups_partition(64, 3).rows[:8], groups_partition(64, 3).rows[-4:]
+    ((0, 2, 4, 6, 8, 10, 12, 14), (56, 57, 58, 59))
+    """
+    depth = log2_modes(n_modes, "the groups partition")
+    if group < 1 or depth % group or depth < 2 * group:
+        raise NotAModeTree(
+            f"the groups:k partition needs k dividing L and L >= 2k (N = 2^L); got N = "
+            f"{n_modes}, k = {group}"
+        )
+    block = 2**group
+    half = n_modes // 2
+    rows = [j for j in range(half) if j % 2 == 0]
+    rows += [j for j in range(half, n_modes) if (j % block) < block // 2]
+    return Partition.from_rows(rows, n_modes, f"ctm18-groups:{group}")
+
+
+register_partition("ctm18-groups", "ctm18-groups:K")(
+    lambda n, rng, a: groups_partition(n, *(a or [2]))
+)
 trees.register_tree_builder("dilations", "dilations:d1,d2,...")(lambda *d: dilation_tree(d))
 trees.register_tree_builder("swapped", "swapped:N[:k]")(swapped_tree)

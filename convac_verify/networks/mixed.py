@@ -100,7 +100,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import networkx as nx
 import numpy as np
@@ -146,8 +146,9 @@ def node_text(node: Node | Sequence[int], limit: int = 10) -> str:
     return "{" + shown + (",..." if len(ms) > limit else "") + "}"
 
 
+@lru_cache(maxsize=64)
 def _index(tree: nx.DiGraph) -> dict[Node, int]:
-    """Mode set -> node id."""
+    """Mode set -> node id (trees are never modified after validation; see ``trees``)."""
     return {frozenset(trees.leaves_below(tree, v)): v for v in trees.postorder(tree)}
 
 
