@@ -14,6 +14,7 @@ from convac_verify.networks.dilations import (
     group_dilations,
     layer_joins,
     parse_dilations,
+    perfect_binary_trees,
     scheme_name,
     swapped_tree,
 )
@@ -92,18 +93,7 @@ def test_trees_without_a_scheme_say_why(nested: trees.Nested, why: str) -> None:
 def test_exactly_the_dilation_trees_have_a_scheme_among_all_perfect_trees_over_8() -> None:
     """315 unordered perfect binary trees over 8 leaves; 3! = 6 are dilation trees."""
 
-    def perfect(modes: tuple[int, ...]) -> list[trees.Nested]:
-        if len(modes) == 1:
-            return [modes[0]]
-        first, rest = modes[0], modes[1:]
-        out: list[trees.Nested] = []
-        for left in itertools.combinations(rest, len(modes) // 2 - 1):
-            a = (first, *left)
-            b = tuple(m for m in rest if m not in left)
-            out += [(x, y) for x in perfect(a) for y in perfect(b)]
-        return out
-
-    all_trees = perfect(tuple(range(8)))
+    all_trees = perfect_binary_trees(8)
     assert len(all_trees) == 315
     found = [find_dilations(trees.from_nested(t)).dilations for t in all_trees]
     assert sorted(d for d in found if d) == sorted(itertools.permutations([1, 2, 4]))

@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 import networkx as nx
 
@@ -55,7 +56,9 @@ __all__ = [
     "layer_joins",
     "log2_modes",
     "parse_dilations",
+    "perfect_binary_trees",
     "scheme_name",
+    "scheme_tree",
     "swapped_tree",
 ]
 
@@ -199,6 +202,51 @@ def parse_dilations(text: str, n_modes: int | None = None) -> tuple[int, ...]:
             f"{len(ds)} dilations give N = {2 ** len(ds)} inputs, but --N is {n_modes}"
         )
     return ds
+
+
+def scheme_tree(spec: str, n_modes: int) -> nx.DiGraph:
+    """A tree over N = ``n_modes`` inputs: a dilation scheme (``baseline``, ``swapped``,
+    ``groups:K``, ``2,1,8,4``) or any tree spec of :func:`trees.parse_tree`.
+
+    Examples
+    --------
+    >>> trees.to_nested(scheme_tree("swapped", 4)), trees.to_nested(scheme_tree("((0,1),(2,3))", 4))
+    (((0, 2), (1, 3)), ((0, 1), (2, 3)))
+    """
+    spec = spec.strip()
+    head = spec.partition(":")[0]
+    if head in ("baseline", "swapped", "groups") or (spec[:1].isdigit()):
+        tree = dilation_tree(parse_dilations(spec, n_modes))
+    else:
+        tree = trees.parse_tree(spec)
+    if trees.n_modes(tree) != n_modes:
+        raise NotAModeTree(f"tree {spec!r} has {trees.n_modes(tree)} modes; N is {n_modes}")
+    return tree
+
+
+def perfect_binary_trees(n_modes: int) -> list[trees.Nested]:
+    """Every perfect binary tree over ``0..N-1`` (children unordered), as nested tuples:
+    315 for N = 8, of which 3! are dilation trees.
+
+    Examples
+    --------
+    >>> perfect_binary_trees(4)
+    [((0, 1), (2, 3)), ((0, 2), (1, 3)), ((0, 3), (1, 2))]
+    """
+    log2_modes(n_modes, "a perfect binary tree")
+
+    def rec(modes: tuple[int, ...]) -> list[trees.Nested]:
+        if len(modes) == 1:
+            return [modes[0]]
+        first, rest = modes[0], modes[1:]
+        out: list[trees.Nested] = []
+        for left in combinations(rest, len(modes) // 2 - 1):
+            a = (first, *left)
+            b = tuple(m for m in rest if m not in left)
+            out += [(x, y) for x in rec(a) for y in rec(b)]
+        return out
+
+    return rec(tuple(range(n_modes)))
 
 
 # --------------------------------------------------------------------------- inverse
