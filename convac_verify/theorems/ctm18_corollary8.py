@@ -57,11 +57,13 @@ def _forced(width: int, extra: dict[str, object]) -> Measurement:
     return Measurement(width, evidence, None, "", extra)
 
 
-def _ints(text: str, what: str) -> list[int]:
+def int_list(value: object, what: str) -> list[int]:
+    """``"1,2,3"``, ``(1, 2, 3)`` (``--set k=1,2,3``) or ``4`` as a list of integers."""
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
     try:
-        return [int(s) for s in str(text).split(",") if s.strip()]
+        return [int(s) for s in items if str(s).strip()]
     except ValueError:
-        raise ConvacError(f"{what} takes integers like 1,2,3; got {text!r}") from None
+        raise ConvacError(f"{what} takes integers like 1,2,3; got {value!r}") from None
 
 
 @register_theorem(
@@ -80,8 +82,8 @@ def check(ctx: Context, *, widths: str, groups: str, claim: str) -> Iterator[Obs
     """Per (r, k): the width T and T-bar are forced to, against the corollary."""
     if claim not in ("paper", "no-gain"):
         raise ConvacError(f"claim must be paper or no-gain; got {claim!r}")
-    for r in _ints(widths, "widths"):
-        for k in _ints(groups, "groups"):
+    for r in int_list(widths, "widths"):
+        for k in int_list(groups, "groups"):
             ctx.progress(f"ctm18 corollary 8 r={r} k={k}")
             row = corollary8_row(r, k)
             n = row.n_modes

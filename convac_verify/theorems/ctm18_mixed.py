@@ -14,7 +14,7 @@ discretizers spanning ``R^r`` (M >= r); the partition ``I = {2k-1 : k in [N/4]} 
 Evidence. Lower bounds: Theorem 7's explicit witness
 (:mod:`convac_verify.networks.dilated_witness`) for each tree; its rank is computed
 exactly by the Kronecker-core contraction (no dense matrix; ``2^32`` at N = 64) and, where
-the grid tensor fits (N <= 16), also densely -- the two must agree. A witness rank
+the grid tensor is small (M^N <= 2^20), also densely -- the two must agree. A witness rank
 ``>= k`` proves ``rank >= k`` almost everywhere. Upper bounds for all weights: the
 joint-span recursion for eq. 3 (:func:`convac_verify.networks.dilated.dilated_span_bound`,
 derived independently of the tilings). The **mixed** row's lower bound is H's witness
@@ -52,10 +52,11 @@ from ..networks.dilated_witness import THEOREM7_WITNESS, theorem7_witness
 from ..networks.dilations import scheme_tree
 from ..networks.mixed import R0_CONVENTION, Mixture, parse_mixture_nodes
 from ..networks.partitions import Partition, parse_partition
+from .ctm18_corollary8 import int_list
 from .ctm18_hybrids import split_trees
 from .registry import register_theorem
 
-DENSE_MAX_MODES = 16
+DENSE_MAX_ENTRIES = 2**20  # dense cross-check of the witness only where it is cheap
 SPAN_BASIS = "joint-span recursion for eq. 3 (structural, all weights)"
 AWAITS = "the compiled mixed network's exact rank and min-cut (tensor-network core)"
 
@@ -77,7 +78,7 @@ def _witness_measurement(
     field, method = "GF(p)", "structured"
     extra: dict[str, object] = {"structured_rank": rank}
     n = part.n_modes
-    if n <= DENSE_MAX_MODES and fits_dense(n, dim, settings):
+    if dim**n <= DENSE_MAX_ENTRIES and fits_dense(n, dim, settings):
         dense, field = dense_rank(dilated_grid_tensor(wit), part, settings)
         if dense != rank:
             raise AssertionError(f"structured rank {rank} != dense rank {dense} of the witness")
@@ -140,10 +141,7 @@ def check(
         raise ConvacError(
             f"Theorem 7 needs M discretizers spanning R^r, so M >= r; got M = {dim}, r = {width}"
         )
-    try:
-        ns = [int(s) for s in str(sizes).split(",") if s.strip()]
-    except ValueError:
-        raise ConvacError(f"sizes takes N values like 16,64; got {sizes!r}") from None
+    ns = int_list(sizes, "sizes")
     r = width
     for n in ns:
         ctx.progress(f"ctm18 mixed N={n}")
