@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
-from .conftest import CliResult, invoke_cli
-
-GOLDEN = Path(__file__).parent / "golden"
-
-
-def _golden(name: str, result: CliResult) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":  # regenerate, review the diff, commit
-        path.write_text(result.stdout)
-    assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
-    assert result.stdout == path.read_text()
+from .conftest import invoke_cli
+from .test_cli import _golden
 
 
 def test_dilated_golden_and_time_axis() -> None:

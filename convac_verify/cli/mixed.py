@@ -25,6 +25,7 @@ from rich.table import Table
 
 from ..bounds.corollary8 import corollary8_row, power_text
 from ..bounds.hybrids import best_hybrid, search_mixtures
+from ..bounds.tilings import tiling_bounds
 from ..errors import ConvacError
 from ..networks import trees
 from ..networks.geometry2d import Grid
@@ -154,8 +155,6 @@ def _extra(
     for i, (choice, h) in enumerate(hybrids(mixture)):
         if i >= list_hybrids:
             break
-        from ..bounds.tilings import tiling_bounds
-
         listed.append({"choice": list(choice), "pairs": tiling_bounds(h, part).lower_exponent})
     return {
         "T": names[0],
