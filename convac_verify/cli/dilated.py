@@ -30,6 +30,7 @@ from ..networks.dilations import (
     scheme_name,
 )
 from ..networks.geometry2d import Grid, window_picture
+from ..networks.mixed import node_text
 from ..report.latex import escape, latex_table
 from .common import atomic_output
 from .tree import _rich_tree, _width
@@ -40,16 +41,10 @@ MAX_PICTURE = 64
 MAX_JOINS_SHOWN = 8
 
 
-def _set(modes: tuple[int, ...]) -> str:
-    if len(modes) == 1:
-        return str(modes[0])
-    return "{" + ",".join(map(str, modes)) + "}"
-
-
 def _join_text(a: tuple[int, ...], b: tuple[int, ...]) -> str:
     if len(a) == 1:
         return f"({a[0]},{b[0]})"
-    return f"{_set(a)}+{_set(b)}"
+    return f"{node_text(a, 6)}+{node_text(b, 6)}"
 
 
 def _layers(dilations: tuple[int, ...]) -> list[dict[str, Any]]:
