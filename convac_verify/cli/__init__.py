@@ -27,6 +27,8 @@ COMMANDS = {
     "tree": "tree",
     "rank": "rank",
     "rectifier": "rectifier",
+    "dilated": "dilated",
+    "mixed": "mixed",
     "list": "checks:list_checks",
     "check": "checks:check",
     "all": "checks:all_checks",

@@ -111,6 +111,12 @@ _KINDS = (
         "the exact rank over Q at the measured point (FLINT fmpz_mat): certain at that point",
     ),
     CertificateKind(
+        "enumeration",
+        "point",
+        "an exact count (or value) from an exhaustive enumeration or exact integer "
+        "arithmetic, with no weights: certain",
+    ),
+    CertificateKind(
         "interval-box",
         "box",
         "exact interval arithmetic over a whole box of weights: every pooling resolves the "

@@ -458,6 +458,8 @@ def _point_certificate(m: Measurement, point: bool = False) -> Certificate:
     ev = m.evidence
     where = "random point" if ev.weights == "random" else f"{ev.weights}"
     if point and m.is_exact:
+        if ev.method in ("enumeration", "exact arithmetic"):
+            return Certificate("enumeration", f"{where}: exactly {m.rank}")
         return Certificate("exact-rank", f"{where}: exact rank over Q {m.rank}")
     field_text = f"mod p = {ev.prime}" if ev.field == "GF(p)" else "over Q"
     return Certificate(ev.point, f"{where}: rank {m.rank} {field_text} ({ev.method})")

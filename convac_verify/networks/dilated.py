@@ -34,14 +34,10 @@ construction; ``"degenerate"`` (all discretizers equal) violates it on purpose.
 
 Mode trees of dilation schemes
 ------------------------------
-A size-2 convolution with dilation ``d_l`` in layer l joins the two layer-(l-1) nodes
-``d_l`` time steps apart, so the root (layer L) splits the N = 2^L inputs by the bit
-of ``d_L``, its children by the bit of ``d_{L-1}``, and so on.
-:func:`dilation_tree` builds that tree (mode ``j`` is input ``x[t-N+1+j]``); the
-baseline ``d_l = 2^(l-1)`` gives contiguous blocks; :func:`swapped_tree` swaps the
-dilations in groups of ``k`` layers (``d_l = 2^(ceil(l/k) k - 1 - ((l-1) mod k))``,
-ICLR 2018 Sec. 3); :func:`example_hybrid_tree` is the hybrid tree of the worked example
-after Theorem 7.
+:mod:`convac_verify.networks.dilations` holds dilation schemes and their trees, both
+directions (:func:`dilation_tree` and :func:`swapped_tree` are re-exported here);
+:func:`example_hybrid_tree` is the hybrid tree of the worked example after Theorem 7
+(:mod:`convac_verify.networks.mixed` builds every hybrid of Def. 4).
 
 References
 ----------
@@ -52,7 +48,7 @@ Def. 6, Theorem 7 (Theorem 1 of the ICLR version).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache, reduce
 
@@ -63,6 +59,8 @@ from flint import fmpz_mat
 from ..algebra.fields import Array, Ring
 from ..errors import InvalidDecomposition, NotAModeTree
 from . import trees
+from .dilations import dilation_tree, swapped_tree
+from .dilations import log2_modes as _log2
 from .partitions import Partition, register_partition
 
 __all__ = [
@@ -259,70 +257,6 @@ def dilated_span_bound(
 # --------------------------------------------------------------------------- trees
 
 
-def _log2(n: int, what: str) -> int:
-    if n < 2 or n & (n - 1):
-        raise NotAModeTree(f"{what} needs N = 2^L >= 2 inputs; got {n}")
-    return n.bit_length() - 1
-
-
-def dilation_tree(dilations: Sequence[int]) -> nx.DiGraph:
-    """Mode tree of a dilated network with size-2 convolutions, dilation ``d_l`` in layer l.
-
-    The dilations must be the powers ``1, 2, ..., 2^(L-1)`` in some order (every input
-    reaches the output once).
-
-    Examples
-    --------
-    >>> trees.to_nested(dilation_tree([1, 2]))
-    ((0, 1), (2, 3))
-    >>> trees.to_nested(dilation_tree([2, 1]))
-    ((0, 2), (1, 3))
-    """
-    return _dilation_tree(tuple(int(d) for d in dilations))
-
-
-@lru_cache(maxsize=64)
-def _dilation_tree(dilations: tuple[int, ...]) -> nx.DiGraph:
-    depth = len(dilations)
-    if depth < 1 or sorted(dilations) != [2**k for k in range(depth)]:
-        raise NotAModeTree(
-            f"dilations must be 1, 2, ..., 2^(L-1) in some order; got {list(dilations)}"
-        )
-    bits = [d.bit_length() - 1 for d in dilations]  # bits[l-1]: the bit layer l joins on
-
-    def build(fixed: int, level: int) -> trees.Nested:
-        # the node of layer ``level`` whose inputs agree on the bits above it: ``fixed``
-        if level == 0:
-            return fixed
-        bit = 1 << bits[level - 1]
-        return (build(fixed, level - 1), build(fixed | bit, level - 1))
-
-    tree = trees.from_nested(build(0, depth))
-    tree.graph["name"] = "dilations:" + ",".join(map(str, dilations))
-    return nx.freeze(tree)
-
-
-@lru_cache(maxsize=64)
-def swapped_tree(n_modes: int, group: int = 2) -> nx.DiGraph:
-    """The tree of the network with dilations swapped in groups of ``group`` layers.
-
-    ``group = 1`` is the baseline (contiguous) tree; ``group = 2`` swaps even and odd
-    layers (ICLR 2018 fig. 2(b)).
-
-    Examples
-    --------
-    >>> trees.to_nested(swapped_tree(16, 2))[0]
-    (((0, 2), (1, 3)), ((8, 10), (9, 11)))
-    """
-    depth = _log2(n_modes, "a dilated network")
-    if group < 1 or depth % group:
-        raise NotAModeTree(
-            f"swapping groups of k layers needs k >= 1 dividing L = {depth}; got k = {group}"
-        )
-    dil = [2 ** (-(-l // group) * group - 1 - ((l - 1) % group)) for l in range(1, depth + 1)]
-    return dilation_tree(dil)
-
-
 @lru_cache(maxsize=64)
 def example_hybrid_tree(n_modes: int) -> nx.DiGraph:
     """The hybrid tree H of the worked example after ICLR 2018 Theorem 7.
@@ -367,7 +301,5 @@ def example_partition(n_modes: int) -> Partition:
     return Partition.from_rows([i - 1 for i in one_based], n_modes, "ctm18-example")
 
 
-trees.register_tree_builder("dilations", "dilations:d1,d2,...")(lambda *d: dilation_tree(d))
-trees.register_tree_builder("swapped", "swapped:N[:k]")(swapped_tree)
 trees.register_tree_builder("hybrid", "hybrid:N")(example_hybrid_tree)
 register_partition("ctm18-example", "ctm18-example")(lambda n, rng, a: example_partition(n))
