@@ -8,19 +8,24 @@ growth lines and the verdict.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import click
 from rich.console import Console
 from rich.table import Table
 
+from ..engines.measure import fits_dense, require_budget
 from ..errors import ConvacError
 from ..evidence.status import Status
-from ..networks.trees import balanced_sizes
+from ..networks.decompositions import resolve_widths
+from ..networks.partitions import odd_even
+from ..networks.trees import balanced, balanced_sizes
 from ..report import CheckResult, Report
 from ..report.latex import latex_document, latex_table, settings_caption, status_tex
 from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
 from ..theorems.runner import run_checks
-from .common import RunOptions, settings_options
+from .common import RunOptions, parse_widths, require_tree_time, settings_options, width_params
 
 __all__ = ["depth"]
 
@@ -33,6 +38,16 @@ def _by_label(report: Report, check: str, subject_prefix: str = "") -> dict[str,
     }
 
 
+def _widths_text(p: Mapping[str, object]) -> str:
+    """``r=2`` or ``widths 3,2,1,1`` from a result's parameters."""
+    ws = p.get("widths")
+    if isinstance(ws, (list, tuple)) and len(set(ws)) > 1:
+        return "widths " + ",".join(map(str, ws))
+    if isinstance(ws, str) and len(set(ws.split(","))) > 1:
+        return f"widths {ws}"
+    return f"r={p.get('r', ws)}"
+
+
 def depth_table(report: Report, console: Console) -> None:
     """The calling-card layout: deep vs shallow side by side per N'."""
     deep = _by_label(report, "colt16-theorem-1")
@@ -42,7 +57,8 @@ def depth_table(report: Report, console: Console) -> None:
     p = any_row.observation.params
     z = next(iter(shallow.values())).observation.params["Z"]
     t = Table(
-        title=f"Depth efficiency (COLT 2016 Thm 1, Cor 2): odd-even rank, M={p['M']}, r={p['r']}, Z={z}",
+        title=f"Depth efficiency (COLT 2016 Thm 1, Cor 2): odd-even rank, M={p['M']}, "
+        f"{_widths_text(p)}, Z={z}",
         title_justify="left",
     )
     for col in (
@@ -74,9 +90,10 @@ def depth_table(report: Report, console: Console) -> None:
     net1 = _by_label(report, "colt16-theorem-3", "network 1")
     net2 = _by_label(report, "colt16-theorem-3", "network 2")
     if net1:
-        n = next(iter(net1.values())).observation.params["N"]
+        q0 = next(iter(net1.values())).observation.params
         t3 = Table(
-            title=f"Truncated depth (COLT 2016 Thm 3), N={n}: width network 2 needs",
+            title=f"Truncated depth (COLT 2016 Thm 3), N={q0['N']}, L={q0['L']}, M={q0['M']}, "
+            f"{_widths_text(q0)}: width network 2 needs",
             title_justify="left",
         )
         for col in (
@@ -195,6 +212,24 @@ def depth_latex(report: Report) -> str:
     return latex_document(report, tables)
 
 
+def _preflight(n_modes: int, dim: int, ws: tuple[int, ...], opts: RunOptions, shared: bool) -> None:
+    """Refuse up front, in terms of the full network, what a sweep point would refuse."""
+    settings = opts.settings()
+    tree = balanced(n_modes)
+    full = resolve_widths(tree, ws[0] if len(ws) == 1 else ws)
+    dense = fits_dense(n_modes, dim, settings)
+    require_budget(
+        tree,
+        dim,
+        full,
+        odd_even(n_modes),
+        settings,
+        "dense" if dense else "structured",
+        None,
+        shared=shared,
+    )
+
+
 @click.command()
 @click.option(
     "--N",
@@ -213,9 +248,16 @@ def depth_latex(report: Report) -> str:
     "--width",
     "width",
     type=int,
-    default=2,
-    show_default=True,
-    help="Width r of every hidden layer of the deep network.",
+    default=None,
+    help="Width r of every hidden layer of the deep network [default: 2].",
+)
+@click.option(
+    "--widths",
+    "widths_text",
+    default=None,
+    metavar="r0,r1,...",
+    help="Widths per level r0..r_{L-1} of the deep network at the largest N (smaller N' use "
+    "r0..r_{L'-1}); instead of --r.",
 )
 @click.option(
     "--Z", "z_width", type=int, default=None, help="Width Z of the shallow network [default: r]."
@@ -232,30 +274,40 @@ def depth(
     *,
     n_modes: int,
     dim: int,
-    width: int,
+    width: int | None,
+    widths_text: str | None,
     z_width: int | None,
     shared: bool,
     truncated: bool,
     opts: RunOptions,
 ) -> int:
     """Depth efficiency: deep (HT) vs shallow (CP) ranks, COLT 2016 Thm 1, Cor 2, Thm 3."""
-    for name, value in (
-        ("--M", dim),
-        ("--r", width),
-        ("--Z", z_width if z_width is not None else 1),
-    ):
+    for name, value in (("--M", dim), ("--Z", z_width if z_width is not None else 1)):
         if value < 1:
             raise ConvacError(f"{name} must be a positive integer; got {value}")
-    balanced_sizes(n_modes)  # validates N before any work
-    z = width if z_width is None else z_width
-    ctx = opts.context()
-    common = {"n_modes": n_modes, "dim": dim}
+    sizes = balanced_sizes(n_modes)  # validates N before any work
+    ws = parse_widths(
+        widths_text, 2 if width is None and widths_text is None else width, len(sizes)
+    )
+    require_tree_time(2 * sum(sizes) * 4, opts, f"depth --N {n_modes}")
+    _preflight(n_modes, dim, ws, opts, shared)
+    z = ws[0] if z_width is None else z_width
+    deep = width_params("colt16-theorem-1", ws)
     plan: list[tuple[str, dict[str, object]]] = [
-        ("colt16-theorem-1", {**common, "width": width, "shared": shared}),
-        ("cp-rank-bound", {**common, "width": z, "partitions": "odd-even"}),
-        ("colt16-corollary-2", {**common, "width": width}),
+        ("colt16-theorem-1", {"n_modes": n_modes, "dim": dim, **deep, "shared": shared}),
+        ("cp-rank-bound", {"n_modes": n_modes, "dim": dim, "width": z, "partitions": "odd-even"}),
+        (
+            "colt16-corollary-2",
+            {"n_modes": n_modes, "dim": dim, **width_params("colt16-corollary-2", ws)},
+        ),
     ]
     if truncated and n_modes >= 4:
-        plan.append(("colt16-theorem-3", {**common, "width": width}))
+        plan.append(
+            (
+                "colt16-theorem-3",
+                {"n_modes": n_modes, "dim": dim, **width_params("colt16-theorem-3", ws)},
+            )
+        )
+    ctx = opts.context()
     report = run_checks("depth", plan, ctx)
     return opts.emit(report, table=depth_table, latex=depth_latex)

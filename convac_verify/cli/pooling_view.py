@@ -20,7 +20,7 @@ from ..networks.partitions import Partition
 from ..networks.partitions2d import mask_picture
 from ..report import CheckResult, Report
 from ..report.numbers import fmt_int
-from ..report.table import STATUS_STYLE, render_footer
+from ..report.table import render_footer, status_style, worst_status
 
 __all__ = [
     "RANK_NOTE",
@@ -32,12 +32,11 @@ __all__ = [
     "tailoring_table",
 ]
 
-_ORDER = (Status.VIOLATED, Status.CONSISTENT, Status.VERIFIED, Status.PROVED)
 PICTURE_MAX_SIDE = 8
 
 
 def _worst(results: Sequence[CheckResult]) -> Status:
-    return min((r.status for r in results), key=_ORDER.index)
+    return worst_status(r.status for r in results)
 
 
 def _rows(report: Report) -> dict[tuple[str, str, str], list[CheckResult]]:
@@ -109,7 +108,7 @@ def profile_table(report: Report, console: Console, pictures: bool = True) -> No
                     str(p["S"]),
                     _rank_text(rs),
                     _bounds_text(rs),
-                    f"[{STATUS_STYLE[status]}]{status.value}[/]",
+                    f"[{status_style(status)}]{status.value}[/]",
                     str(p["profile"]),
                 ]
             t.add_row(*cells)

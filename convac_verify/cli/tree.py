@@ -10,7 +10,6 @@ bounds these give (no rank is computed: use ``rank`` or ``pooling`` for that).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import Any
 
@@ -32,18 +31,13 @@ from ..networks.partitions import Partition, parse_partition
 from ..networks.partitions2d import mask_picture, parse_grid_partition
 from ..pooling.profiles import resolve_geometry, split_by_height, witness_bound
 from ..report.numbers import fmt_int
-from .common import atomic_output
+from .common import render_text
+from .outputs import OutputSet
 
 __all__ = ["tree"]
 
 MAX_SHOWN_NODES = 160
 MAX_NESTED_MODES = 1024
-
-
-def _width(fh: Any) -> int | None:
-    if fh is sys.stdout and sys.stdout.isatty():
-        return None
-    return int(os.environ.get("COLUMNS", "140"))
 
 
 def _modes_text(modes: tuple[int, ...], limit: int = 12) -> str:
@@ -152,9 +146,7 @@ def _summary(
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE."
-)
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (- for stdout).")
 def tree(
     *,
     tree_spec: str,
@@ -171,6 +163,8 @@ def tree(
     for name, value in (("--M", dim), ("--r", width)):
         if value < 1:
             raise ConvacError(f"{name} must be a positive integer; got {value}")
+    outputs = OutputSet()
+    outputs.add(output if output is not None else "-", "-o")
     grid = parse_grid(grid_text) if grid_text else None
     t, name = resolve_geometry(tree_spec, grid)
     grid = grid or grid_of(t)
@@ -201,15 +195,16 @@ def tree(
             for a, b in bounds.pairs
         ]
         doc["bounds"] = _summary(t, part, dim, width, bounds)
-    with atomic_output(output) as fh:
-        if fmt == "json":
-            fh.write(json.dumps(doc, indent=2, default=list) + "\n")
-            return 0
-        console = Console(file=fh, highlight=False, width=_width(fh))
+    if fmt == "json":
+        outputs.write({"-o": json.dumps(doc, indent=2, default=list) + "\n"})
+        return 0
+
+    def view(_: object, console: Console) -> None:
         console.print(
             f"mode tree {doc['tree']}: N = {n} patches, depth {doc['depth']}"
             + (f", grid {grid} (mode = row*W + col)" if grid else "")
-            + (", binary" if doc["binary"] else "")
+            + (", binary" if doc["binary"] else ""),
+            markup=False,
         )
         console.print(_rich_tree(t, grid, part, bounds))
         if n <= MAX_NESTED_MODES:
@@ -222,6 +217,9 @@ def tree(
                 console.print(pics)
         if part is not None and bounds is not None:
             _print_partition(console, t, grid, part, bounds, doc["bounds"], dim, width)
+
+    terminal = output in (None, "-") and sys.stdout.isatty()
+    outputs.write({"-o": render_text(view, None, terminal)})
     return 0
 
 

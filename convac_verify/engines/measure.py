@@ -36,11 +36,13 @@ from ..networks.decompositions import (
     TreeDecomposition,
     decomposition_from_weights,
     random_decomposition,
+    resolve_widths,
 )
 from ..networks.grid import grid_tensor
 from ..networks.matricize import matricize
 from ..networks.partitions import Partition
 from . import get_rank_engine
+from .estimate import check_budget, rank_estimate
 from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, structured_rank
 
 __all__ = [
@@ -53,9 +55,11 @@ __all__ = [
     "dense_bytes",
     "dense_rank",
     "measure_rank",
+    "require_budget",
 ]
 
 DEFAULT_MAX_MEMORY = 4 * 2**30
+DEFAULT_MAX_SECONDS = 60.0
 FIELDS = ("gfp", "qq")
 METHODS = ("auto", "dense", "structured")
 # peak bytes per grid-tensor entry on the dense path, measured at N = 24, M = 2
@@ -77,6 +81,9 @@ class RankSettings:
     """``auto``, ``dense`` or ``structured``."""
     max_memory: int = DEFAULT_MAX_MEMORY
     """Bytes a computation may use; larger ones are refused before they start."""
+    max_seconds: float = DEFAULT_MAX_SECONDS
+    """Seconds a computation may take (estimated, :mod:`.estimate`); longer ones are
+    refused before they start."""
 
     def __post_init__(self) -> None:
         if self.field not in FIELDS:
@@ -142,13 +149,11 @@ def measure_rank(
     n = trees.n_modes(tree)
     if partition.n_modes != n:
         raise ConvacError(f"partition is for N = {partition.n_modes} modes but the tree has {n}")
-    decomp = _decomposition(tree, dim, widths, partition, settings, witness, shared)
-    peak = (
-        None
-        if witness is not None
-        else structured_peak_entries(tree, dim, decomp.widths, partition)
-    )
+    ws = resolve_widths(tree, widths)
+    peak = None if witness is not None else structured_peak_entries(tree, dim, ws, partition)
     method = _choose_method(n, dim, settings, peak)
+    require_budget(tree, dim, ws, partition, settings, method, peak, shared=shared)
+    decomp = _decomposition(tree, dim, widths, partition, settings, witness, shared)
     if method == "dense":
         rank, field = dense_rank(grid_tensor(decomp), partition, settings)
     else:
@@ -167,6 +172,33 @@ def measure_rank(
     )
     upper = recursive_upper_bound(tree, dim, decomp.widths, partition)
     return Measurement(rank, evidence, upper, UPPER_BOUND_BASIS)
+
+
+def require_budget(
+    tree: nx.DiGraph,
+    dim: int,
+    ws: Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    method: str,
+    peak: int | None,
+    *,
+    shared: bool = False,
+) -> None:
+    """Refuse, before any allocation, a measurement over ``--max-memory`` or ``--max-time``
+    (:func:`convac_verify.engines.estimate.check_budget`); ``peak`` is ``None`` for an
+    explicit witness."""
+    path = "witness" if peak is None and method == "structured" else method
+    estimate = rank_estimate(tree, dim, ws, partition, settings.field, path, peak)
+    check_budget(
+        estimate,
+        max_memory=settings.max_memory,
+        max_seconds=settings.max_seconds,
+        tree=tree,
+        dim=dim,
+        ws=ws,
+        shared=shared,
+    )
 
 
 def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> tuple[int, str]:
@@ -222,9 +254,9 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
                 f"neither path fits --max-memory {_fmt_bytes(settings.max_memory)}: the dense grid "
                 f"tensor ({dim}**{n} entries) needs ~{_fmt_bytes(need)} and the structured "
                 f"contraction up to {peak:,} core entries "
-                f"(~{_fmt_bytes(peak * STRUCTURED_BYTES_PER_ENTRY)}); this partition's rank is "
-                "too large for a random witness at this N: certify it with an explicit witness "
-                "or lower N"
+                f"(~{_fmt_bytes(peak * STRUCTURED_BYTES_PER_ENTRY)}); raise --max-memory or "
+                "use a smaller N (the rank command uses a Kronecker witness where it certifies "
+                "the rank)"
             )
         return "structured"
     if (
@@ -267,6 +299,9 @@ class Context:
         """
         n = trees.n_modes(tree)
         use_witness = witness is not None and not fits_dense(n, dim, self.settings)
+        if use_witness:  # refuse before the witness's weights are built
+            ws = resolve_widths(tree, widths)
+            require_budget(tree, dim, ws, partition, self.settings, "structured", None)
         key = (
             trees.to_nested(tree),
             dim,

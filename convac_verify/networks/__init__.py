@@ -1,1 +1,10 @@
-"""Architectures: mode trees, geometries, partitions, decompositions and their grid tensors."""
+"""Architectures: mode trees, geometries, partitions, decompositions and their grid tensors.
+
+Registration happens here, in one place: importing any module of this package registers
+every tree builder (``balanced``, ``windows``, ``cp``, ``truncated`` in :mod:`.trees`;
+``square``, ``mirror``, ``rect`` in :mod:`.geometry2d`) and every partition family
+(:mod:`.partitions`; the ``grid-*`` families of :mod:`.partitions2d`), so ``--tree`` and
+``--rows`` accept the same names in every command, whatever else was imported.
+"""
+
+from . import geometry2d, partitions2d  # noqa: F401  (registers square/mirror/rect, grid-*)

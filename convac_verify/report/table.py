@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rich import box as rich_box
 from rich.console import Console
@@ -12,19 +12,48 @@ from ..evidence.status import Status
 from .model import CheckResult, Report
 from .numbers import fmt_eps, fmt_int
 
-__all__ = ["STATUS_STYLE", "evidence_text", "print_report", "render_growth", "result_table"]
+__all__ = [
+    "STATUS_STYLE",
+    "evidence_text",
+    "print_report",
+    "render_growth",
+    "result_table",
+    "status_style",
+    "status_text",
+    "worst_status",
+]
 
 STATUS_STYLE = {
-    Status.PROVED: "bold green",
-    Status.VERIFIED: "green",
-    Status.CONSISTENT: "yellow",
-    Status.VIOLATED: "bold red",
+    "proved": "bold green",
+    "verified": "green",
+    "consistent": "yellow",
+    "inconclusive": "magenta",
+    "violated": "bold red",
 }
+"""Terminal style per status value; a status without an entry is shown in cyan."""
+
+_SEVERITY = ("violated", "inconclusive", "consistent", "verified", "proved")
+
+
+def status_style(status: Status | str) -> str:
+    """The style of a status (works for any member of :class:`Status`)."""
+    value = status.value if isinstance(status, Status) else str(status)
+    return STATUS_STYLE.get(value, "cyan")
+
+
+def worst_status(statuses: Iterable[Status]) -> Status:
+    """The weakest status: violated, inconclusive, consistent, verified, proved (a status
+    this list does not know counts as weaker than consistent)."""
+
+    def rank(s: Status) -> float:
+        return _SEVERITY.index(s.value) if s.value in _SEVERITY else 1.5
+
+    return min(statuses, key=rank)
 
 
 def status_text(r: CheckResult) -> str:
     """Status word with its style markup."""
-    return f"[{STATUS_STYLE[r.status]}]{r.status.value}[/]"
+    return f"[{status_style(r.status)}]{r.status.value}[/]"
 
 
 def evidence_text(r: CheckResult) -> str:
