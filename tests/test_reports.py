@@ -64,7 +64,7 @@ def test_latex_compiles(report, tmp_path: Path) -> None:  # type: ignore[no-unty
         pytest.skip("pdflatex not installed")
     tex = tmp_path / "report.tex"
     tex.write_text(render_latex(report))
-    assert r"\begin{tabular}" in tex.read_text() and r"\toprule" in tex.read_text()
+    assert r"\begin{longtable}" in tex.read_text() and r"\toprule" in tex.read_text()
     proc = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
         check=False,

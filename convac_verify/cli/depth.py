@@ -21,7 +21,7 @@ from ..networks.decompositions import resolve_widths
 from ..networks.partitions import odd_even
 from ..networks.trees import balanced, balanced_sizes
 from ..report import CheckResult, Report
-from ..report.latex import latex_document, latex_table, settings_caption, status_tex
+from ..report.latex import escape, latex_document, latex_table, settings_caption, status_tex
 from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
 from ..theorems.runner import run_checks
@@ -160,8 +160,10 @@ def depth_latex(report: Report) -> str:
                 f"${latex_int(d.observation.claim.value)}$",
                 status_tex(d),
                 f"${latex_int(s.observation.measurement.rank)}$" if s else "--",
+                f"${latex_int(s.observation.claim.value)}$" if s else "--",
                 status_tex(s) if s else "--",
                 f"${latex_int(zr.observation.measurement.rank)}$" if zr else "--",
+                escape(evidence_text(d)),
             ]
         )
     header = [
@@ -169,19 +171,23 @@ def depth_latex(report: Report) -> str:
         "deep rank",
         r"$\min(r_0,M)^{N/2}$",
         "status",
-        f"shallow rank ($Z={z}$)",
-        r"status ($\leq Z$)",
+        "shallow rank",
+        r"$\leq Z$",
+        "status",
         r"$Z$ needed $\geq$",
+        "evidence (deep)",
     ]
     caption = (
-        f"Depth efficiency (Cohen, Sharir \\& Shashua, COLT 2016, Thm 1, Cor 2): rank of the "
-        f"odd-even matricization, $M={p['M']}$, $r={p['r']}$. {settings_caption(report)}"
+        "Depth efficiency (Cohen, Sharir \\& Shashua, COLT 2016, Theorem 1 and Corollary 2): "
+        f"rank of the odd-even matricization of the deep (HT) and shallow (CP) networks, "
+        f"$M={p['M']}$, {_widths_tex(p)}, $Z={z}$. {settings_caption(report)}"
     )
-    tables = [latex_table(caption, header, rows)]
+    spec = r"rrrp{3.2cm}rrp{3.2cm}rl"
+    tables = [latex_table(caption, header, rows, label="tab:depth-efficiency", spec=spec)]
     net1 = _by_label(report, "colt16-theorem-3", "network 1")
     net2 = _by_label(report, "colt16-theorem-3", "network 2")
     if net1:
-        n = next(iter(net1.values())).observation.params["N"]
+        q0 = next(iter(net1.values())).observation.params
         rows3 = []
         for label, a in net1.items():
             b, q = net2.get(label), a.observation.params
@@ -193,6 +199,8 @@ def depth_latex(report: Report) -> str:
                     f"${latex_int(a.observation.claim.value)}$",
                     status_tex(a),
                     f"${latex_int(b.observation.measurement.rank)}$" if b else "--",
+                    f"${latex_int(b.observation.claim.value)}$" if b else "--",
+                    status_tex(b) if b else "--",
                 ]
             )
         header3 = [
@@ -202,14 +210,27 @@ def depth_latex(report: Report) -> str:
             r"$r^{2^{L-L_2}}$",
             "status",
             "rank, network 2",
+            r"$\leq r^{(2)}_{L_2-1}$",
+            "status",
         ]
         caption3 = (
-            f"Truncated depth (COLT 2016, Thm 3), $N={n}$: network 2 with $L_2$ levels needs "
-            f"last width $\\geq$ the rank of network 1 under alternating blocks of "
+            f"Truncated depth (Cohen, Sharir \\& Shashua, COLT 2016, Theorem 3), $N={q0['N']}$, "
+            f"$L={q0['L']}$, $M={q0['M']}$, {_widths_tex(q0)}: network 2 with $L_2$ levels needs "
+            "last width $\\geq$ the rank of network 1 under alternating blocks of "
             f"$2^{{L_2-1}}$ modes. {settings_caption(report)}"
         )
-        tables.append(latex_table(caption3, header3, rows3))
+        spec3 = r"rrrrp{3.2cm}rrp{3.2cm}"
+        tables.append(
+            latex_table(caption3, header3, rows3, label="tab:truncated-depth", spec=spec3)
+        )
     return latex_document(report, tables)
+
+
+def _widths_tex(p: Mapping[str, object]) -> str:
+    text = _widths_text(p)
+    if text.startswith("widths "):
+        return f"$(r_0,\\dots)=({text[7:]})$"
+    return f"${text}$"
 
 
 def _preflight(n_modes: int, dim: int, ws: tuple[int, ...], opts: RunOptions, shared: bool) -> None:

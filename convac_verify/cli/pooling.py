@@ -25,7 +25,7 @@ from ..report import Report
 from ..report.numbers import fmt_int
 from ..theorems.runner import run_checks
 from .common import RunOptions, parse_widths, settings_options, width_params
-from .pooling_view import RANK_NOTE, computed_notes, make_view
+from .pooling_view import RANK_NOTE, computed_notes, make_view, pooling_latex
 
 __all__ = ["pooling"]
 
@@ -266,7 +266,7 @@ def pooling(
         "joint-span upper bound (proved for all weights)"
     )
     report = Report(report.command, report.settings, report.results, report.growth, notes)
-    return opts.emit(report, table=make_view(pictures, tailoring))
+    return opts.emit(report, table=make_view(pictures, tailoring), latex=pooling_latex)
 
 
 def _tailor(

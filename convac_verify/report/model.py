@@ -155,6 +155,7 @@ class Report:
                 "seed": s.seed,
                 "method": s.method,
                 "max_memory": s.max_memory,
+                "max_time": s.max_seconds,
             },
             "verdict": self.verdict,
             "counts": self.counts(),
