@@ -74,20 +74,23 @@ def _one_line(exc: click.UsageError) -> str:
     return f"error: {message} (see {where})"
 
 
-_DIGITS = re.compile(r"\d{25,}")
+_DIGITS = re.compile(r"\d(?:,?\d){24,}")
 
 
 def abbreviate_digits(text: str) -> str:
-    """Shorten every run of 25+ digits: ``12345678…56789 (300 digits)``.
+    """Shorten every run of 25+ digits (commas allowed): ``12345678…56789 (300 digits)``.
 
     Examples
     --------
     >>> abbreviate_digits("bound " + "9" * 300 + " < 4")
     'bound 99999999…99999999 (300 digits) < 4'
     """
-    return _DIGITS.sub(
-        lambda m: f"{m.group()[:8]}…{m.group()[-8:]} ({len(m.group())} digits)", text
-    )
+
+    def short(m: re.Match[str]) -> str:
+        digits = m.group().replace(",", "")
+        return f"{digits[:8]}…{digits[-8:]} ({len(digits)} digits)"
+
+    return _DIGITS.sub(short, text)
 
 
 def _error(text: str) -> None:

@@ -64,7 +64,7 @@ def _wrap(text: str, width: int, indent: str) -> list[str]:
 
 def _list_text(doc: dict[str, Any], width: int) -> str:
     """Plain text that stays readable at any width (words are never split)."""
-    lines = ["Registered checks (convac-verify check NAME; --set KEY=VALUE overrides a default)"]
+    lines = ["Registered checks (run one: convac-verify check NAME --set KEY=VALUE)"]
     for c in doc["checks"]:
         lines.append("")
         lines.append(f"{c['name']}  [{c['family']}]")

@@ -384,9 +384,14 @@ def require_tree_time(n_nodes: int, opts: RunOptions, what: str) -> None:
     seconds = node_count_seconds(n_nodes)
     budget = opts.settings().max_seconds
     if seconds > budget:
+        advice = (
+            f"raise --max-time (e.g. --max-time {max(2, int(seconds * 2 / 60) + 1)}m) or use a "
+            "smaller N"
+            if seconds < 86400
+            else "use a smaller N"
+        )
         raise BudgetExceeded(
             f"refused before starting: {what} builds and bounds mode trees with ~{n_nodes:,} "
             f"nodes, ~{fmt_seconds(seconds)} (estimate) before any rank, over --max-time "
-            f"{fmt_seconds(budget)}; raise --max-time (e.g. --max-time "
-            f"{max(2, int(seconds * 2 / 60) + 1)}m) or use a smaller N"
+            f"{fmt_seconds(budget)}; {advice}"
         )

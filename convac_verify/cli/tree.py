@@ -137,7 +137,13 @@ def _summary(
     show_default=True,
     help="Width r for the bounds.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed (random partitions).")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed (random partitions).",
+)
 @click.option(
     "--format",
     "fmt",

@@ -255,11 +255,16 @@ def check_budget(
             f"--max-memory {fmt_bytes(max_memory)}; raise --max-memory or use smaller N, M "
             f"or widths{hint}"
         )
+    advice = (
+        f"raise --max-time (e.g. --max-time {_suggest(estimate.seconds)}) or use smaller N, M "
+        "or widths"
+        if estimate.seconds < 86400
+        else "use smaller N, M or widths"
+    )
     raise BudgetExceeded(
         f"refused before starting: the {estimate.path} computation would take "
         f"~{fmt_seconds(estimate.seconds)} (estimate), over --max-time "
-        f"{fmt_seconds(max_seconds)}; raise --max-time (e.g. --max-time "
-        f"{_suggest(estimate.seconds)}) or use smaller N, M or widths{hint}"
+        f"{fmt_seconds(max_seconds)}; {advice}{hint}"
     )
 
 

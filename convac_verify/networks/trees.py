@@ -370,13 +370,21 @@ def parse_tree(text: str) -> nx.DiGraph:
     """
     text = text.strip()
     if text[:1] in "([":
+        shown = text if len(text) <= 60 else text[:57] + "..."
         try:
             obj = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
+            tree = from_nested(_tuplify(obj))
+        except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError) as exc:
+            if isinstance(exc, NotAModeTree):
+                raise
             raise NotAModeTree(
-                f"cannot parse tree {text!r}; write nested tuples like ((0,1),(2,3))"
+                f"cannot parse tree {shown!r}; write nested tuples like ((0,1),(2,3))"
             ) from None
-        return from_nested(_tuplify(obj))
+        if n_modes(tree) < 2:
+            raise NotAModeTree(
+                f"a mode tree needs at least two modes (one patch has no matricization); got {shown!r}"
+            )
+        return tree
     name, _, args = text.partition(":")
     builder = get_tree_builder(name)
     if name in _RAW_ARGS:
