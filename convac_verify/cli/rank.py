@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import click
@@ -175,7 +176,9 @@ def _random_fits(inst: _Instance, settings: RankSettings) -> bool:
     return est.bytes <= settings.max_memory and est.seconds <= settings.max_seconds
 
 
-def _measure(inst: _Instance, settings: RankSettings) -> tuple[Measurement, Bound, list[Bound]]:
+def _measure(
+    inst: _Instance, settings: RankSettings, progress: Callable[[str], None]
+) -> tuple[Measurement, Bound, list[Bound]]:
     bounds = tree_upper_bounds(inst.tree, inst.dim, inst.ws, inst.partition)
     best = best_bound(bounds)
     assert best is not None
@@ -206,11 +209,20 @@ def _measure(inst: _Instance, settings: RankSettings) -> tuple[Measurement, Boun
             settings,
             witness=witness(),
             witness_name=name,
+            progress=progress,
         )
         if m.rank < best.value:
             m = None  # not determined: try random weights
     if m is None and _random_fits(inst, settings):
-        m = measure_rank(inst.tree, inst.dim, inst.ws, inst.partition, settings, shared=inst.shared)
+        m = measure_rank(
+            inst.tree,
+            inst.dim,
+            inst.ws,
+            inst.partition,
+            settings,
+            shared=inst.shared,
+            progress=progress,
+        )
     if m is None:
         m = measure_rank(
             inst.tree,
@@ -220,6 +232,7 @@ def _measure(inst: _Instance, settings: RankSettings) -> tuple[Measurement, Boun
             settings,
             witness=witness(),
             witness_name=name,
+            progress=progress,
         )
     computed = (
         "generic rank (random weights)" if m.evidence.weights == "random" else "witness lower bound"
@@ -538,7 +551,7 @@ def rank(
         where = f" {i}/{len(instances)}" if len(instances) > 1 else ""
         ctx.progress(f"rank{where}: {inst.label}, N={trees.n_modes(inst.tree)}, M={inst.dim}")
         try:
-            m, _, _ = _measure(inst, settings)
+            m, _, _ = _measure(inst, settings, ctx.progress)
         except BudgetExceeded as exc:
             if len(instances) > 1:
                 raise BudgetExceeded(f"at {inst.label}: {exc}") from None

@@ -18,7 +18,9 @@ were measured on this implementation (2-core machine, 61-bit prime):
 * structured path with random weights: :data:`SECONDS_PER_STRUCTURED_NODE` per node plus
   :data:`SECONDS_PER_CORE_ENTRY` per entry of the largest core;
 * explicit (Kronecker) witness: :data:`SECONDS_PER_WITNESS_NODE` per node (identical
-  subtrees are contracted once).
+  subtrees are contracted once);
+* structured paths, nodes with more than two children (a CP root, wide windows): the
+  children are folded in one at a time, :data:`SECONDS_PER_WIDE_CHILD` each.
 
 Widths that add nothing
 -----------------------
@@ -65,6 +67,7 @@ RANK_OPS_PER_SECOND = {"gfp": 3e9, "qq": 1e8}
 SECONDS_PER_STRUCTURED_NODE = 100e-6
 SECONDS_PER_CORE_ENTRY = 300e-9
 SECONDS_PER_WITNESS_NODE = 20e-6
+SECONDS_PER_WIDE_CHILD = 300e-6
 WEIGHT_BYTES = {"gfp": 8, "qq": 48}
 DENSE_BYTES = {"gfp": 96, "qq": 400}
 STRUCTURED_BYTES = 48
@@ -102,6 +105,8 @@ def fmt_seconds(s: float) -> str:
         return f"{s / 60:.2g} min"
     if s < 86400 * 365:
         return f"{s / 3600:.2g} h"
+    if s == math.inf:
+        return "forever"
     return f"{s / (86400 * 365):.2g} years"
 
 
@@ -180,18 +185,30 @@ def rank_estimate(
         rank_ops = a * b * min(a, b)
         seconds += (
             pairs * SECONDS_PER_PAIR
-            + entry_ops * SECONDS_PER_ENTRY
-            + rank_ops / RANK_OPS_PER_SECOND[field]
+            + _float(entry_ops) * SECONDS_PER_ENTRY
+            + _float(rank_ops) / RANK_OPS_PER_SECOND[field]
         )
         extra = dim**n * DENSE_BYTES[field]
-    elif path == "witness":
-        seconds += nodes * SECONDS_PER_WITNESS_NODE
-        extra = nodes * 512
     else:
-        peak = peak_entries or 0
-        seconds += nodes * SECONDS_PER_STRUCTURED_NODE + peak * SECONDS_PER_CORE_ENTRY
-        extra = peak * STRUCTURED_BYTES
+        wide = sum(
+            len(kids)
+            for v in trees.internal_nodes(tree)
+            if len(kids := trees.children(tree, v)) > 2
+        )
+        seconds += wide * SECONDS_PER_WIDE_CHILD
+        if path == "witness":
+            seconds += nodes * SECONDS_PER_WITNESS_NODE
+            extra = nodes * 512
+        else:
+            peak = peak_entries or 0
+            seconds += nodes * SECONDS_PER_STRUCTURED_NODE + _float(peak) * SECONDS_PER_CORE_ENTRY
+            extra = peak * STRUCTURED_BYTES
     return Estimate(path, wbytes + extra, seconds, wbytes)
+
+
+def _float(n: int) -> float:
+    """``float(n)``, or ``inf`` beyond the float range."""
+    return float(n) if n < 10**300 else math.inf
 
 
 def useful_widths(tree: nx.DiGraph, dim: int, ws: Sequence[int]) -> tuple[int, ...]:

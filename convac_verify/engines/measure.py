@@ -42,7 +42,7 @@ from ..networks.grid import grid_tensor
 from ..networks.matricize import matricize
 from ..networks.partitions import Partition
 from . import get_rank_engine
-from .estimate import check_budget, rank_estimate
+from .estimate import Estimate, check_budget, fmt_seconds, rank_estimate
 from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, structured_rank
 
 __all__ = [
@@ -60,6 +60,8 @@ __all__ = [
 
 DEFAULT_MAX_MEMORY = 4 * 2**30
 DEFAULT_MAX_SECONDS = 60.0
+LONG_SECONDS = 5.0
+"""Computations estimated to take longer announce themselves (with the estimate)."""
 FIELDS = ("gfp", "qq")
 METHODS = ("auto", "dense", "structured")
 # peak bytes per grid-tensor entry on the dense path, measured at N = 24, M = 2
@@ -123,6 +125,7 @@ def measure_rank(
     witness: Mapping[int, object] | None = None,
     witness_name: str = "",
     shared: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> Measurement:
     """Rank of ``[[A]]_{I,J}`` for one instance of the architecture.
 
@@ -140,6 +143,8 @@ def measure_rank(
         How reports name the witness.
     shared : bool
         Random weights shared across locations.
+    progress : callable, optional
+        Told, with the estimate, when the computation is expected to be long.
 
     Raises
     ------
@@ -152,7 +157,12 @@ def measure_rank(
     ws = resolve_widths(tree, widths)
     peak = None if witness is not None else structured_peak_entries(tree, dim, ws, partition)
     method = _choose_method(n, dim, settings, peak)
-    require_budget(tree, dim, ws, partition, settings, method, peak, shared=shared)
+    estimate = require_budget(tree, dim, ws, partition, settings, method, peak, shared=shared)
+    if progress is not None and estimate.seconds >= LONG_SECONDS:
+        progress(
+            f"rank of N={n}, M={dim}, {partition.name} by the {estimate.path} path "
+            f"(estimated ~{fmt_seconds(estimate.seconds)}; Ctrl-C stops cleanly)"
+        )
     decomp = _decomposition(tree, dim, widths, partition, settings, witness, shared)
     if method == "dense":
         rank, field = dense_rank(grid_tensor(decomp), partition, settings)
@@ -184,10 +194,10 @@ def require_budget(
     peak: int | None,
     *,
     shared: bool = False,
-) -> None:
+) -> Estimate:
     """Refuse, before any allocation, a measurement over ``--max-memory`` or ``--max-time``
     (:func:`convac_verify.engines.estimate.check_budget`); ``peak`` is ``None`` for an
-    explicit witness."""
+    explicit witness. Returns the estimate."""
     path = "witness" if peak is None and method == "structured" else method
     estimate = rank_estimate(tree, dim, ws, partition, settings.field, path, peak)
     check_budget(
@@ -199,6 +209,7 @@ def require_budget(
         ws=ws,
         shared=shared,
     )
+    return estimate
 
 
 def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> tuple[int, str]:
@@ -323,5 +334,6 @@ class Context:
                 witness=witness() if use_witness and witness is not None else None,
                 witness_name=witness_name,
                 shared=shared,
+                progress=self.progress,
             )
         return self._cache[key]

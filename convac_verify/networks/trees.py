@@ -37,6 +37,7 @@ import ast
 import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache, reduce
+from itertools import chain
 from typing import Any
 
 import networkx as nx
@@ -233,7 +234,7 @@ def validate_mode_tree(tree: nx.DiGraph) -> nx.DiGraph:
             continue
         if len(kids) < 2:
             raise NotAModeTree(f"internal node {v} has one child; pooling windows need >= 2")
-        modes_of[v] = sum((modes_of[c] for c in kids), ())
+        modes_of[v] = tuple(chain.from_iterable(modes_of[c] for c in kids))  # linear, not sum()
         height_of[v] = 1 + max(height_of[c] for c in kids)
     tree.graph.update(children_of=kids_of, modes_of=modes_of, height_of=height_of)
     tree.graph["postorder"] = order
