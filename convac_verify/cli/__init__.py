@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import re
 import sys
 from collections.abc import Sequence
 
@@ -18,8 +17,9 @@ import click
 
 from .. import __version__
 from ..errors import ConvacError
+from ..report.numbers import abbreviate_digits
 
-__all__ = ["abbreviate_digits", "cli", "main"]
+__all__ = ["cli", "main"]
 
 
 # command name -> "module[:attribute]" in this package; modules load when their command runs
@@ -72,25 +72,6 @@ def _one_line(exc: click.UsageError) -> str:
             message = f"{message} '{ctx.command_path}' takes no options."
     where = f"'{ctx.command_path} -h'" if ctx is not None else "'convac-verify -h'"
     return f"error: {message} (see {where})"
-
-
-_DIGITS = re.compile(r"\d(?:,?\d){24,}")
-
-
-def abbreviate_digits(text: str) -> str:
-    """Shorten every run of 25+ digits (commas allowed): ``12345678…56789 (300 digits)``.
-
-    Examples
-    --------
-    >>> abbreviate_digits("bound " + "9" * 300 + " < 4")
-    'bound 99999999…99999999 (300 digits) < 4'
-    """
-
-    def short(m: re.Match[str]) -> str:
-        digits = m.group().replace(",", "")
-        return f"{digits[:8]}…{digits[-8:]} ({len(digits)} digits)"
-
-    return _DIGITS.sub(short, text)
 
 
 def _error(text: str) -> None:

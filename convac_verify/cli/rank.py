@@ -56,7 +56,7 @@ from ..networks.partitions2d import parse_grid_partition
 from ..networks.witnesses import kronecker_witness
 from ..pooling.profiles import split_by_height
 from ..report import CheckResult, GrowthLine, Report
-from ..report.numbers import fmt_eps, fmt_int
+from ..report.numbers import abbreviate_digits, fmt_eps, fmt_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
 from .common import RunOptions, parse_int_list, require_tree_time, settings_options
 
@@ -323,7 +323,7 @@ def _single(r: CheckResult, console: Console) -> None:
         ("claim", f"rank {o.claim.relation} {o.claim.formula} = {fmt_int(o.claim.value)}"),
         ("status", status_text(r)),
         ("epsilon", fmt_eps(r.verdict.epsilon)),
-        ("why", r.verdict.reason),
+        ("why", abbreviate_digits(r.verdict.reason)),
         ("evidence", _evidence_long(r)),
     ]
     for key, value in rows:
@@ -338,7 +338,8 @@ def _single(r: CheckResult, console: Console) -> None:
         )
     if r.status.value == "violated" and not r.verdict.epsilon:
         console.print(
-            f"counterexample: {r.verdict.reason} (reproduce with --seed {ev.seed or 0})",
+            f"counterexample: {abbreviate_digits(r.verdict.reason)} (reproduce with --seed "
+            f"{ev.seed or 0})",
             highlight=False,
             markup=False,
         )

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from ..evidence.status import Status
 from .model import CheckResult, Report
-from .numbers import fmt_eps, fmt_int
+from .numbers import abbreviate_digits, fmt_eps, fmt_int
 
 __all__ = ["render_junit"]
 
@@ -19,10 +19,11 @@ def _case(r: CheckResult) -> ET.Element:
     detail = (
         f"rank {fmt_int(o.measurement.rank)} {o.claim.relation} {o.claim.formula} = "
         f"{fmt_int(o.claim.value)}: {r.status.value} (eps {fmt_eps(r.verdict.epsilon)}); "
-        f"{r.verdict.reason}; {r.reference}"
+        f"{abbreviate_digits(r.verdict.reason)}; {r.reference}"
     )
     if r.status is Status.VIOLATED:
-        ET.SubElement(case, "failure", message=r.verdict.reason, type="violated").text = detail
+        message = abbreviate_digits(r.verdict.reason)
+        ET.SubElement(case, "failure", message=message, type="violated").text = detail
     else:
         ET.SubElement(case, "system-out").text = detail
     return case

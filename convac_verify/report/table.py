@@ -64,26 +64,33 @@ def evidence_text(r: CheckResult) -> str:
 
 
 def result_table(title: str, results: Sequence[CheckResult], box: rich_box.Box) -> Table:
-    """One table of results: row, subject, rank, claim, structural upper bound, status."""
+    """One table of results: row, subject, the measured value (a ``rank`` column, and one
+    column per other quantity, e.g. ``draws at full rank``: counts never sit under
+    "rank"), claim, structural upper bound, status."""
+    quantities = list(dict.fromkeys(r.observation.claim.quantity for r in results))
+    if "rank" in quantities:
+        quantities.remove("rank")
+        quantities.insert(0, "rank")
     t = Table(title=title, box=box, title_justify="left")
-    for col, justify in (
-        ("row", "left"),
-        ("measured", "left"),
-        ("rank", "right"),
+    columns = [("row", "left"), ("measured", "left")]
+    columns += [(q, "right") for q in quantities]
+    columns += [
         ("claim", "left"),
         ("upper (all w)", "right"),
         ("status", "left"),
         ("eps", "right"),
         ("evidence", "left"),
-    ):
+    ]
+    for col, justify in columns:
         t.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in results:
         o = r.observation
         c = o.claim
+        values = [fmt_int(o.measurement.rank) if c.quantity == q else "-" for q in quantities]
         t.add_row(
             o.label,
             o.subject,
-            fmt_int(o.measurement.rank),
+            *values,
             f"{c.relation} {c.formula} = {fmt_int(c.value)}",
             fmt_int(o.measurement.upper_bound),
             status_text(r),
