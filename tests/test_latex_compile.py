@@ -49,7 +49,9 @@ def _compile(tex: Path) -> str:
 @pytest.fixture(scope="module")
 def all_tex(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("latex") / "all.tex"
-    r = invoke_cli("all", "--latex", str(out), "--format", "json", "-o", os.devnull)
+    r = invoke_cli(
+        "all", "--latex", str(out), "--format", "json", "-o", str(out.with_suffix(".json"))
+    )
     assert r.exit_code == 0, r.stderr
     return out
 

@@ -132,3 +132,15 @@ def test_expect_violated_by_a_witness_is_certain() -> None:
         "rank", "--tree", "balanced:64", "--r", "2", "--M", "2", "--expect", "<= 2**(N/2) - 1"
     )
     assert r.exit_code == 1 and "counterexample" in r.stdout
+
+
+def test_tree_takes_per_level_widths() -> None:
+    r = invoke_cli(
+        "tree", "balanced:16", "--rows", "odd-even", "--widths", "3,2,2,1", "--format", "json"
+    )
+    assert r.exit_code == 0, r.stderr
+    bounds = json.loads(r.stdout)["bounds"]
+    assert bounds["widths"] == [3, 2, 2, 1] and "ctm18_theorem7" not in bounds
+    assert bounds["iclr17_theorem1"]["upper_c_recursion"] == 256
+    bad = invoke_cli("tree", "balanced:16", "--widths", "3,2")
+    assert bad.exit_code == 2 and "4 levels" in bad.stderr

@@ -54,7 +54,7 @@ from ..networks.geometry2d import grid_of
 from ..networks.partitions import Partition, parse_partition
 from ..networks.partitions2d import parse_grid_partition
 from ..networks.witnesses import kronecker_witness
-from ..pooling.profiles import split_by_height
+from ..pooling.profiles import witness_bound
 from ..report import CheckResult, GrowthLine, Report
 from ..report.numbers import abbreviate_digits, fmt_eps, fmt_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
@@ -145,19 +145,6 @@ def _max_bits(dim: int, part: Partition) -> int:
 # --------------------------------------------------------------------------- measuring
 
 
-def _witness_height(
-    tree: nx.DiGraph, dim: int, ws: tuple[int, ...], part: Partition
-) -> tuple[int, int]:
-    """``(h, predicted rank)`` of the best Kronecker witness: ``min(r_0..r_{h-1}, M)**S_h``."""
-    split = split_by_height(tree, part)
-    best = (1, 0)
-    for h in sorted(split):
-        value = min(min(ws[:h]), dim) ** split[h]
-        if value > best[1]:
-            best = (h, value)
-    return best
-
-
 def _random_fits(inst: _Instance, settings: RankSettings) -> bool:
     """Whether random weights fit the memory and time budgets (dense or structured)."""
     n = trees.n_modes(inst.tree)
@@ -182,7 +169,7 @@ def _measure(
     bounds = tree_upper_bounds(inst.tree, inst.dim, inst.ws, inst.partition)
     best = best_bound(bounds)
     assert best is not None
-    h, predicted = _witness_height(inst.tree, inst.dim, inst.ws, inst.partition)
+    predicted, h = witness_bound(inst.tree, inst.dim, inst.ws, inst.partition)
 
     def witness() -> dict[int, np.ndarray]:
         # refuse before the witness's weights are built (they can be the whole cost)

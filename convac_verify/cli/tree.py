@@ -31,7 +31,7 @@ from ..networks.partitions import Partition, parse_partition
 from ..networks.partitions2d import mask_picture, parse_grid_partition
 from ..pooling.profiles import resolve_geometry, split_by_height, witness_bound
 from ..report.numbers import fmt_int
-from .common import render_text
+from .common import parse_widths, render_text
 from .outputs import OutputSet
 
 __all__ = ["tree"]
@@ -95,22 +95,22 @@ def _level_pictures(t: nx.DiGraph, grid: Grid) -> Table | None:
 
 
 def _summary(
-    t: nx.DiGraph, part: Partition, dim: int, width: int, bounds: TilingBounds
+    t: nx.DiGraph, part: Partition, dim: int, ws: tuple[int, ...], bounds: TilingBounds
 ) -> dict[str, Any]:
-    depth = trees.height(t, trees.root(t))
-    ws = (width,) * depth
     s_h = split_by_height(t, part)
-    wit, h = witness_bound(t, dim, width, part)
+    wit, h = witness_bound(t, dim, ws, part)
     out: dict[str, Any] = {
+        "widths": list(ws),
         "S_by_height": {str(k): v for k, v in sorted(s_h.items())},
         "iclr17_theorem1": {
-            "lower_min_r0_M_pow_S": min(width, dim) ** s_h.get(1, 0),
+            "lower_min_r0_M_pow_S": min(ws[0], dim) ** s_h.get(1, 0),
             "upper_c_recursion": recursive_upper_bound(t, dim, ws, part),
         },
         "witness_lower_bound": {"value": wit, "merge_height": h},
         "joint_span_upper_bound": span_upper_bound(t, dim, ws, part),
     }
-    if is_binary(t):
+    if is_binary(t) and len(set(ws)) == 1:  # Theorem 7 takes one width r
+        width = ws[0]
         out["ctm18_theorem7"] = {
             "lower_r_pow_pairs": width**bounds.lower_exponent,
             "upper_r_pow_min_tiles": width**bounds.upper_exponent,
@@ -133,9 +133,15 @@ def _summary(
     "--width",
     "width",
     type=int,
-    default=2,
-    show_default=True,
-    help="Width r for the bounds.",
+    default=None,
+    help="Width r of every level, for the bounds [default: 2].",
+)
+@click.option(
+    "--widths",
+    "widths_text",
+    default=None,
+    metavar="r0,r1,...",
+    help="Widths per level r0..r_{L-1}, for the bounds; instead of --r.",
 )
 @click.option(
     "--seed",
@@ -159,22 +165,30 @@ def tree(
     grid_text: str | None,
     rows_text: str | None,
     dim: int,
-    width: int,
+    width: int | None,
+    widths_text: str | None,
     seed: int,
     fmt: str,
     output: str | None,
 ) -> int:
     """Show TREE (square:4x4, mirror:4x4, rect:4x4:2x1,..., balanced:16, ((0,1),(2,3)), FILE)
     and, with --rows, the tilings Theta(I;T) and Theta(I^c;T)."""
-    for name, value in (("--M", dim), ("--r", width)):
-        if value < 1:
-            raise ConvacError(f"{name} must be a positive integer; got {value}")
+    if dim < 1:
+        raise ConvacError(f"--M must be a positive integer; got {dim}")
+    given = parse_widths(widths_text, 2 if width is None and widths_text is None else width)
     outputs = OutputSet()
     outputs.add(output if output is not None else "-", "-o")
     grid = parse_grid(grid_text) if grid_text else None
     t, name = resolve_geometry(tree_spec, grid)
     grid = grid or grid_of(t)
     n = trees.n_modes(t)
+    depth = trees.height(t, trees.root(t))
+    if len(given) not in (1, depth):
+        raise ConvacError(
+            f"--widths gives {len(given)} values; the tree has {depth} levels below the root "
+            f"(r0..r{depth - 1})"
+        )
+    ws = given * depth if len(given) == 1 else given
     part = bounds = None
     if rows_text is not None:
         rng = np.random.default_rng(seed)
@@ -200,7 +214,7 @@ def tree(
             [list(trees.leaves_below(t, a)), list(trees.leaves_below(t, b))]
             for a, b in bounds.pairs
         ]
-        doc["bounds"] = _summary(t, part, dim, width, bounds)
+        doc["bounds"] = _summary(t, part, dim, ws, bounds)
     if fmt == "json":
         outputs.write({"-o": json.dumps(doc, indent=2, default=list) + "\n"})
         return 0
@@ -222,7 +236,7 @@ def tree(
             if pics is not None:
                 console.print(pics)
         if part is not None and bounds is not None:
-            _print_partition(console, t, grid, part, bounds, doc["bounds"], dim, width)
+            _print_partition(console, t, grid, part, bounds, doc["bounds"], dim, ws)
 
     terminal = output in (None, "-") and sys.stdout.isatty()
     outputs.write({"-o": render_text(view, None, terminal)})
@@ -237,7 +251,7 @@ def _print_partition(
     bounds: TilingBounds,
     summary: dict[str, Any],
     dim: int,
-    width: int,
+    ws: tuple[int, ...],
 ) -> None:
     console.print(f"partition {part.name}: I = {list(part.rows)}", markup=False)
     if grid is not None and max(grid.height, grid.width) <= 16 and grid.height > 1:
@@ -253,7 +267,9 @@ def _print_partition(
         f"sibling pairs of depth > 1 across the tilings: {len(bounds.pairs)} {pairs}", markup=False
     )
     table = Table(
-        title=f"Structural bounds (M={dim}, r={width}; bounds only, no rank computed)",
+        title=f"Structural bounds (M={dim}, "
+        + (f"r={ws[0]}" if len(set(ws)) == 1 else f"widths {','.join(map(str, ws))}")
+        + "; bounds only, no rank computed)",
         title_justify="left",
     )
     for col in ("bound", "value", "holds for", "source"):
@@ -294,8 +310,10 @@ def _print_partition(
                 "this tool",
             ),
         ]
-    else:
+    elif not is_binary(t):
         console.print("CTS Theorem 7 does not apply: the tree is not binary", markup=False)
+    else:
+        console.print("CTS Theorem 7 bounds take one width r: not shown for per-level widths")
     for label, value, holds, source in rows:
         table.add_row(label, fmt_int(value), holds, source)
     console.print(table)
