@@ -265,3 +265,27 @@ def test_ctrl_c_stops_cleanly_exit_130_nothing_written(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+_BUSY_C_CALL = """
+import sys
+from convac_verify.engines.interruptible import enable, run_interruptible
+enable()
+assert run_interruptible(lambda: 42) == 42
+print("ready", flush=True)
+try:
+    run_interruptible(lambda: sum(range(10**12)))  # a C loop that holds the GIL, like FLINT
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_long_c_calls_stay_interruptible() -> None:
+    proc = subprocess.Popen([sys.executable, "-c", _BUSY_C_CALL], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    time.sleep(0.5)
+    start = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert time.perf_counter() - start < 20  # not after the C loop (hours)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import click
 
 from .. import __version__
+from ..engines import interruptible
 from ..errors import ConvacError
 from ..report.numbers import abbreviate_digits
 
@@ -87,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     debug = os.environ.get("CONVAC_DEBUG") == "1"
     if hasattr(sys, "set_int_max_str_digits"):  # exact ranks such as 2**524288 in JSON
         sys.set_int_max_str_digits(0)
+    interruptible.enable()  # long FLINT calls run in a child: Ctrl-C stops at once
     try:
         code = cli.main(
             args=list(argv) if argv is not None else None,

@@ -42,7 +42,8 @@ from ..networks.grid import grid_tensor
 from ..networks.matricize import matricize
 from ..networks.partitions import Partition
 from . import get_rank_engine
-from .estimate import Estimate, check_budget, fmt_seconds, rank_estimate
+from .estimate import RANK_OPS_PER_SECOND, Estimate, check_budget, fmt_seconds, rank_estimate
+from .interruptible import run_interruptible
 from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, structured_rank
 
 __all__ = [
@@ -219,7 +220,11 @@ def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> t
     :func:`check_dense_budget` first). Returns the rank and the field it was computed in.
     """
     engine = get_rank_engine(settings.field)
-    return engine.rank(matricize(tensor, partition), settings.prime), engine.field
+    matrix = matricize(tensor, partition)
+    a, b = matrix.shape
+    if a * b * min(a, b) / RANK_OPS_PER_SECOND[settings.field] >= 1.0:  # long: Ctrl-C stays live
+        return run_interruptible(lambda: engine.rank(matrix, settings.prime)), engine.field
+    return engine.rank(matrix, settings.prime), engine.field
 
 
 def check_dense_budget(n_modes: int, dim: int, settings: RankSettings) -> None:
