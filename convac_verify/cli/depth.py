@@ -310,7 +310,11 @@ def depth(
     ws = parse_widths(
         widths_text, 2 if width is None and widths_text is None else width, len(sizes)
     )
-    require_tree_time(2 * sum(sizes) * 4, opts, f"depth --N {n_modes}")
+    # trees of the sweeps (Thm 1, CP, Cor 2: ~4N nodes each) and of Thm 3 (two networks
+    # of ~2N nodes for each of the 2(L-1) pairs of levels)
+    levels = len(sizes)
+    nodes = 12 * n_modes + (8 * n_modes * (levels - 1) if truncated else 0)
+    require_tree_time(nodes, opts, f"depth --N {n_modes}")
     _preflight(n_modes, dim, ws, opts, shared)
     z = ws[0] if z_width is None else z_width
     deep = width_params("colt16-theorem-1", ws)
