@@ -263,8 +263,10 @@ def _result(inst: _Instance, m: Measurement, expect: str | None) -> CheckResult:
         series="rank" if inst.x is not None else "",
         x=inst.x,
     )
-    family = "user claim" if expect else "generic rank"
-    return CheckResult("rank", family, "rank", obs, decide(claim, m))
+    reference = (
+        f"your claim rank {expect.strip()}" if expect else "generic rank of your architecture"
+    )
+    return CheckResult("rank", reference, "rank", obs, decide(claim, m))
 
 
 # --------------------------------------------------------------------------- views
