@@ -68,6 +68,7 @@ def test_all_latex_has_one_labelled_table_per_theorem(all_tex: Path) -> None:
     assert ">{\\raggedleft\\arraybackslash}" in text  # numbers right-aligned
     # counts have their own column, never "rank"
     assert "rank & differing entries" in text and "draws at full rank" in text
+    assert "random draws (sampled checks): " in text  # the draw counts are stated
 
 
 def test_all_latex_compiles_without_overflow(all_tex: Path) -> None:
