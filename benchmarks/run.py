@@ -247,7 +247,7 @@ def main() -> None:
     console.print(contrast)
     console.print(
         "Only column 2 certifies anything: small weight sets miss the generic rank, and float "
-        "ranks prove nothing (exact-rank.md)."
+        "ranks prove nothing (docs/exact-ranks.md)."
     )
 
 

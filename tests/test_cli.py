@@ -210,8 +210,13 @@ def test_output_file_is_atomic(tmp_path: Path) -> None:
             "the dense grid tensor has 2**64 entries",
         ),
         (
-            ["rank", "--tree", "balanced:64", "--widths", "2", "--M", "2"],
-            "neither path fits --max-memory",
+            ["rank", "--tree", "balanced:4", "--widths", "99999", "--M", "2"],
+            "widths 4,16 give the same generic rank",
+        ),
+        (["depth", "--N", "16", "--r", "5000"], "widths 4,16,256,5000 give the same"),
+        (
+            ["rank", "--tree", "balanced:1048576", "--rows", "left-right", "--M", "2", "--r", "2"],
+            "raise --max-time",
         ),
         (["check", "nosuch"], "unknown check 'nosuch'; known: "),
         (["check", "cp-rank-bound", "--set", "bogus=1"], "has no parameter 'bogus'"),

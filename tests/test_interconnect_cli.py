@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -135,3 +139,40 @@ def test_mixed_errors_are_one_line(args: tuple[str, ...], message: str) -> None:
     assert r.exit_code == 2 and r.stdout == ""
     assert r.stderr.startswith("error: ") and message in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_mixed_csv_is_the_shared_report_csv() -> None:
+    from convac_verify.report import CSV_COLUMNS
+
+    r = invoke_cli("mixed", "--corollary", "none", "--format", "csv")
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == ",".join(CSV_COLUMNS)
+    assert all(line.startswith("ctm18-mixed,") for line in lines[1:])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize(
+    "args", [("dilated", "--dilations", "2,1"), ("mixed", "--corollary", "none")]
+)
+def test_outputs_go_through_the_shared_writer(tmp_path: Path, args: tuple[str, ...]) -> None:
+    # a missing directory is refused before any work, nothing is written
+    r = invoke_cli(*args, "--format", "json", "-o", str(tmp_path / "nodir" / "x.json"))
+    assert r.exit_code == 2 and "does not exist" in r.stderr
+    # a FIFO is written in place, never replaced by a regular file
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as fh:
+            received.append(fh.read())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    r = invoke_cli(*args, "--format", "json", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert r.exit_code == 0, r.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(received[0])
+    assert [p.name for p in tmp_path.iterdir()] == ["out.fifo"]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -104,41 +102,6 @@ def test_user_geometry_file(run_cli: Run, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
     assert {x["check"] for x in doc["results"]} == {"pooling-bounds"}
-
-
-POOLING_CHECKS = [
-    "ctm18-theorem-7",
-    "iclr17-claim-1",
-    "iclr17-claim-2",
-    "iclr17-shallow",
-    "iclr17-theorem-1",
-    "pooling-bounds",
-]
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["pooling", "--compare", "square", "mirror"],
-        ["check", *POOLING_CHECKS],
-    ],
-)
-def test_latex_compiles(run_cli: Run, tmp_path: Path, args: list[str]) -> None:
-    out = tmp_path / "pooling.tex"
-    r = run_cli(*args, "--format", "latex", "-o", str(out))
-    assert r.exit_code == 0, r.stderr
-    text = out.read_text()
-    assert r"\min(r_0,M)^{S}" in text and "pooling checks" in text
-    if shutil.which("pdflatex") is None:
-        pytest.skip("pdflatex not installed")
-    done = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", out.name],
-        cwd=tmp_path,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-2000:]
 
 
 def test_tree_command(run_cli: Run) -> None:

@@ -48,6 +48,23 @@ def test_json_schema(report) -> None:  # type: ignore[no-untyped-def]
     assert render_json(report) == render_json(report)  # deterministic
 
 
+def test_csv_rows_name_certificates(report) -> None:  # type: ignore[no-untyped-def]
+    import csv
+
+    from convac_verify.report import CSV_COLUMNS, render_csv
+
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert tuple(rows[0]) == CSV_COLUMNS and len(rows) == len(report.results)
+    doc = json.loads(render_json(report))
+    for row, res in zip(rows, doc["results"], strict=True):
+        assert row["status"] == res["status"]
+        cert = res["evidence"]["certificate"]
+        assert row["certificate"] == (cert["kind"] if cert else "")
+        assert row["upper_certificate"] == res["upper_bound"]["certificate"]["kind"]
+        assert int(row["prime"]) == res["evidence"]["prime"]  # all digits
+        assert row["prime_random"] == "true"
+
+
 def test_junit(report) -> None:  # type: ignore[no-untyped-def]
     root = ET.fromstring(render_junit(report))
     suites = root.findall("testsuite")
@@ -70,7 +87,7 @@ def test_latex_compiles(report, tmp_path: Path) -> None:  # type: ignore[no-unty
         pytest.skip("pdflatex not installed")
     tex = tmp_path / "report.tex"
     tex.write_text(render_latex(report))
-    assert r"\begin{tabular}" in tex.read_text() and r"\toprule" in tex.read_text()
+    assert r"\begin{longtable}" in tex.read_text() and r"\toprule" in tex.read_text()
     proc = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
         check=False,

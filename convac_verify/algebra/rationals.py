@@ -1,7 +1,7 @@
 """Exact rational arrays for ReLU networks: integer numerators over one denominator.
 
 Max pooling and ReLU need an order, so finite fields cannot express them (see
-``../shared/reference/exact-rank.md``). Generalized decompositions are therefore
+``docs/exact-ranks.md``, "Max and ReLU need an order"). Generalized decompositions are therefore
 evaluated over the rationals, exactly:
 
 Convention

@@ -7,6 +7,7 @@ internal error.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -15,7 +16,9 @@ from collections.abc import Sequence
 import click
 
 from .. import __version__
+from ..engines import interruptible
 from ..errors import ConvacError
+from ..report.numbers import abbreviate_digits
 
 __all__ = ["cli", "main"]
 
@@ -62,15 +65,32 @@ def _one_line(exc: click.UsageError) -> str:
     message = exc.format_message().replace("\n", " ")
     ctx = exc.ctx
     if isinstance(exc, click.NoSuchOption) and ctx is not None:
-        accepted = sorted(o for p in ctx.command.params for o in p.opts if o.startswith("--"))
-        message = f"{message} Accepted: {', '.join(accepted)}."
+        accepted = sorted(
+            o for p in ctx.command.get_params(ctx) for o in p.opts if o.startswith("--")
+        )
+        accepted = [o for o in accepted if o != "--help"]
+        if accepted:
+            message = f"{message} Accepted: {', '.join(accepted)}."
+        else:
+            message = f"{message} '{ctx.command_path}' takes no options."
     where = f"'{ctx.command_path} -h'" if ctx is not None else "'convac-verify -h'"
     return f"error: {message} (see {where})"
+
+
+def _error(text: str) -> None:
+    from .common import clear_progress
+
+    clear_progress()
+    line = " ".join(abbreviate_digits(text).split())
+    click.echo(f"error: {line}" if not line.startswith("error: ") else line, err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``convac-verify`` console script."""
     debug = os.environ.get("CONVAC_DEBUG") == "1"
+    if hasattr(sys, "set_int_max_str_digits"):  # exact ranks such as 2**524288 in JSON
+        sys.set_int_max_str_digits(0)
+    interruptible.enable()  # long FLINT calls run in a child: Ctrl-C stops at once
     try:
         code = cli.main(
             args=list(argv) if argv is not None else None,
@@ -80,25 +100,30 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.UsageError as exc:
         if debug:
             raise
-        click.echo(_one_line(exc), err=True)
+        _error(_one_line(exc))
         code = 2
     except (ConvacError, KeyError) as exc:
         if debug:
             raise
-        text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        click.echo(f"error: {text}", err=True)
+        _error(exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc))
         code = 2
-    except click.Abort:
-        click.echo("aborted", err=True)
+    except (click.Abort, KeyboardInterrupt):
+        from .common import clear_progress
+
+        clear_progress()
+        click.echo("interrupted: nothing was written", err=True)
         code = 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. | head: stop quietly, and let the exit flush go nowhere
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
     except Exception as exc:  # a bug: say so in one line
         if debug:
             raise
-        click.echo(
-            f"internal error: {type(exc).__name__}: {exc} (set CONVAC_DEBUG=1 for the traceback)",
-            err=True,
-        )
+        from .common import clear_progress
+
+        clear_progress()
+        text = abbreviate_digits(" ".join(f"{type(exc).__name__}: {exc}".split()))
+        click.echo(f"internal error: {text} (set CONVAC_DEBUG=1 for the traceback)", err=True)
         code = 3
     sys.exit(code if isinstance(code, int) else 0)

@@ -1,37 +1,55 @@
-"""Options shared by the commands, and writing results safely.
+"""Options shared by the commands, progress on stderr, and writing results safely.
 
-Results go to stdout (or ``-o FILE``, written atomically: nothing half-written is
-left behind on an error); messages and progress go to stderr.
+Results go to stdout or ``-o FILE``; every output file of a command (``-o``, ``--junit``,
+``--latex``, ...) is checked before any work and written as a set at the end
+(:mod:`convac_verify.cli.outputs`). Messages and progress go to stderr; the progress
+line of a terminal clears itself.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import io
 import os
 import re
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TextIO, TypeVar, cast
+from dataclasses import field as dc_field
+from typing import Any, TypeVar, cast
 
 import click
 from rich.console import Console
 
-from ..engines.measure import FIELDS, METHODS, RANDOM_PRIME, Context, RankSettings
-from ..errors import ConvacError
+from ..engines.estimate import fmt_seconds, node_count_seconds, parse_duration
+from ..engines.measure import (
+    DEFAULT_MAX_SECONDS,
+    FIELDS,
+    METHODS,
+    RANDOM_PRIME,
+    Context,
+    RankSettings,
+)
+from ..errors import BudgetExceeded, ConvacError
 from ..report import FORMATS, Report, document_renderer, get_format
+from .outputs import OutputSet
 
 __all__ = [
+    "PROGRESS",
+    "Progress",
     "RunOptions",
-    "atomic_output",
+    "clear_progress",
     "emit",
     "make_context",
+    "parse_int_list",
     "parse_size",
+    "parse_widths",
+    "render_text",
+    "require_tree_time",
     "settings_options",
     "stderr_console",
+    "width_params",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,7 +75,52 @@ def parse_size(text: str) -> int:
     return int(float(m.group(1)) * _UNITS[unit])
 
 
-_RUN_KEYS = ("field", "prime", "seed", "method", "max_memory", "fmt", "output", "strict")
+_RUN_KEYS = (
+    "field",
+    "prime",
+    "seed",
+    "method",
+    "max_memory",
+    "max_time",
+    "fmt",
+    "output",
+    "strict",
+)
+
+
+class Progress:
+    """Transient progress on stderr: one self-clearing line on a terminal.
+
+    Off a terminal (a log file, CI), only messages that announce long work (they carry an
+    estimate, ``"(estimated ..."``) are printed, one line each.
+    """
+
+    def __init__(self) -> None:
+        self.console = stderr_console()
+        self.tty = self.console.is_terminal
+        self.active = False
+
+    def __call__(self, message: str) -> None:
+        if self.tty:
+            width = max(20, self.console.width - 1)
+            text = f"... {message}"
+            self.console.file.write("\r\x1b[2K" + text[:width])
+            self.console.file.flush()
+            self.active = True
+        elif "(estimated" in message:
+            self.console.file.write(f"convac-verify: {message}\n")
+            self.console.file.flush()
+
+    def clear(self) -> None:
+        """Erase the progress line (before results, warnings or errors)."""
+        if self.active:
+            self.console.file.write("\r\x1b[2K")
+            self.console.file.flush()
+            self.active = False
+
+
+PROGRESS: list[Progress] = []
+"""The progress line of the running command (cleared by ``main`` on errors)."""
 
 
 @dataclass(frozen=True)
@@ -69,22 +132,46 @@ class RunOptions:
     seed: int
     method: str
     max_memory: str
+    max_time: str
     fmt: str
     output: str | None
     strict: bool = False
+    """``--strict``: inconclusive results fail the gate too."""
+    outputs: OutputSet = dc_field(default_factory=OutputSet)
+
+    def settings(self) -> RankSettings:
+        """The rank settings of these options (no ``--prime``: a random prime drawn from
+        the seed, which makes every epsilon over GF(p) rigorous)."""
+        if self.prime is not None and self.prime == RANDOM_PRIME:
+            raise ConvacError(f"--prime must be a prime in [2, 2**62); got {self.prime}")
+        return RankSettings(
+            field=self.field,
+            prime=RANDOM_PRIME if self.prime is None else self.prime,
+            seed=self.seed,
+            method=self.method,
+            max_memory=parse_size(self.max_memory),
+            max_seconds=parse_duration(self.max_time),
+        )
 
     def context(self) -> Context:
         """A runner context (rank settings, progress on stderr)."""
-        return make_context(self.field, self.prime, self.seed, self.method, self.max_memory)
+        return make_context(self.settings())
+
+    def add_output(self, path: str | None, option: str) -> None:
+        """Check another output file now (before any work); written by :meth:`emit`."""
+        self.outputs.add(path, option)
 
     def emit(
         self,
         report: Report,
         table: Callable[[Report, Console], None] | None = None,
         latex: Callable[[Report], str] | None = None,
+        files: Mapping[str, Callable[[Report], str | bytes]] | None = None,
     ) -> int:
-        """Render ``report`` in ``--format`` to stdout or ``-o``; return the exit code."""
-        return emit(self.gate(report), self.fmt, self.output, table=table, latex=latex)
+        """Render ``report`` (judged with ``--strict`` when given) in ``--format`` to stdout
+        or ``-o``, and ``files[option]`` to the file given with that option, all together;
+        return the exit code."""
+        return emit(self.gate(report), self, table=table, latex=latex, files=files)
 
     def gate(self, report: Report) -> Report:
         """``report`` judged with ``--strict`` when given (inconclusive results fail)."""
@@ -92,14 +179,18 @@ class RunOptions:
 
 
 def settings_options(fn: F) -> F:
-    """Add --field, --prime, --seed, --method, --max-memory, --format, -o and --strict.
+    """Add --field, --prime, --seed, --method, --max-memory, --max-time, --format, -o and
+    --strict.
 
-    The decorated command receives them as one ``opts: RunOptions`` keyword argument.
+    The decorated command receives them as one ``opts: RunOptions`` keyword argument,
+    with ``-o`` already checked (before the command does any work).
     """
 
     @functools.wraps(fn)
     def command(**kwargs: Any) -> Any:
         opts = RunOptions(**{key: kwargs.pop(key) for key in _RUN_KEYS})
+        opts.settings()  # validates --max-memory, --max-time and the field
+        opts.outputs.add(opts.output if opts.output is not None else "-", "-o")
         return fn(opts=opts, **kwargs)
 
     decorators = [
@@ -119,7 +210,11 @@ def settings_options(fn: F) -> F:
             "prime, results that depend on an epsilon are inconclusive.",
         ),
         click.option(
-            "--seed", type=int, default=0, show_default=True, help="Seed of the random weights."
+            "--seed",
+            type=click.IntRange(min=0),
+            default=0,
+            show_default=True,
+            help="Seed of the random weights (an integer >= 0).",
         ),
         click.option(
             "--method",
@@ -135,6 +230,12 @@ def settings_options(fn: F) -> F:
             help="Memory budget; larger computations are refused up front.",
         ),
         click.option(
+            "--max-time",
+            default=f"{DEFAULT_MAX_SECONDS:g}s",
+            show_default=True,
+            help="Time budget per computation (estimated); longer ones are refused up front.",
+        ),
+        click.option(
             "--format",
             "fmt",
             type=click.Choice(sorted(FORMATS)),
@@ -145,9 +246,9 @@ def settings_options(fn: F) -> F:
         click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, writable=True),
             default=None,
-            help="Write results to FILE instead of stdout.",
+            metavar="FILE",
+            help="Write results to FILE (- for stdout; devices and FIFOs are written in place).",
         ),
         click.option(
             "--strict",
@@ -166,71 +267,166 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def make_context(field: str, prime: int | None, seed: int, method: str, max_memory: str) -> Context:
-    """A runner context from the shared options, with progress on stderr (``prime=None``:
-    a random prime drawn from the seed)."""
-    if prime is not None and prime == RANDOM_PRIME:
-        raise ConvacError(f"--prime must be a prime in [2, 2**62); got {prime}")
-    settings = RankSettings(
-        field=field,
-        prime=RANDOM_PRIME if prime is None else prime,
-        seed=seed,
-        method=method,
-        max_memory=parse_size(max_memory),
-    )
-    err = stderr_console()
-    if err.is_terminal:
-        return Context(settings, progress=lambda msg: err.print(f"[dim]... {msg}[/]", end="\r"))
-    return Context(settings)
+def make_context(settings: RankSettings) -> Context:
+    """A runner context with progress on stderr."""
+    progress = Progress()
+    PROGRESS[:] = [progress]
+    return Context(settings, progress=progress)
 
 
-@contextmanager
-def atomic_output(path: str | None) -> Iterator[TextIO]:
-    """Yield stdout, or a temporary file renamed to ``path`` only on success."""
-    if path is None or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".convac-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            yield fh
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def clear_progress() -> None:
+    """Erase the running command's progress line, if any."""
+    for p in PROGRESS:
+        p.clear()
+
+
+def render_text(render: Callable[[Any, Console], None], report: Any, terminal: bool = False) -> str:
+    """Run a table-style renderer into a string (terminal colors and width if ``terminal``)."""
+    buffer = io.StringIO()
+    if terminal:
+        width = Console(file=sys.stdout).width
+        console = Console(file=buffer, width=width, force_terminal=True, highlight=False)
+    else:
+        width = int(os.environ.get("COLUMNS", "140") or 140)
+        console = Console(file=buffer, width=width, highlight=False, color_system=None)
+    render(report, console)
+    return buffer.getvalue()
 
 
 def emit(
     report: Report,
-    fmt: str,
-    output: str | None,
+    opts: RunOptions,
     table: Callable[[Report, Console], None] | None = None,
     latex: Callable[[Report], str] | None = None,
+    files: Mapping[str, Callable[[Report], str | bytes]] | None = None,
 ) -> int:
-    """Render ``report`` in ``fmt`` to stdout or ``output``; return the exit code.
+    """Render ``report`` to every output of ``opts``, all together; return the exit code.
 
     ``table`` and ``latex`` replace the generic renderers with a command's own view.
     """
-    render = get_format(fmt)
-    if fmt == "table" and table is not None:
+    render = get_format(opts.fmt)
+    if opts.fmt == "table" and table is not None:
         render = table
-    elif fmt == "latex" and latex is not None:
+    elif opts.fmt == "latex" and latex is not None:
         render = document_renderer(latex)
-    with atomic_output(output) as fh:
-        console = Console(
-            file=fh,
-            width=_width(fh),
-            highlight=False,
-            color_system="auto" if fh is sys.stdout else None,
-        )
-        render(report, console)
+    terminal = opts.output in (None, "-") and sys.stdout.isatty()
+    contents: dict[str, str | bytes] = {"-o": render_text(render, report, terminal)}
+    for option, make in (files or {}).items():
+        if opts.outputs.has(option):
+            contents[option] = make(report)
+    clear_progress()
+    opts.outputs.write(contents)
     return report.exit_code
 
 
-def _width(fh: TextIO) -> int | None:
-    if fh is sys.stdout and sys.stdout.isatty():
-        return None
-    return int(os.environ.get("COLUMNS", "140"))
+_RANGE = re.compile(r"^\s*(\d+)\s*\.\.\s*(\d+)\s*$")
+MAX_SWEEP_POINTS = 64
+
+
+def parse_int_list(text: str, option: str, *, minimum: int = 1) -> list[int]:
+    """``8,16,32`` or a range ``2..6`` (inclusive), each value ``>= minimum``.
+
+    Examples
+    --------
+    >>> parse_int_list("8,16,32", "--N"), parse_int_list("2..4", "--r")
+    ([8, 16, 32], [2, 3, 4])
+    """
+    m = _RANGE.match(text)
+    if m:
+        lo, hi = int(m.group(1)), int(m.group(2))
+        if hi < lo:
+            raise ConvacError(f"{option} {text!r}: a range a..b needs a <= b")
+        if hi - lo + 1 > MAX_SWEEP_POINTS:
+            raise ConvacError(
+                f"{option} {text!r} gives {hi - lo + 1:,} values; at most {MAX_SWEEP_POINTS}"
+            )
+        values = list(range(lo, hi + 1))
+    else:
+        try:
+            values = [int(v) for v in text.split(",") if v.strip()]
+        except ValueError:
+            raise ConvacError(
+                f"{option} takes integers like 8,16,32 or a range 2..6; got {_short(text)!r}"
+            ) from None
+        if not values:
+            raise ConvacError(f"{option} takes integers like 8,16,32 or a range 2..6; got ''")
+        if len(values) > MAX_SWEEP_POINTS:
+            raise ConvacError(f"{option}: at most {MAX_SWEEP_POINTS} values; got {len(values)}")
+    bad = [v for v in values if v < minimum]
+    if bad:
+        raise ConvacError(f"{option} values must be >= {minimum}; got {bad[0]}")
+    return values
+
+
+def parse_widths(widths: str | None, r: int | None, depth: int | None = None) -> tuple[int, ...]:
+    """Widths from ``--r R`` (uniform) or ``--widths r0,r1,...`` (one per level).
+
+    Returns one value for a uniform width, else ``depth`` values (checked when ``depth``
+    is given).
+
+    Raises
+    ------
+    ConvacError
+        Both options, non-integers, widths below 1, or the wrong number of levels.
+    """
+    if widths is not None and r is not None:
+        raise ConvacError("give --r R (one width for every level) or --widths r0,r1,..., not both")
+    if widths is None:
+        if r is None:
+            raise ConvacError("give a width: --r R (every level) or --widths r0,r1,... (per level)")
+        if r < 1:
+            raise ConvacError(f"--r must be a positive integer; got {r}")
+        return (r,)
+    try:
+        ws = tuple(int(v) for v in widths.split(","))
+    except ValueError:
+        raise ConvacError(
+            f"--widths takes positive integers r0,r1,... (one per level, or one for all); "
+            f"got {_short(widths)!r}"
+        ) from None
+    if any(w < 1 for w in ws):
+        raise ConvacError(f"--widths must be positive integers; got {_short(widths)!r}")
+    if depth is not None and len(ws) not in (1, depth):
+        raise ConvacError(
+            f"--widths gives {len(ws)} values; the network has {depth} levels below the root "
+            f"(r0..r{depth - 1}), so give {depth} values or one"
+        )
+    return ws
+
+
+def width_params(check: str, ws: tuple[int, ...]) -> dict[str, object]:
+    """The width parameters of ``check`` for widths ``ws``: ``widths="3,2,1"`` where the check
+    takes per-level widths, else ``width=r`` (uniform widths only)."""
+    from ..theorems import get_theorem
+
+    defaults = get_theorem(check).defaults
+    if "widths" in defaults:
+        return {"widths": ",".join(map(str, ws))}
+    if len(set(ws)) == 1 and "width" in defaults:
+        return {"width": ws[0]}
+    raise ConvacError(
+        f"{check} takes one width for every level; per-level --widths "
+        f"{','.join(map(str, ws))} are not supported by it (use --r)"
+    )
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def require_tree_time(n_nodes: int, opts: RunOptions, what: str) -> None:
+    """Refuse, before any tree is built, work whose trees alone exceed ``--max-time``."""
+    seconds = node_count_seconds(n_nodes)
+    budget = opts.settings().max_seconds
+    if seconds > budget:
+        advice = (
+            f"raise --max-time (e.g. --max-time {max(2, int(seconds * 2 / 60) + 1)}m) or use a "
+            "smaller N"
+            if seconds < 86400
+            else "use a smaller N"
+        )
+        raise BudgetExceeded(
+            f"refused before starting: {what} builds and bounds mode trees with ~{n_nodes:,} "
+            f"nodes, ~{fmt_seconds(seconds)} (estimate) before any rank, over --max-time "
+            f"{fmt_seconds(budget)}; {advice}"
+        )

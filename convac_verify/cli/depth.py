@@ -8,19 +8,24 @@ growth lines and the verdict.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import click
 from rich.console import Console
 from rich.table import Table
 
+from ..engines.measure import fits_dense, require_budget
 from ..errors import ConvacError
 from ..evidence.status import Status
-from ..networks.trees import balanced_sizes
+from ..networks.decompositions import resolve_widths
+from ..networks.partitions import odd_even
+from ..networks.trees import balanced, balanced_sizes
 from ..report import CheckResult, Report
-from ..report.latex import latex_document, latex_table, settings_caption, status_tex
+from ..report.latex import escape, latex_document, latex_table, settings_caption, status_tex
 from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
 from ..theorems.runner import run_checks
-from .common import RunOptions, settings_options
+from .common import RunOptions, parse_widths, require_tree_time, settings_options, width_params
 
 __all__ = ["depth"]
 
@@ -33,16 +38,28 @@ def _by_label(report: Report, check: str, subject_prefix: str = "") -> dict[str,
     }
 
 
+def _widths_text(p: Mapping[str, object]) -> str:
+    """``r=2`` or ``widths 3,2,1,1`` from a result's parameters (the checks give per-level
+    widths as a list under ``widths`` or ``r``)."""
+    ws = p.get("widths", p.get("r"))
+    if isinstance(ws, (list, tuple)) and len(set(ws)) > 1:
+        return "widths " + ",".join(map(str, ws))
+    if isinstance(ws, str) and len(set(ws.split(","))) > 1:
+        return f"widths {ws}"
+    return f"r={p.get('r', ws)}"
+
+
 def depth_table(report: Report, console: Console) -> None:
     """The calling-card layout: deep vs shallow side by side per N'."""
     deep = _by_label(report, "colt16-theorem-1")
     shallow = _by_label(report, "cp-rank-bound")
     needed = _by_label(report, "colt16-corollary-2")
-    any_row = next(iter(deep.values()))
-    p = any_row.observation.params
+    # the largest N' shows every level's width (smaller N' use the first ones)
+    p = list(deep.values())[-1].observation.params
     z = next(iter(shallow.values())).observation.params["Z"]
     t = Table(
-        title=f"Depth efficiency (COLT 2016 Thm 1, Cor 2): odd-even rank, M={p['M']}, r={p['r']}, Z={z}",
+        title=f"Depth efficiency (COLT 2016 Thm 1, Cor 2): odd-even rank, M={p['M']}, "
+        f"{_widths_text(p)}, Z={z}",
         title_justify="left",
     )
     for col in (
@@ -74,9 +91,10 @@ def depth_table(report: Report, console: Console) -> None:
     net1 = _by_label(report, "colt16-theorem-3", "network 1")
     net2 = _by_label(report, "colt16-theorem-3", "network 2")
     if net1:
-        n = next(iter(net1.values())).observation.params["N"]
+        q0 = next(iter(net1.values())).observation.params
         t3 = Table(
-            title=f"Truncated depth (COLT 2016 Thm 3), N={n}: width network 2 needs",
+            title=f"Truncated depth (COLT 2016 Thm 3), N={q0['N']}, L={q0['L']}, M={q0['M']}, "
+            f"{_widths_text(q0)}: width network 2 needs",
             title_justify="left",
         )
         for col in (
@@ -131,7 +149,7 @@ def depth_latex(report: Report) -> str:
     deep = _by_label(report, "colt16-theorem-1")
     shallow = _by_label(report, "cp-rank-bound")
     needed = _by_label(report, "colt16-corollary-2")
-    p = next(iter(deep.values())).observation.params
+    p = list(deep.values())[-1].observation.params  # the largest N': every level's width
     z = next(iter(shallow.values())).observation.params["Z"]
     rows = []
     for label, d in deep.items():
@@ -143,8 +161,10 @@ def depth_latex(report: Report) -> str:
                 f"${latex_int(d.observation.claim.value)}$",
                 status_tex(d),
                 f"${latex_int(s.observation.measurement.rank)}$" if s else "--",
+                f"${latex_int(s.observation.claim.value)}$" if s else "--",
                 status_tex(s) if s else "--",
                 f"${latex_int(zr.observation.measurement.rank)}$" if zr else "--",
+                escape(evidence_text(d)),
             ]
         )
     header = [
@@ -152,19 +172,23 @@ def depth_latex(report: Report) -> str:
         "deep rank",
         r"$\min(r_0,M)^{N/2}$",
         "status",
-        f"shallow rank ($Z={z}$)",
-        r"status ($\leq Z$)",
+        "shallow rank",
+        r"$\leq Z$",
+        "status",
         r"$Z$ needed $\geq$",
+        "evidence (deep)",
     ]
     caption = (
-        f"Depth efficiency (Cohen, Sharir \\& Shashua, COLT 2016, Thm 1, Cor 2): rank of the "
-        f"odd-even matricization, $M={p['M']}$, $r={p['r']}$. {settings_caption(report)}"
+        "Depth efficiency (Cohen, Sharir \\& Shashua, COLT 2016, Theorem 1 and Corollary 2): "
+        f"rank of the odd-even matricization of the deep (HT) and shallow (CP) networks, "
+        f"$M={p['M']}$, {_widths_tex(p)}, $Z={z}$. {settings_caption(report)}"
     )
-    tables = [latex_table(caption, header, rows)]
+    spec = r"rrrp{3.2cm}rrp{3.2cm}rl"
+    tables = [latex_table(caption, header, rows, label="tab:depth-efficiency", spec=spec)]
     net1 = _by_label(report, "colt16-theorem-3", "network 1")
     net2 = _by_label(report, "colt16-theorem-3", "network 2")
     if net1:
-        n = next(iter(net1.values())).observation.params["N"]
+        q0 = next(iter(net1.values())).observation.params
         rows3 = []
         for label, a in net1.items():
             b, q = net2.get(label), a.observation.params
@@ -176,6 +200,8 @@ def depth_latex(report: Report) -> str:
                     f"${latex_int(a.observation.claim.value)}$",
                     status_tex(a),
                     f"${latex_int(b.observation.measurement.rank)}$" if b else "--",
+                    f"${latex_int(b.observation.claim.value)}$" if b else "--",
+                    status_tex(b) if b else "--",
                 ]
             )
         header3 = [
@@ -185,14 +211,45 @@ def depth_latex(report: Report) -> str:
             r"$r^{2^{L-L_2}}$",
             "status",
             "rank, network 2",
+            r"$\leq r^{(2)}_{L_2-1}$",
+            "status",
         ]
         caption3 = (
-            f"Truncated depth (COLT 2016, Thm 3), $N={n}$: network 2 with $L_2$ levels needs "
-            f"last width $\\geq$ the rank of network 1 under alternating blocks of "
+            f"Truncated depth (Cohen, Sharir \\& Shashua, COLT 2016, Theorem 3), $N={q0['N']}$, "
+            f"$L={q0['L']}$, $M={q0['M']}$, {_widths_tex(q0)}: network 2 with $L_2$ levels needs "
+            "last width $\\geq$ the rank of network 1 under alternating blocks of "
             f"$2^{{L_2-1}}$ modes. {settings_caption(report)}"
         )
-        tables.append(latex_table(caption3, header3, rows3))
+        spec3 = r"rrrrp{3.2cm}rrp{3.2cm}"
+        tables.append(
+            latex_table(caption3, header3, rows3, label="tab:truncated-depth", spec=spec3)
+        )
     return latex_document(report, tables)
+
+
+def _widths_tex(p: Mapping[str, object]) -> str:
+    text = _widths_text(p)
+    if text.startswith("widths "):
+        return f"$(r_0,\\dots)=({text[7:]})$"
+    return f"${text}$"
+
+
+def _preflight(n_modes: int, dim: int, ws: tuple[int, ...], opts: RunOptions, shared: bool) -> None:
+    """Refuse up front, in terms of the full network, what a sweep point would refuse."""
+    settings = opts.settings()
+    tree = balanced(n_modes)
+    full = resolve_widths(tree, ws[0] if len(ws) == 1 else ws)
+    dense = fits_dense(n_modes, dim, settings)
+    require_budget(
+        tree,
+        dim,
+        full,
+        odd_even(n_modes),
+        settings,
+        "dense" if dense else "structured",
+        None,
+        shared=shared,
+    )
 
 
 @click.command()
@@ -213,9 +270,16 @@ def depth_latex(report: Report) -> str:
     "--width",
     "width",
     type=int,
-    default=2,
-    show_default=True,
-    help="Width r of every hidden layer of the deep network.",
+    default=None,
+    help="Width r of every hidden layer of the deep network [default: 2].",
+)
+@click.option(
+    "--widths",
+    "widths_text",
+    default=None,
+    metavar="r0,r1,...",
+    help="Widths per level r0..r_{L-1} of the deep network at the largest N (smaller N' use "
+    "r0..r_{L'-1}); instead of --r.",
 )
 @click.option(
     "--Z", "z_width", type=int, default=None, help="Width Z of the shallow network [default: r]."
@@ -232,30 +296,44 @@ def depth(
     *,
     n_modes: int,
     dim: int,
-    width: int,
+    width: int | None,
+    widths_text: str | None,
     z_width: int | None,
     shared: bool,
     truncated: bool,
     opts: RunOptions,
 ) -> int:
     """Depth efficiency: deep (HT) vs shallow (CP) ranks, COLT 2016 Thm 1, Cor 2, Thm 3."""
-    for name, value in (
-        ("--M", dim),
-        ("--r", width),
-        ("--Z", z_width if z_width is not None else 1),
-    ):
+    for name, value in (("--M", dim), ("--Z", z_width if z_width is not None else 1)):
         if value < 1:
             raise ConvacError(f"{name} must be a positive integer; got {value}")
-    balanced_sizes(n_modes)  # validates N before any work
-    z = width if z_width is None else z_width
-    ctx = opts.context()
-    common = {"n_modes": n_modes, "dim": dim}
+    sizes = balanced_sizes(n_modes)  # validates N before any work
+    ws = parse_widths(
+        widths_text, 2 if width is None and widths_text is None else width, len(sizes)
+    )
+    # trees of the sweeps (Thm 1, CP, Cor 2: ~4N nodes each) and of Thm 3 (two networks
+    # of ~2N nodes for each of the 2(L-1) pairs of levels)
+    levels = len(sizes)
+    nodes = 12 * n_modes + (8 * n_modes * (levels - 1) if truncated else 0)
+    require_tree_time(nodes, opts, f"depth --N {n_modes}")
+    _preflight(n_modes, dim, ws, opts, shared)
+    z = ws[0] if z_width is None else z_width
+    deep = width_params("colt16-theorem-1", ws)
     plan: list[tuple[str, dict[str, object]]] = [
-        ("colt16-theorem-1", {**common, "widths": str(width), "shared": shared}),
-        ("cp-rank-bound", {**common, "width": z, "partitions": "odd-even"}),
-        ("colt16-corollary-2", {**common, "widths": str(width)}),
+        ("colt16-theorem-1", {"n_modes": n_modes, "dim": dim, **deep, "shared": shared}),
+        ("cp-rank-bound", {"n_modes": n_modes, "dim": dim, "width": z, "partitions": "odd-even"}),
+        (
+            "colt16-corollary-2",
+            {"n_modes": n_modes, "dim": dim, **width_params("colt16-corollary-2", ws)},
+        ),
     ]
     if truncated and n_modes >= 4:
-        plan.append(("colt16-theorem-3", {**common, "widths": str(width)}))
+        plan.append(
+            (
+                "colt16-theorem-3",
+                {"n_modes": n_modes, "dim": dim, **width_params("colt16-theorem-3", ws)},
+            )
+        )
+    ctx = opts.context()
     report = run_checks("depth", plan, ctx)
     return opts.emit(report, table=depth_table, latex=depth_latex)

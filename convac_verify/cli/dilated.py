@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from typing import Any
 
 import click
@@ -32,8 +33,9 @@ from ..networks.dilations import (
 from ..networks.geometry2d import Grid, window_picture
 from ..networks.mixed import node_text
 from ..report.latex import escape, latex_table
-from .common import atomic_output
-from .tree import _rich_tree, _width
+from .common import render_text
+from .outputs import OutputSet
+from .tree import _rich_tree
 
 __all__ = ["dilated"]
 
@@ -134,7 +136,11 @@ def _print_table(console: Console, doc: dict, tree: nx.DiGraph) -> None:
 
 def standalone_latex(lines: list[str]) -> str:
     """A compilable document around LaTeX ``lines`` (structural results: no report)."""
-    head = [r"\documentclass{article}", r"\usepackage{booktabs}", r"\begin{document}"]
+    head = [
+        r"\documentclass{article}",
+        r"\usepackage{array,booktabs,longtable}",
+        r"\begin{document}",
+    ]
     return "\n".join([*head, *lines, r"\end{document}", ""])
 
 
@@ -197,9 +203,7 @@ def _csv(doc: dict) -> str:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE."
-)
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (- for stdout).")
 def dilated(
     *,
     dilations_text: str | None,
@@ -211,6 +215,8 @@ def dilated(
     """Dilation scheme -> mode tree (--dilations), or mode tree -> dilation scheme (--tree)."""
     if dilations_text is not None and tree_spec is not None:
         raise ConvacError("give --dilations or --tree, not both")
+    outputs = OutputSet()
+    outputs.add(output if output is not None else "-", "-o")  # checked before any work
     if tree_spec is not None:
         if n_modes is not None:
             raise ConvacError("--N goes with a named --dilations scheme, not with --tree")
@@ -229,15 +235,16 @@ def dilated(
         tree = dilation_tree(ds)
         name = str(tree.graph["name"])
     doc = _document(tree, name, ds, reason)
-    with atomic_output(output) as fh:
-        if fmt == "json":
-            fh.write(json.dumps(doc, indent=2) + "\n")
-        elif fmt == "latex":
-            fh.write(_latex(doc))
-        elif fmt == "csv":
-            if not ds:
-                raise ConvacError(f"no dilation scheme to write as CSV: {reason}")
-            fh.write(_csv(doc))
-        else:
-            _print_table(Console(file=fh, highlight=False, width=_width(fh)), doc, tree)
+    if fmt == "json":
+        text = json.dumps(doc, indent=2) + "\n"
+    elif fmt == "latex":
+        text = _latex(doc)
+    elif fmt == "csv":
+        if not ds:
+            raise ConvacError(f"no dilation scheme to write as CSV: {reason}")
+        text = _csv(doc)
+    else:
+        terminal = output in (None, "-") and sys.stdout.isatty()
+        text = render_text(lambda _, console: _print_table(console, doc, tree), None, terminal)
+    outputs.write({"-o": text})
     return 0

@@ -38,7 +38,7 @@ from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
 from ..theorems.ctm18_mixed import AWAITS, mixture_for
 from ..theorems.runner import run_checks
-from .common import RunOptions, atomic_output, settings_options
+from .common import RunOptions, clear_progress, settings_options
 
 __all__ = ["mixed"]
 
@@ -467,9 +467,10 @@ def mixed(
     notes = [f"awaiting the measured mixed rank: the 'mixed' rows ({AWAITS})"]
     report = run_checks("mixed", plan, ctx, notes)
     extra = _extra(mixture, part, width, names, corollary, search, family, list_hybrids)
-    if opts.fmt == "json":
-        with atomic_output(opts.output) as fh:
-            fh.write(json.dumps(report.to_dict() | {"mixed": extra}, indent=2) + "\n")
+    if opts.fmt == "json":  # the report's JSON with the worked example beside it
+        report = opts.gate(report)
+        clear_progress()
+        opts.outputs.write({"-o": json.dumps(report.to_dict() | {"mixed": extra}, indent=2) + "\n"})
         return report.exit_code
     return opts.emit(
         report,

@@ -24,8 +24,8 @@ from ..pooling.tailor import DEFAULT_MAX_CANDIDATES, WINDOW_SHAPES, candidates, 
 from ..report import Report
 from ..report.numbers import fmt_int
 from ..theorems.runner import run_checks
-from .common import RunOptions, settings_options
-from .pooling_view import RANK_NOTE, computed_notes, make_view
+from .common import RunOptions, parse_widths, settings_options, width_params
+from .pooling_view import RANK_NOTE, computed_notes, make_view, pooling_latex
 
 __all__ = ["pooling"]
 
@@ -88,9 +88,15 @@ def _proper_on(spec: str, grid: Grid, seed: int) -> bool:
     "--width",
     "width",
     type=int,
-    default=2,
-    show_default=True,
-    help="Width r of every layer.",
+    default=None,
+    help="Width r of every layer [default: 2].",
+)
+@click.option(
+    "--widths",
+    "widths_text",
+    default=None,
+    metavar="r0,r1,...",
+    help="Widths per level r0..r_{L-1} (one per pooling level); instead of --r.",
 )
 @click.option(
     "--partitions",
@@ -152,7 +158,8 @@ def pooling(
     geometry: str,
     compare: tuple[str, str] | None,
     dim: int,
-    width: int,
+    width: int | None,
+    widths_text: str | None,
     partitions: tuple[str, ...],
     shared: bool,
     sweep: str | None,
@@ -164,11 +171,16 @@ def pooling(
     opts: RunOptions,
 ) -> int:
     """Pooling geometry: favored and limited partitions, growth and tailoring (ICLR 2017)."""
-    for name, value in (("--M", dim), ("--r", width), ("--max-candidates", max_candidates)):
+    for name, value in (("--M", dim), ("--max-candidates", max_candidates)):
         if value < 1:
             raise ConvacError(f"{name} must be a positive integer; got {value}")
+    ws = parse_widths(widths_text, 2 if width is None and widths_text is None else width)
     grid = parse_grid(grid_text)
     geometries = list(compare) if compare else split_geometries(geometry)
+    if len(ws) > 1 and (favor or sweep):
+        raise ConvacError(
+            "--favor and --sweep compare geometries of different depths: give one width (--r)"
+        )
     if favor and sweep:
         raise ConvacError("--favor (tailoring) works on one grid; drop --sweep or --favor")
     if may_limit and not favor:
@@ -176,7 +188,14 @@ def pooling(
     if compare and compare[0] == compare[1]:
         raise ConvacError(f"--compare needs two different geometries; got {compare[0]!r} twice")
     for geo in geometries:  # geometry errors first
-        resolve_geometry(geo, grid)
+        tree, _ = resolve_geometry(geo, grid)
+        if len(ws) > 1:
+            depth = height(tree, root(tree))
+            if len(ws) != depth:
+                raise ConvacError(
+                    f"--widths gives {len(ws)} values; geometry {geo!r} on grid {grid} has "
+                    f"{depth} pooling levels (r0..r{depth - 1})"
+                )
     specs = _specs(partitions) or _default_panel(grid, opts.seed)
     ctx = opts.context()
     notes: list[str] = []
@@ -185,7 +204,7 @@ def pooling(
     if favor:
         user = [g for g in geometries if g not in ("square", "mirror")]
         geometries, tailor_notes, tailoring = _tailor(
-            grid, user, favor, may_limit, dim, width, search, max_candidates, opts.seed
+            grid, user, favor, may_limit, dim, ws[0], search, max_candidates, opts.seed
         )
         notes += tailor_notes
         specs = _specs(favor) + _specs(may_limit)
@@ -198,6 +217,9 @@ def pooling(
         if len(sides) < 2 or any(s < 2 for s in sides):
             raise ConvacError(f"--sweep needs at least two grid sides >= 2; got {sweep!r}")
         grids = [Grid(s, s) for s in sorted(set(sides))]
+        for g in grids:  # geometry errors (e.g. a side that is not a power of 2) first
+            for geo in geometries:
+                resolve_geometry(geo, g)
         for spec in specs:
             name = spec.split(":")[0]
             if name not in GRID_PARTITIONS and name not in (
@@ -221,14 +243,15 @@ def pooling(
                 continue
         expand_partitions(grid_specs, g, np.random.default_rng(opts.seed))
         for geo in geometries:
+            check = _check_for(geo, g)
             plan.append(
                 (
-                    _check_for(geo, g),
+                    check,
                     {
                         "grid": str(g),
                         "geometries": geo,
                         "dim": dim,
-                        "widths": str(width),
+                        **width_params(check, ws),
                         "partitions": ";".join(grid_specs),
                         "shared": shared,
                         "growth": bool(sweep),
@@ -243,7 +266,7 @@ def pooling(
         "joint-span upper bound (proved for all weights)"
     )
     report = Report(report.command, report.settings, report.results, report.growth, notes)
-    return opts.emit(report, table=make_view(pictures, tailoring))
+    return opts.emit(report, table=make_view(pictures, tailoring), latex=pooling_latex)
 
 
 def _tailor(

@@ -7,7 +7,7 @@ geometry, partition), two rows (lower and upper bound) per cell.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,25 +19,39 @@ from ..networks.geometry2d import parse_grid
 from ..networks.partitions import Partition
 from ..networks.partitions2d import mask_picture
 from ..report import CheckResult, Report
-from ..report.numbers import fmt_int
-from ..report.table import STATUS_STYLE, render_footer
+from ..report.latex import escape as latex_escape
+from ..report.latex import latex_document, latex_table, settings_caption
+from ..report.numbers import fmt_int, latex_int
+from ..report.table import render_footer, status_style, worst_status
 
 __all__ = [
     "RANK_NOTE",
     "computed_notes",
     "growth_table",
     "make_view",
+    "pooling_latex",
     "profile_table",
     "report_pictures",
     "tailoring_table",
 ]
 
-_ORDER = (Status.VIOLATED, Status.INCONCLUSIVE, Status.CONSISTENT, Status.VERIFIED, Status.PROVED)
 PICTURE_MAX_SIDE = 8
 
 
+def _widths_label(params: Mapping[str, object], tex: bool = False) -> str:
+    """``r=2`` (uniform), or the per-level widths ``(r_0,...)=(2,1)``."""
+    ws = params.get("r", params.get("widths"))
+    if isinstance(ws, (list, tuple)):
+        if len(set(ws)) == 1:
+            ws = ws[0]
+        else:
+            text = ",".join(map(str, ws))
+            return f"(r_0,\\dots)=({text})" if tex else f"widths {text}"
+    return f"r={ws}"
+
+
 def _worst(results: Sequence[CheckResult]) -> Status:
-    return min((r.status for r in results), key=_ORDER.index)
+    return worst_status(r.status for r in results)
 
 
 def _rows(report: Report) -> dict[tuple[str, str, str], list[CheckResult]]:
@@ -78,7 +92,8 @@ def profile_table(report: Report, console: Console, pictures: bool = True) -> No
         t = Table(
             title=(
                 f"Pooling geometry profile, grid {grid_text} (mode = row*W + col), "
-                f"M={first['M']}, r={first['r']}, {'shared' if first['shared'] else 'unshared'} "
+                f"M={first['M']}, {_widths_label(first)}, "
+                f"{'shared' if first['shared'] else 'unshared'} "
                 "weights; bounds \\[min(r0,M)^S, c-recursion] of ICLR 2017 Thm 1"
             ),
             title_justify="left",
@@ -109,7 +124,7 @@ def profile_table(report: Report, console: Console, pictures: bool = True) -> No
                     str(p["S"]),
                     _rank_text(rs),
                     _bounds_text(rs),
-                    f"[{STATUS_STYLE[status]}]{status.value}[/]",
+                    f"[{status_style(status)}]{status.value}[/]",
                     str(p["profile"]),
                 ]
             t.add_row(*cells)
@@ -284,3 +299,73 @@ def computed_notes(report: Report) -> list[str]:
             + ", ".join(rows)
         )
     return notes
+
+
+# --------------------------------------------------------------------------- LaTeX
+
+
+def _rank_tex(rs: Sequence[CheckResult]) -> str:
+    m = rs[0].observation.measurement
+    value = f"${latex_int(m.rank)}$"
+    return value if m.extra.get("rank_is_exact") else f"$\\geq${value}"
+
+
+def _bounds_tex(rs: Sequence[CheckResult]) -> str:
+    lo = next(r for r in rs if r.observation.claim.relation == ">=").observation.claim.value
+    up = next(r for r in rs if r.observation.claim.relation == "<=").observation.claim.value
+    return f"$[{latex_int(lo)}, {latex_int(up)}]$"
+
+
+def pooling_latex(report: Report) -> str:
+    """One table per grid: partitions down, each geometry's S, rank, bounds, status and
+    profile across -- with ``--compare`` the two geometries side by side."""
+    rows = _rows(report)
+    tables = []
+    for grid_text in dict.fromkeys(k[0] for k in rows):
+        keys = [k for k in rows if k[0] == grid_text]
+        geometries = list(dict.fromkeys(k[1] for k in keys))
+        parts = list(dict.fromkeys(k[2] for k in keys))
+        first = rows[keys[0]][0].observation.params
+        group = [r"\multicolumn{1}{l}{}"] + [
+            f"\\multicolumn{{5}}{{c}}{{{latex_escape(g)}}}" for g in geometries
+        ]
+        rules = "".join(
+            f"\\cmidrule(lr){{{2 + 5 * i}-{6 + 5 * i}}}" for i in range(len(geometries))
+        )
+        header = ["partition"] + ["$S$", "rank", "bounds", "status", "profile"] * len(geometries)
+        body = []
+        for part in parts:
+            cells = [latex_escape(part)]
+            for g in geometries:
+                rs = rows.get((grid_text, g, part))
+                if not rs:
+                    cells += ["--"] * 5
+                    continue
+                p = rs[0].observation.params
+                cells += [
+                    f"${p['S']}$",
+                    _rank_tex(rs),
+                    _bounds_tex(rs),
+                    latex_escape(_worst(rs).value),
+                    latex_escape(str(p["profile"])),
+                ]
+            body.append(cells)
+        what = " vs ".join(latex_escape(g) for g in geometries)
+        caption = (
+            f"Pooling geometry {what} on a {latex_escape(grid_text)} grid (mode $=$ row$\\cdot W+$"
+            f"col), $M={first['M']}$, ${_widths_label(first, tex=True)}$, "
+            f"{'shared' if first['shared'] else 'unshared'} weights (Cohen \\& Shashua, ICLR "
+            "2017, Theorem 1). $S$: first-level windows split by the partition; rank: generic "
+            "rank, or a certified lower bound ($\\geq$); bounds: $[\\min(r_0,M)^S$, "
+            "c-recursion$]$; profile: favored, limited or intermediate. "
+            f"{settings_caption(report)}"
+        )
+        spec = "l" + "rrrll" * len(geometries)
+        table = latex_table(caption, header, body, label=f"tab:pooling-{grid_text}", spec=spec)
+        # the geometry names above their five columns
+        at = table.index(r"\toprule")
+        table[at + 1 : at + 1] = [" & ".join(group) + r" \\" + rules]
+        at = table.index(r"\toprule", at + 2)
+        table[at + 1 : at + 1] = [" & ".join(group) + r" \\" + rules]
+        tables.append(table)
+    return latex_document(report, tables)

@@ -1,79 +1,412 @@
 """``convac-verify rank``: the generic rank of one matricization of your architecture.
 
-Builds a random instance (or reads an explicit tree), computes the exact rank of
-``[[A]]_{I,J}``, prints it with the structural upper bound and the evidence, and, with
-``--expect``, holds it to a claim: a violated claim prints the counterexample and
-exits 1.
+For a mode tree (any builder of ``convac-verify list``, or nested tuples) with widths, or
+a CP network, and a partition (any family of ``list``, or row modes), it reports the
+generic rank of ``[[A]]_{I,J}`` with what proves it, and with ``--expect`` holds it to a
+claim (a violated claim prints the counterexample and exits 1).
+
+How the rank is obtained (cheapest certain route first)
+-------------------------------------------------------
+1. Every upper bound for all weights that the bounds home gives
+   (:func:`convac_verify.bounds.tree_upper_bounds`: c-recursion, joint spans, and any
+   bound added there later); the smallest is kept with its certificate.
+2. The Kronecker witness of the papers' proofs (:func:`~convac_verify.networks.witnesses.
+   kronecker_witness`, merging channels at the height that splits most nodes) gives a
+   certified lower bound through the structured contraction, for any N. When it meets
+   the upper bound the generic rank is proved exactly, without random weights (this is
+   how ``depth --N 1024`` proves ``2**512``).
+3. Otherwise random weights (dense grid tensor, or the structured contraction) give the
+   generic rank with a Schwartz--Zippel epsilon, when they fit ``--max-memory`` and
+   ``--max-time``.
+4. Otherwise the row is bounded, not computed: witness lower bound and upper bound.
+
+Sweeps: ``--N 8,16,32`` (with ``--cp`` or a tree builder such as ``--tree balanced``),
+``--M 2..4``, ``--r 1..4`` or repeated ``--widths``; one row per point and the growth of
+the rank beside the growth of its bound (or of the claim).
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
 import click
+import networkx as nx
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ConvacError
-from ..evidence.claims import parse_claim
+from ..bounds import Bound, best_bound, tree_upper_bounds
+from ..engines.estimate import rank_estimate
+from ..engines.measure import RankSettings, fits_dense, measure_rank, require_budget
+from ..engines.structured import structured_peak_entries
+from ..errors import BudgetExceeded, ConvacError, NotAModeTree
+from ..evidence.claims import DEFAULT_MAX_BITS, parse_claim
+from ..evidence.growth import classify
 from ..evidence.observation import Observation
-from ..evidence.status import Claim, decide
+from ..evidence.status import Claim, Measurement, decide
 from ..networks import trees
 from ..networks.decompositions import resolve_widths
-from ..networks.partitions import parse_partition
-from ..report import CheckResult, Report
-from ..report.numbers import fmt_eps, fmt_int
-from ..report.table import render_footer, status_text
-from .common import RunOptions, settings_options
+from ..networks.geometry2d import grid_of
+from ..networks.partitions import Partition, parse_partition
+from ..networks.partitions2d import parse_grid_partition
+from ..networks.witnesses import kronecker_witness
+from ..pooling.profiles import witness_bound
+from ..report import CheckResult, GrowthLine, Report
+from ..report.numbers import abbreviate_digits, fmt_eps, fmt_int
+from ..report.table import evidence_text, render_footer, render_growth, status_text
+from .common import RunOptions, parse_int_list, require_tree_time, settings_options
 
-__all__ = ["rank"]
+__all__ = ["rank", "rank_table"]
+
+WITNESS_NAME = "Kronecker witness (proof of COLT16 Thm 1), merge at height {h}"
+_N_TOKEN = re.compile(r"(?<![A-Za-z0-9])N(?![A-Za-z0-9])")
+_N_FIRST = ("balanced", "cp", "truncated")
 
 
-def _widths(text: str | None, tree: object) -> tuple[int, ...]:
-    if text is None:
-        raise ConvacError("--tree needs --widths r0,r1,... (one per level) or a single width")
+@dataclass(frozen=True)
+class _Instance:
+    tree: nx.DiGraph
+    dim: int
+    ws: tuple[int, ...]
+    partition: Partition
+    symbols: dict[str, int]
+    subject: str
+    label: str
+    x: int | None
+    claim: Claim | None
+    shared: bool
+    family: str
+
+
+# --------------------------------------------------------------------------- specs
+
+
+def _tree_spec(spec: str, n: int | None) -> str:
+    """``spec`` with N filled in: ``balanced`` -> ``balanced:16``, ``truncated:N:2`` ->
+    ``truncated:16:2``."""
+    spec = spec.strip()
+    if n is None:
+        if _N_TOKEN.search(spec) and not spec.startswith(("(", "[")):
+            raise ConvacError(f"--tree {spec!r} uses N: give --N (e.g. --N 8,16,32)")
+        return spec
+    if spec in _N_FIRST:
+        return f"{spec}:{n}"
+    if _N_TOKEN.search(spec) and not spec.startswith(("(", "[")):
+        return _N_TOKEN.sub(str(n), spec)
+    return spec
+
+
+def _spec_modes(spec: str) -> int | None:
+    """The number of modes a builder spec gives, read from its arguments (no tree built)."""
+    name, _, args = spec.partition(":")
     try:
-        values = [int(v) for v in text.split(",") if v.strip()]
+        if name in _N_FIRST:
+            return int(args.replace(",", ":").split(":")[0])
+        if name == "windows":
+            return math.prod(int(a) for a in args.replace(":", ",").split(",") if a.strip())
+        if name in ("square", "mirror", "rect"):
+            h, _, w = args.split(":")[0].lower().partition("x")
+            return int(h) * int(w)
     except ValueError:
-        raise ConvacError(f"--widths takes integers like 2,2,2; got {text!r}") from None
-    return resolve_widths(tree, values[0] if len(values) == 1 else values)
+        return None
+    if spec.startswith(("(", "[")):
+        return len(re.findall(r"\d+", spec))
+    return None
+
+
+def _parse_tree(spec: str) -> nx.DiGraph:
+    try:
+        return trees.parse_tree(spec)
+    except RecursionError:
+        raise NotAModeTree(f"tree {spec[:40]!r}... nests too deeply") from None
+
+
+def _partition(text: str, tree: nx.DiGraph, seed: int) -> Partition:
+    rng = np.random.default_rng(seed)
+    grid = grid_of(tree)
+    part = (
+        parse_grid_partition(text, grid, rng)
+        if grid is not None
+        else parse_partition(text, trees.n_modes(tree), rng)
+    )
+    return part.require_proper()
+
+
+def _max_bits(dim: int, part: Partition) -> int:
+    """Claims are evaluated up to about twice the bits of the largest possible rank."""
+    side = min(len(part.rows), part.n_modes - len(part.rows))
+    return max(DEFAULT_MAX_BITS, 2 * side * max(1, dim.bit_length()) + 64)
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _random_fits(inst: _Instance, settings: RankSettings) -> bool:
+    """Whether random weights fit the memory and time budgets (dense or structured)."""
+    n = trees.n_modes(inst.tree)
+    if settings.method != "structured" and fits_dense(n, inst.dim, settings):
+        est = rank_estimate(inst.tree, inst.dim, inst.ws, inst.partition, settings.field, "dense")
+        if est.bytes <= settings.max_memory and est.seconds <= settings.max_seconds:
+            return True
+        if settings.method == "dense":
+            return True  # measure_rank refuses with the estimate
+    if settings.method == "dense":
+        return True
+    peak = structured_peak_entries(inst.tree, inst.dim, inst.ws, inst.partition)
+    est = rank_estimate(
+        inst.tree, inst.dim, inst.ws, inst.partition, settings.field, "structured", peak
+    )
+    return est.bytes <= settings.max_memory and est.seconds <= settings.max_seconds
+
+
+def _measure(
+    inst: _Instance, settings: RankSettings, progress: Callable[[str], None]
+) -> tuple[Measurement, Bound, list[Bound]]:
+    bounds = tree_upper_bounds(inst.tree, inst.dim, inst.ws, inst.partition)
+    best = best_bound(bounds)
+    assert best is not None
+    predicted, h = witness_bound(inst.tree, inst.dim, inst.ws, inst.partition)
+
+    def witness() -> dict[int, np.ndarray]:
+        # refuse before the witness's weights are built (they can be the whole cost)
+        require_budget(
+            inst.tree,
+            inst.dim,
+            inst.ws,
+            inst.partition,
+            settings,
+            "structured",
+            None,
+            shared=inst.shared,
+        )
+        return kronecker_witness(inst.tree, inst.dim, inst.ws, h)
+
+    name = WITNESS_NAME.format(h=h)
+    m: Measurement | None = None
+    if predicted >= best.value and settings.method != "dense":
+        m = measure_rank(
+            inst.tree,
+            inst.dim,
+            inst.ws,
+            inst.partition,
+            settings,
+            witness=witness(),
+            witness_name=name,
+            progress=progress,
+        )
+        if m.rank < best.value:
+            m = None  # not determined: try random weights
+    if m is None and _random_fits(inst, settings):
+        m = measure_rank(
+            inst.tree,
+            inst.dim,
+            inst.ws,
+            inst.partition,
+            settings,
+            shared=inst.shared,
+            progress=progress,
+        )
+    if m is None:
+        m = measure_rank(
+            inst.tree,
+            inst.dim,
+            inst.ws,
+            inst.partition,
+            settings,
+            witness=witness(),
+            witness_name=name,
+            progress=progress,
+        )
+    computed = (
+        "generic rank (random weights)" if m.evidence.weights == "random" else "witness lower bound"
+    )
+    # the measurement carries every bound of the bounds home (``Measurement.bounds``); the
+    # smallest names the upper bound's certificate in every format
+    m = replace(m, extra={**m.extra, "rank_is_exact": m.rank == best.value, "computed": computed})
+    return m, best, bounds
+
+
+def _result(inst: _Instance, m: Measurement, expect: str | None) -> CheckResult:
+    if inst.claim is not None:
+        claim = inst.claim
+    elif m.rank == m.upper_bound or m.evidence.weights == "random":
+        claim = Claim("==", "generic rank", m.rank, r"\mathrm{generic\ rank}")
+    else:
+        claim = Claim(">=", "witness lower bound", m.rank, r"\mathrm{witness}")
+    obs = Observation(
+        label=inst.label,
+        subject=inst.subject,
+        claim=claim,
+        measurement=m,
+        params={
+            **inst.symbols,
+            "widths": list(inst.ws),
+            "rows": list(inst.partition.rows),
+            "partition": inst.partition.name,
+            "shared": inst.shared,
+            "family": inst.family,
+        },
+        series="rank" if inst.x is not None else "",
+        x=inst.x,
+    )
+    reference = (
+        f"your claim rank {expect.strip()}" if expect else "generic rank of your architecture"
+    )
+    return CheckResult("rank", reference, "rank", obs, decide(claim, m, "rank"))
+
+
+# --------------------------------------------------------------------------- views
+
+
+def _rank_cell(r: CheckResult) -> str:
+    m = r.observation.measurement
+    text = fmt_int(m.rank)
+    return text if m.extra.get("rank_is_exact") or m.evidence.weights == "random" else f">={text}"
+
+
+def _upper_text(m: Measurement) -> str:
+    """``16 (joint-span: ...)``: the smallest upper bound and its certificate."""
+    best = m.best_bound("rank")
+    if best is None:
+        return "-"
+    return f"{fmt_int(best.value)} ({best.certificate.kind}: {best.certificate.detail})"
+
+
+def _bounds_text(m: Measurement) -> str:
+    """Every upper bound of the bounds home, smallest first, named by its certificate."""
+    bounds = sorted(m.bounds, key=lambda b: b.value)
+    return ", ".join(f"{fmt_int(b.value)} ({b.certificate.kind})" for b in bounds) or "-"
 
 
 def rank_table(report: Report, console: Console) -> None:
-    """Key-value view of the single result."""
-    (r,) = report.results
+    """Key-value view of one result, or one row per point of a sweep."""
+    if len(report.results) == 1:
+        _single(report.results[0], console)
+    else:
+        _sweep(report, console)
+    render_growth(report, console)
+    render_footer(report, console)
+
+
+def _single(r: CheckResult, console: Console) -> None:
     o, m = r.observation, r.observation.measurement
     ev = m.evidence
     t = Table(title="Matricization rank", show_header=False, title_justify="left")
     t.add_column("", style="bold")
     t.add_column("")
+    exact = m.extra.get("rank_is_exact")
+    how = "generic rank" if exact or ev.weights == "random" else "certified lower bound"
     rows = [
         ("architecture", o.subject),
-        ("partition I (rows)", str(list(o.params["rows"]))),
-        ("measured rank", fmt_int(m.rank)),
-        ("upper bound, all weights", f"{fmt_int(m.upper_bound)} ({m.upper_basis})"),
+        ("partition I (rows)", f"{o.params['partition']}: {_modes(o.params['rows'])}"),
+        (how, fmt_int(m.rank)),
+        ("upper bound, all weights", _upper_text(m)),
+        ("all upper bounds", _bounds_text(m)),
         ("claim", f"rank {o.claim.relation} {o.claim.formula} = {fmt_int(o.claim.value)}"),
         ("status", status_text(r)),
         ("epsilon", fmt_eps(r.verdict.epsilon)),
-        ("why", r.verdict.reason),
-        (
-            "evidence",
-            f"{ev.method}, {ev.weights} weights, field {ev.field}"
-            + (f", p = {ev.prime}" if ev.prime else "")
-            + (
-                f", seed {ev.seed}, |S| = {fmt_int(ev.sample_space)}, entry degree {ev.degree}"
-                if ev.weights == "random"
-                else ""
-            ),
-        ),
+        ("why", abbreviate_digits(r.verdict.reason)),
+        ("evidence", _evidence_long(r)),
     ]
     for key, value in rows:
-        t.add_row(key, value)
+        t.add_row(key, value if key == "status" else escape(value))
     console.print(t)
+    if not exact and ev.weights != "random":
+        console.print(
+            f"note: generic rank in [{fmt_int(m.rank)}, {fmt_int(m.upper_bound)}]: random weights "
+            "do not fit --max-memory/--max-time, and the witness does not meet the upper bound",
+            highlight=False,
+            markup=False,
+        )
     if r.status.value == "violated" and not r.verdict.epsilon:
         console.print(
-            f"counterexample: {r.verdict.reason} (reproduce with --seed {ev.seed})", highlight=False
+            f"counterexample: {abbreviate_digits(r.verdict.reason)} (reproduce with --seed "
+            f"{ev.seed or 0})",
+            highlight=False,
+            markup=False,
         )
-    render_footer(report, console)
+
+
+def _evidence_long(r: CheckResult) -> str:
+    ev = r.observation.measurement.evidence
+    text = f"{ev.method}, {ev.weights} weights, field {ev.field}"
+    if ev.prime:
+        text += f", p = {ev.prime}" + (" (random prime)" if ev.prime_random else " (fixed)")
+    if ev.weights == "random":
+        text += f", seed {ev.seed}, |S| = {fmt_int(ev.sample_space)}, entry degree {ev.degree}"
+    cert = r.verdict.certificate
+    if cert is not None:
+        text += f"; certificate {cert.kind}: {cert.detail}"
+    return text
+
+
+def _modes(rows: object) -> str:
+    items = list(rows) if isinstance(rows, (list, tuple)) else []
+    shown = ", ".join(map(str, items[:24]))
+    return f"[{shown}{', ...' if len(items) > 24 else ''}] ({len(items)} modes)"
+
+
+def _sweep(report: Report, console: Console) -> None:
+    first = report.results[0].observation
+    t = Table(
+        title=f"Matricization rank: {first.params.get('family', first.subject)}",
+        title_justify="left",
+    )
+    for col, justify in (
+        ("point", "left"),
+        ("rank", "right"),
+        ("upper bound (certificate)", "right"),
+        ("claim", "left"),
+        ("status", "left"),
+        ("eps", "right"),
+        ("evidence", "left"),
+    ):
+        t.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in report.results:
+        o, m = r.observation, r.observation.measurement
+        best = m.best_bound("rank")
+        kind = best.certificate.kind if best is not None else "-"
+        t.add_row(
+            escape(o.label),
+            _rank_cell(r),
+            f"{fmt_int(m.upper_bound)} ({kind})",
+            escape(f"{o.claim.relation} {o.claim.formula} = {fmt_int(o.claim.value)}"),
+            status_text(r),
+            fmt_eps(r.verdict.epsilon),
+            evidence_text(r),
+        )
+    console.print(t)
+
+
+# --------------------------------------------------------------------------- command
+
+
+def _growth(results: list[CheckResult], var: str, expect: str | None) -> list[GrowthLine]:
+    if len(results) < 3:
+        return []
+    xs = [int(r.observation.x or 0) for r in results]
+    ranks = [r.observation.measurement.rank for r in results]
+    if expect:
+        theory = [r.observation.claim.value for r in results]
+        formula = results[0].observation.claim.formula
+    else:
+        theory = [int(r.observation.measurement.upper_bound or 0) for r in results]
+        formula = "best upper bound"
+    return [
+        GrowthLine(
+            check="rank",
+            series="rank",
+            x_name=var,
+            points=list(zip(xs, ranks, strict=True)),
+            measured=classify(xs, ranks),
+            theory=classify(xs, theory),
+            theory_formula=formula,
+        )
+    ]
 
 
 @click.command()
@@ -81,23 +414,49 @@ def rank_table(report: Report, console: Console) -> None:
     "--tree",
     "tree_text",
     default=None,
-    help='Mode tree: nested tuples "((0,1),(2,3))" or a builder (balanced:N[:k], '
-    "windows:2,3, truncated:N:Lc, cp:N).",
+    help='Mode tree: nested tuples "((0,1),(2,3))" or a builder (balanced:N[:k], windows:2,3, '
+    "truncated:N:Lc, cp:N, square:HxW, mirror:HxW, rect:HxW:LEVELS); with a --N sweep, "
+    "write N for the size (truncated:N:2) or just the name (balanced).",
 )
-@click.option("--widths", default=None, help="Widths r0,r1,...,r_{L-1} (or one width) for --tree.")
+@click.option(
+    "--widths",
+    "widths_list",
+    multiple=True,
+    metavar="r0,r1,...",
+    help="Widths per level r0..r_{L-1} (or one for all); repeat for a sweep.",
+)
+@click.option(
+    "--r",
+    "r_text",
+    default=None,
+    metavar="R",
+    help="One width for every level; a list 1,2,4 or range 1..4 sweeps it.",
+)
 @click.option(
     "--cp", "cp_width", type=int, default=None, help="Shallow network with Z = CP channels."
 )
 @click.option(
-    "--N", "--n-modes", "n_modes", type=int, default=None, help="Number of modes (with --cp)."
+    "--N",
+    "--n-modes",
+    "n_text",
+    default=None,
+    metavar="N",
+    help="Number of modes (with --cp, or a tree builder); a list 8,16,32 sweeps it.",
 )
-@click.option("--M", "--dim", "dim", type=int, required=True, help="Dimension M of each mode.")
+@click.option(
+    "--M",
+    "--dim",
+    "m_text",
+    required=True,
+    metavar="M",
+    help="Dimension M of each mode; a list 2,3 or range 2..4 sweeps it.",
+)
 @click.option(
     "--rows",
     "rows_text",
     default="odd-even",
     show_default=True,
-    help="Partition: odd-even, left-right, random, blocks:B, or row modes 0,2,5.",
+    help="Partition: odd-even, left-right, random, blocks:B, grid-* families, or row modes 0,2,5.",
 )
 @click.option(
     "--expect",
@@ -109,10 +468,11 @@ def rank_table(report: Report, console: Console) -> None:
 def rank(
     *,
     tree_text: str | None,
-    widths: str | None,
+    widths_list: tuple[str, ...],
+    r_text: str | None,
     cp_width: int | None,
-    n_modes: int | None,
-    dim: int,
+    n_text: str | None,
+    m_text: str,
     rows_text: str,
     expect: str | None,
     shared: bool,
@@ -121,51 +481,154 @@ def rank(
     """Generic rank of one matricization of a tree or CP network, with its evidence."""
     if (tree_text is None) == (cp_width is None):
         raise ConvacError("give exactly one architecture: --tree T --widths ... or --cp Z --N N")
-    if dim < 1:
-        raise ConvacError(f"--M must be a positive integer; got {dim}")
-    if cp_width is not None:
-        if n_modes is None:
-            raise ConvacError("--cp Z needs --N (the number of modes)")
-        tree = trees.cp_tree(n_modes)
-        ws: tuple[int, ...] = resolve_widths(tree, cp_width)
-        symbols = {"N": n_modes, "M": dim, "Z": cp_width, "L": 1, "r": cp_width, "r0": cp_width}
-        subject = f"CP (shallow), N={n_modes}, M={dim}, Z={cp_width}"
+    if cp_width is not None and cp_width < 1:
+        raise ConvacError(f"--cp must be a positive integer; got {cp_width}")
+    if widths_list and r_text is not None:
+        raise ConvacError("give --r (one width for all levels) or --widths r0,r1,..., not both")
+    if cp_width is not None and (widths_list or r_text):
+        raise ConvacError("--cp Z is the width of the CP network: drop --widths/--r")
+    dims = parse_int_list(m_text, "--M")
+    ns = parse_int_list(n_text, "--N", minimum=2) if n_text is not None else [None]
+    width_specs: list[str | None]
+    if widths_list:
+        width_specs = list(widths_list)
+    elif r_text is not None:
+        width_specs = [str(r) for r in parse_int_list(r_text, "--r")]
     else:
-        tree = trees.parse_tree(tree_text or "")
-        if n_modes is not None and n_modes != trees.n_modes(tree):
+        width_specs = [None]
+    swept = [
+        name for name, values in (("N", ns), ("M", dims), ("r", width_specs)) if len(values) > 1
+    ]
+    if len(swept) > 1:
+        raise ConvacError(f"sweep one variable at a time; got lists for {' and '.join(swept)}")
+    var = swept[0] if swept else None
+    if tree_text is not None and tree_text.strip() == "":
+        raise ConvacError("--tree takes a tree spec, e.g. balanced:16 or ((0,1),(2,3)); got ''")
+    if expect is not None and expect.strip() == "":
+        raise ConvacError('--expect takes a claim such as ">= 2**(N/2)"; got an empty string')
+    # the size of every tree, before any is built
+    specs = [_tree_spec(tree_text, n) if tree_text is not None else None for n in ns]
+    sizes = [
+        n if spec is None else (_spec_modes(spec) or 0) for spec, n in zip(specs, ns, strict=True)
+    ]
+    require_tree_time(
+        sum(2 * (s or 0) for s in sizes) * len(dims) * len(width_specs),
+        opts,
+        f"rank over {max(s or 0 for s in sizes):,} modes",
+    )
+    instances = [
+        _instance(
+            spec,
+            n,
+            cp_width,
+            dim,
+            wtext,
+            rows_text,
+            expect,
+            shared,
+            opts.seed,
+            var,
+            tree_text or "",
+        )
+        for spec, n in zip(specs, ns, strict=True)
+        for dim in dims
+        for wtext in width_specs
+    ]
+    ctx = opts.context()
+    settings = ctx.settings
+    results: list[CheckResult] = []
+    for i, inst in enumerate(instances, start=1):
+        where = f" {i}/{len(instances)}" if len(instances) > 1 else ""
+        ctx.progress(f"rank{where}: {inst.label}, N={trees.n_modes(inst.tree)}, M={inst.dim}")
+        try:
+            m, _, _ = _measure(inst, settings, ctx.progress)
+        except BudgetExceeded as exc:
+            if len(instances) > 1:
+                raise BudgetExceeded(f"at {inst.label}: {exc}") from None
+            raise
+        results.append(_result(inst, m, expect))
+    growth = _growth(results, var, expect) if var else []
+    report = Report("rank", settings, results, growth)
+    return opts.emit(report, table=rank_table)
+
+
+def _instance(
+    spec: str | None,
+    n: int | None,
+    cp_width: int | None,
+    dim: int,
+    wtext: str | None,
+    rows_text: str,
+    expect: str | None,
+    shared: bool,
+    seed: int,
+    var: str | None,
+    family_spec: str = "",
+) -> _Instance:
+    """Build and validate one point (tree, widths, partition, claim); no rank yet."""
+    if cp_width is not None:
+        if n is None:
+            raise ConvacError("--cp Z needs --N (the number of modes)")
+        tree = trees.cp_tree(n)
+        ws: tuple[int, ...] = resolve_widths(tree, cp_width)
+        symbols = {"N": n, "M": dim, "Z": cp_width, "L": 1, "r": cp_width, "r0": cp_width}
+        subject = f"CP (shallow), N={n}, M={dim}, Z={cp_width}"
+    else:
+        assert spec is not None
+        tree = _parse_tree(spec)
+        if n is not None and n != trees.n_modes(tree):
             raise ConvacError(
-                f"--N {n_modes} does not fit the tree, which has {trees.n_modes(tree)} modes"
+                f"--N {n} does not fit the tree, which has {trees.n_modes(tree)} modes"
             )
-        ws = _widths(widths, tree)
-        n_modes = trees.n_modes(tree)
+        if wtext is None:
+            raise ConvacError(
+                "--tree needs widths: --widths r0,r1,... (one per level, or one for all) or --r R"
+            )
+        ws = _widths(wtext, tree)
+        n = trees.n_modes(tree)
         symbols = {
-            "N": n_modes,
+            "N": n,
             "M": dim,
             "L": len(ws),
             "r": min(ws),
             **{f"r{i}": w for i, w in enumerate(ws)},
         }
-        subject = f"tree {trees.to_nested(tree)}, M={dim}, widths {list(ws)}"
+        name = str(tree.graph.get("name") or spec)
+        nested = str(trees.to_nested(tree)) if n <= 64 else ""
+        subject = f"tree {nested or name}, M={dim}, widths {list(ws)}"
         if len(subject) > 120:
-            subject = f"tree with N={n_modes} modes, depth {len(ws)}, M={dim}, widths {list(ws)}"
-    partition = parse_partition(
-        rows_text, n_modes, np.random.default_rng(opts.seed)
-    ).require_proper()
-    ctx = opts.context()
-    m = ctx.measure(tree, dim, ws, partition, shared=shared)
-    claim = (
-        parse_claim(expect, symbols)
-        if expect
-        else Claim("==", "measured rank", m.rank, r"\mathrm{measured}")
+            subject = f"tree {name} (N={n}, depth {len(ws)}), M={dim}, widths {list(ws)}"
+    part = _partition(rows_text, tree, seed)
+    claim = parse_claim(expect, symbols, _max_bits(dim, part)) if expect else None
+    if var == "N":
+        label, x = f"N={n}", n
+    elif var == "M":
+        label, x = f"M={dim}", dim
+    elif var == "r":
+        label, x = f"widths {','.join(map(str, ws))}", min(ws)
+    else:
+        label, x = part.name, None
+    arch = (
+        f"CP Z={cp_width}"
+        if cp_width is not None
+        else f"tree {spec if var != 'N' else family_spec}"
     )
-    obs = Observation(
-        label=partition.name,
-        subject=subject,
-        claim=claim,
-        measurement=m,
-        params={**symbols, "rows": list(partition.rows), "partition": partition.name},
+    family = ", ".join(
+        [
+            f"{arch}" if var != "N" else f"{arch} (N swept)",
+            "M swept" if var == "M" else f"M={dim}",
+            "widths swept" if var == "r" else f"widths {','.join(map(str, ws))}",
+            f"partition {part.name}",
+        ]
     )
-    result = CheckResult(
-        "rank", "user claim" if expect else "generic rank", "rank", obs, decide(claim, m)
-    )
-    return opts.emit(Report("rank", ctx.settings, [result]), table=rank_table)
+    return _Instance(tree, dim, ws, part, symbols, subject, label, x, claim, shared, family)
+
+
+def _widths(text: str, tree: nx.DiGraph) -> tuple[int, ...]:
+    try:
+        values = [int(v) for v in text.split(",")]
+    except ValueError:
+        raise ConvacError(
+            f"--widths takes positive integers like 2,2,2 (r0,r1,...); got {text[:40]!r}"
+        ) from None
+    return resolve_widths(tree, values[0] if len(values) == 1 else values)

@@ -11,6 +11,7 @@ Rendering lives in :mod:`convac_verify.report.rectifier_view`.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -31,6 +32,7 @@ from .common import RunOptions, settings_options
 __all__ = ["rectifier"]
 
 MODES = ("all", "summary", "histogram")
+PLOT_FORMATS = ("png", "pdf", "svg")
 UNIVERSALITY_MAX_N = 4  # Claims 3-4 build ~M^N channels: run them at N' <= 4
 
 
@@ -123,8 +125,8 @@ UNIVERSALITY_MAX_N = 4  # Claims 3-4 build ~M^N channels: run them at N' <= 4
 @click.option(
     "--plot",
     "plot_path",
-    type=click.Path(dir_okay=False),
     default=None,
+    metavar="FILE",
     help="Draw the App. F histogram to FILE (needs matplotlib: the [plot] extra).",
 )
 @settings_options
@@ -160,6 +162,12 @@ def rectifier(
         if not histogram:
             raise ConvacError("--plot draws the App. F histogram: use --mode all or histogram")
         require_matplotlib()
+        suffix = os.path.splitext(plot_path)[1].lower() or ".png"
+        if suffix.lstrip(".") not in PLOT_FORMATS:
+            raise ConvacError(
+                f"--plot writes {', '.join(PLOT_FORMATS)} files (by extension); got {plot_path!r}"
+            )
+        opts.add_output(plot_path, "--plot")
     ctx = opts.context()
     budget = ctx.settings.max_memory
     r_claims = max(s[0] for s in specs)
@@ -214,7 +222,23 @@ def rectifier(
         notes += user_notes
         for line in user_notes[1:]:
             click.echo(f"warning: {line}", err=True)
+    notes.append(_draw_note(mode, op is not None, histogram, draws, claim_draws, len(specs)))
     report = Report("rectifier", ctx.settings, results, growth_lines(results), notes)
-    if plot_path is not None:
-        plot_histograms(report, plot_path)
-    return opts.emit(report, table=rectifier_table)
+    suffix = os.path.splitext(plot_path or "")[1].lower() or ".png"
+    return opts.emit(
+        report,
+        table=rectifier_table,
+        files={"--plot": lambda rep: plot_histograms(rep, suffix)},
+    )
+
+
+def _draw_note(
+    mode: str, user: bool, histogram: bool, draws: int, claim_draws: int, n_widths: int
+) -> str:
+    """What was sampled, and how often."""
+    parts = []
+    if mode in ("all", "summary") and not user:
+        parts.append(f"{claim_draws} draws per sampled claim check (Claims 5, 9, 11, E.10, E.11)")
+    if histogram:
+        parts.append(f"{draws} draws per width for the App. F histogram ({n_widths} widths)")
+    return "random draws: " + "; ".join(parts)

@@ -10,7 +10,6 @@ bounds these give (no rank is computed: use ``rank`` or ``pooling`` for that).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import Any
 
@@ -32,18 +31,13 @@ from ..networks.partitions import Partition, parse_partition
 from ..networks.partitions2d import mask_picture, parse_grid_partition
 from ..pooling.profiles import resolve_geometry, split_by_height, witness_bound
 from ..report.numbers import fmt_int
-from .common import atomic_output
+from .common import parse_widths, render_text
+from .outputs import OutputSet
 
 __all__ = ["tree"]
 
 MAX_SHOWN_NODES = 160
 MAX_NESTED_MODES = 1024
-
-
-def _width(fh: Any) -> int | None:
-    if fh is sys.stdout and sys.stdout.isatty():
-        return None
-    return int(os.environ.get("COLUMNS", "140"))
 
 
 def _modes_text(modes: tuple[int, ...], limit: int = 12) -> str:
@@ -101,22 +95,22 @@ def _level_pictures(t: nx.DiGraph, grid: Grid) -> Table | None:
 
 
 def _summary(
-    t: nx.DiGraph, part: Partition, dim: int, width: int, bounds: TilingBounds
+    t: nx.DiGraph, part: Partition, dim: int, ws: tuple[int, ...], bounds: TilingBounds
 ) -> dict[str, Any]:
-    depth = trees.height(t, trees.root(t))
-    ws = (width,) * depth
     s_h = split_by_height(t, part)
-    wit, h = witness_bound(t, dim, width, part)
+    wit, h = witness_bound(t, dim, ws, part)
     out: dict[str, Any] = {
+        "widths": list(ws),
         "S_by_height": {str(k): v for k, v in sorted(s_h.items())},
         "iclr17_theorem1": {
-            "lower_min_r0_M_pow_S": min(width, dim) ** s_h.get(1, 0),
+            "lower_min_r0_M_pow_S": min(ws[0], dim) ** s_h.get(1, 0),
             "upper_c_recursion": recursive_upper_bound(t, dim, ws, part),
         },
         "witness_lower_bound": {"value": wit, "merge_height": h},
         "joint_span_upper_bound": span_upper_bound(t, dim, ws, part),
     }
-    if is_binary(t):
+    if is_binary(t) and len(set(ws)) == 1:  # Theorem 7 takes one width r
+        width = ws[0]
         out["ctm18_theorem7"] = {
             "lower_r_pow_pairs": width**bounds.lower_exponent,
             "upper_r_pow_min_tiles": width**bounds.upper_exponent,
@@ -139,11 +133,23 @@ def _summary(
     "--width",
     "width",
     type=int,
-    default=2,
-    show_default=True,
-    help="Width r for the bounds.",
+    default=None,
+    help="Width r of every level, for the bounds [default: 2].",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed (random partitions).")
+@click.option(
+    "--widths",
+    "widths_text",
+    default=None,
+    metavar="r0,r1,...",
+    help="Widths per level r0..r_{L-1}, for the bounds; instead of --r.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed (random partitions).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -152,29 +158,37 @@ def _summary(
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE."
-)
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (- for stdout).")
 def tree(
     *,
     tree_spec: str,
     grid_text: str | None,
     rows_text: str | None,
     dim: int,
-    width: int,
+    width: int | None,
+    widths_text: str | None,
     seed: int,
     fmt: str,
     output: str | None,
 ) -> int:
     """Show TREE (square:4x4, mirror:4x4, rect:4x4:2x1,..., balanced:16, ((0,1),(2,3)), FILE)
     and, with --rows, the tilings Theta(I;T) and Theta(I^c;T)."""
-    for name, value in (("--M", dim), ("--r", width)):
-        if value < 1:
-            raise ConvacError(f"{name} must be a positive integer; got {value}")
+    if dim < 1:
+        raise ConvacError(f"--M must be a positive integer; got {dim}")
+    given = parse_widths(widths_text, 2 if width is None and widths_text is None else width)
+    outputs = OutputSet()
+    outputs.add(output if output is not None else "-", "-o")
     grid = parse_grid(grid_text) if grid_text else None
     t, name = resolve_geometry(tree_spec, grid)
     grid = grid or grid_of(t)
     n = trees.n_modes(t)
+    depth = trees.height(t, trees.root(t))
+    if len(given) not in (1, depth):
+        raise ConvacError(
+            f"--widths gives {len(given)} values; the tree has {depth} levels below the root "
+            f"(r0..r{depth - 1})"
+        )
+    ws = given * depth if len(given) == 1 else given
     part = bounds = None
     if rows_text is not None:
         rng = np.random.default_rng(seed)
@@ -200,16 +214,17 @@ def tree(
             [list(trees.leaves_below(t, a)), list(trees.leaves_below(t, b))]
             for a, b in bounds.pairs
         ]
-        doc["bounds"] = _summary(t, part, dim, width, bounds)
-    with atomic_output(output) as fh:
-        if fmt == "json":
-            fh.write(json.dumps(doc, indent=2, default=list) + "\n")
-            return 0
-        console = Console(file=fh, highlight=False, width=_width(fh))
+        doc["bounds"] = _summary(t, part, dim, ws, bounds)
+    if fmt == "json":
+        outputs.write({"-o": json.dumps(doc, indent=2, default=list) + "\n"})
+        return 0
+
+    def view(_: object, console: Console) -> None:
         console.print(
             f"mode tree {doc['tree']}: N = {n} patches, depth {doc['depth']}"
             + (f", grid {grid} (mode = row*W + col)" if grid else "")
-            + (", binary" if doc["binary"] else "")
+            + (", binary" if doc["binary"] else ""),
+            markup=False,
         )
         console.print(_rich_tree(t, grid, part, bounds))
         if n <= MAX_NESTED_MODES:
@@ -221,7 +236,10 @@ def tree(
             if pics is not None:
                 console.print(pics)
         if part is not None and bounds is not None:
-            _print_partition(console, t, grid, part, bounds, doc["bounds"], dim, width)
+            _print_partition(console, t, grid, part, bounds, doc["bounds"], dim, ws)
+
+    terminal = output in (None, "-") and sys.stdout.isatty()
+    outputs.write({"-o": render_text(view, None, terminal)})
     return 0
 
 
@@ -233,7 +251,7 @@ def _print_partition(
     bounds: TilingBounds,
     summary: dict[str, Any],
     dim: int,
-    width: int,
+    ws: tuple[int, ...],
 ) -> None:
     console.print(f"partition {part.name}: I = {list(part.rows)}", markup=False)
     if grid is not None and max(grid.height, grid.width) <= 16 and grid.height > 1:
@@ -249,7 +267,9 @@ def _print_partition(
         f"sibling pairs of depth > 1 across the tilings: {len(bounds.pairs)} {pairs}", markup=False
     )
     table = Table(
-        title=f"Structural bounds (M={dim}, r={width}; bounds only, no rank computed)",
+        title=f"Structural bounds (M={dim}, "
+        + (f"r={ws[0]}" if len(set(ws)) == 1 else f"widths {','.join(map(str, ws))}")
+        + "; bounds only, no rank computed)",
         title_justify="left",
     )
     for col in ("bound", "value", "holds for", "source"):
@@ -290,8 +310,10 @@ def _print_partition(
                 "this tool",
             ),
         ]
-    else:
+    elif not is_binary(t):
         console.print("CTS Theorem 7 does not apply: the tree is not binary", markup=False)
+    else:
+        console.print("CTS Theorem 7 bounds take one width r: not shown for per-level widths")
     for label, value, holds, source in rows:
         table.add_row(label, fmt_int(value), holds, source)
     console.print(table)

@@ -2,7 +2,7 @@
 
 A rank engine turns an explicit matrix into an integer rank. Its ``certifies``
 capability says what that integer proves about the matrix of integers it came from
-(see ``../shared/reference/exact-rank.md`` and the README's evidence table):
+(``docs/exact-ranks.md`` and the README's status table):
 
 * ``"lower"`` -- the true rank over Q is at least the answer (GF(p) ranks: a nonzero
   ``k x k`` minor mod p is a nonzero integer);

@@ -39,11 +39,14 @@ from ..networks.decompositions import (
     TreeDecomposition,
     decomposition_from_weights,
     random_decomposition,
+    resolve_widths,
 )
 from ..networks.grid import grid_tensor
 from ..networks.matricize import matricize
 from ..networks.partitions import Partition
 from . import get_rank_engine
+from .estimate import RANK_OPS_PER_SECOND, Estimate, check_budget, fmt_seconds, rank_estimate
+from .interruptible import run_interruptible
 from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, structured_rank
 
 __all__ = [
@@ -57,9 +60,13 @@ __all__ = [
     "dense_bytes",
     "dense_rank",
     "measure_rank",
+    "require_budget",
 ]
 
 DEFAULT_MAX_MEMORY = 4 * 2**30
+DEFAULT_MAX_SECONDS = 60.0
+LONG_SECONDS = 5.0
+"""Computations estimated to take longer announce themselves (with the estimate)."""
 FIELDS = ("gfp", "qq")
 METHODS = ("auto", "dense", "structured")
 # peak bytes per grid-tensor entry on the dense path, measured at N = 24, M = 2
@@ -84,6 +91,9 @@ class RankSettings:
     """``auto``, ``dense`` or ``structured``."""
     max_memory: int = DEFAULT_MAX_MEMORY
     """Bytes a computation may use; larger ones are refused before they start."""
+    max_seconds: float = DEFAULT_MAX_SECONDS
+    """Seconds a computation may take (estimated, :mod:`.estimate`); longer ones are
+    refused before they start."""
     prime_random: bool = False
     """Whether ``prime`` was drawn at random (then every epsilon over GF(p) includes the
     prime's failure term, and rows may escalate to fresh random primes); a prime given
@@ -130,6 +140,7 @@ def measure_rank(
     witness: Mapping[int, object] | None = None,
     witness_name: str = "",
     shared: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> Measurement:
     """Rank of ``[[A]]_{I,J}`` for one instance of the architecture.
 
@@ -147,6 +158,8 @@ def measure_rank(
         How reports name the witness.
     shared : bool
         Random weights shared across locations.
+    progress : callable, optional
+        Told, with the estimate, when the computation is expected to be long.
 
     Raises
     ------
@@ -156,13 +169,16 @@ def measure_rank(
     n = trees.n_modes(tree)
     if partition.n_modes != n:
         raise ConvacError(f"partition is for N = {partition.n_modes} modes but the tree has {n}")
-    decomp = _decomposition(tree, dim, widths, partition, settings, witness, shared)
-    peak = (
-        None
-        if witness is not None
-        else structured_peak_entries(tree, dim, decomp.widths, partition)
-    )
+    ws = resolve_widths(tree, widths)
+    peak = None if witness is not None else structured_peak_entries(tree, dim, ws, partition)
     method = _choose_method(n, dim, settings, peak)
+    estimate = require_budget(tree, dim, ws, partition, settings, method, peak, shared=shared)
+    if progress is not None and estimate.seconds >= LONG_SECONDS:
+        progress(
+            f"rank of N={n}, M={dim}, {partition.name} by the {estimate.path} path "
+            f"(estimated ~{fmt_seconds(estimate.seconds)}; Ctrl-C stops cleanly)"
+        )
+    decomp = _decomposition(tree, dim, widths, partition, settings, witness, shared)
     if method == "dense":
         rank, field = dense_rank(grid_tensor(decomp), partition, settings)
     else:
@@ -199,6 +215,34 @@ def measure_rank(
     return Measurement(rank, evidence, bounds)
 
 
+def require_budget(
+    tree: nx.DiGraph,
+    dim: int,
+    ws: Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    method: str,
+    peak: int | None,
+    *,
+    shared: bool = False,
+) -> Estimate:
+    """Refuse, before any allocation, a measurement over ``--max-memory`` or ``--max-time``
+    (:func:`convac_verify.engines.estimate.check_budget`); ``peak`` is ``None`` for an
+    explicit witness. Returns the estimate."""
+    path = "witness" if peak is None and method == "structured" else method
+    estimate = rank_estimate(tree, dim, ws, partition, settings.field, path, peak)
+    check_budget(
+        estimate,
+        max_memory=settings.max_memory,
+        max_seconds=settings.max_seconds,
+        tree=tree,
+        dim=dim,
+        ws=ws,
+        shared=shared,
+    )
+    return estimate
+
+
 def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> tuple[int, str]:
     """Rank of ``[[tensor]]_{I,J}`` with the engine of ``settings.field``.
 
@@ -206,7 +250,11 @@ def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> t
     :func:`check_dense_budget` first). Returns the rank and the field it was computed in.
     """
     engine = get_rank_engine(settings.field)
-    return engine.rank(matricize(tensor, partition), settings.prime), engine.field
+    matrix = matricize(tensor, partition)
+    a, b = matrix.shape
+    if a * b * min(a, b) / RANK_OPS_PER_SECOND[settings.field] >= 1.0:  # long: Ctrl-C stays live
+        return run_interruptible(lambda: engine.rank(matrix, settings.prime)), engine.field
+    return engine.rank(matrix, settings.prime), engine.field
 
 
 def check_dense_budget(n_modes: int, dim: int, settings: RankSettings) -> None:
@@ -252,9 +300,9 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
                 f"neither path fits --max-memory {_fmt_bytes(settings.max_memory)}: the dense grid "
                 f"tensor ({dim}**{n} entries) needs ~{_fmt_bytes(need)} and the structured "
                 f"contraction up to {peak:,} core entries "
-                f"(~{_fmt_bytes(peak * STRUCTURED_BYTES_PER_ENTRY)}); this partition's rank is "
-                "too large for a random witness at this N: certify it with an explicit witness "
-                "or lower N"
+                f"(~{_fmt_bytes(peak * STRUCTURED_BYTES_PER_ENTRY)}); raise --max-memory or "
+                "use a smaller N (the rank command uses a Kronecker witness where it certifies "
+                "the rank)"
             )
         return "structured"
     if (
@@ -297,6 +345,9 @@ class Context:
         """
         n = trees.n_modes(tree)
         use_witness = witness is not None and not fits_dense(n, dim, self.settings)
+        if use_witness:  # refuse before the witness's weights are built
+            ws = resolve_widths(tree, widths)
+            require_budget(tree, dim, ws, partition, self.settings, "structured", None)
         key = (
             trees.to_nested(tree),
             dim,
@@ -318,6 +369,7 @@ class Context:
                 witness=witness() if use_witness and witness is not None else None,
                 witness_name=witness_name,
                 shared=shared,
+                progress=self.progress,
             )
             if self.settings.prime_random and not use_witness:
                 redo = partial(self._redraw, tree, dim, widths, partition, shared, repr(key))

@@ -104,8 +104,7 @@ class _Contraction:
             need = entries * STRUCTURED_BYTES_PER_ENTRY
             raise BudgetExceeded(
                 f"structured certificate needs a core of {entries:,} entries (~{_gib(need)}) "
-                f"at {where}, over the memory budget; the partition's rank is too large "
-                "for a random witness at this size (use an explicit witness or a smaller N)"
+                f"at {where}, over the memory budget; raise --max-memory or use a smaller N"
             )
 
     def _compress(self, cores: Array, bound: int | None = None) -> Array:

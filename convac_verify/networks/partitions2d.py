@@ -268,6 +268,8 @@ def parse_grid_partition(text: str, grid: Grid, rng: np.random.Generator) -> Par
         try:
             ints = [int(a) for a in args.split(",") if a.strip()]
             return factory(grid, rng, ints)
+        except InvalidPartition:
+            raise
         except (TypeError, ValueError):
             raise InvalidPartition(
                 f"wrong arguments for partition {key!r}; usage: {usage}"

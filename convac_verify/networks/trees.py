@@ -37,6 +37,7 @@ import ast
 import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache, reduce
+from itertools import chain
 from typing import Any
 
 import networkx as nx
@@ -233,7 +234,7 @@ def validate_mode_tree(tree: nx.DiGraph) -> nx.DiGraph:
             continue
         if len(kids) < 2:
             raise NotAModeTree(f"internal node {v} has one child; pooling windows need >= 2")
-        modes_of[v] = sum((modes_of[c] for c in kids), ())
+        modes_of[v] = tuple(chain.from_iterable(modes_of[c] for c in kids))  # linear, not sum()
         height_of[v] = 1 + max(height_of[c] for c in kids)
     tree.graph.update(children_of=kids_of, modes_of=modes_of, height_of=height_of)
     tree.graph["postorder"] = order
@@ -370,13 +371,21 @@ def parse_tree(text: str) -> nx.DiGraph:
     """
     text = text.strip()
     if text[:1] in "([":
+        shown = text if len(text) <= 60 else text[:57] + "..."
         try:
             obj = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
+            tree = from_nested(_tuplify(obj))
+        except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError) as exc:
+            if isinstance(exc, NotAModeTree):
+                raise
             raise NotAModeTree(
-                f"cannot parse tree {text!r}; write nested tuples like ((0,1),(2,3))"
+                f"cannot parse tree {shown!r}; write nested tuples like ((0,1),(2,3))"
             ) from None
-        return from_nested(_tuplify(obj))
+        if n_modes(tree) < 2:
+            raise NotAModeTree(
+                f"a mode tree needs at least two modes (one patch has no matricization); got {shown!r}"
+            )
+        return tree
     name, _, args = text.partition(":")
     builder = get_tree_builder(name)
     if name in _RAW_ARGS:

@@ -131,8 +131,14 @@ def split_by_height(tree: nx.DiGraph, partition: Partition) -> dict[int, int]:
     return out
 
 
-def witness_bound(tree: nx.DiGraph, dim: int, width: int, partition: Partition) -> tuple[int, int]:
-    """``(min(r, M)**S_h, h)`` for the merge height h with the most split nodes.
+def witness_bound(
+    tree: nx.DiGraph, dim: int, width: int | Sequence[int], partition: Partition
+) -> tuple[int, int]:
+    """``(min(r, M)**S_h, h)`` for the merge height h whose witness has the largest rank.
+
+    With per-level widths ``r_0..r_{L-1}`` the witness merging at h has rank
+    ``min(r_0, ..., r_{h-1}, M)**S_h``; ties go to the height with more split nodes, then
+    the lower one.
 
     The Kronecker witness merging channels at height h (:func:`kronecker_witness`: unit
     vectors at the patches, channels passed unmixed below h, summed at h, channel 1
@@ -151,8 +157,13 @@ def witness_bound(tree: nx.DiGraph, dim: int, width: int, partition: Partition) 
     (16, 2)
     """
     per_height = split_by_height(tree, partition)
-    best_h = max(sorted(per_height), key=lambda h: (per_height[h], -h))
-    return min(width, dim) ** per_height[best_h], best_h
+    ws = resolve_widths(tree, width)
+
+    def value(h: int) -> int:
+        return min(min(ws[:h]), dim) ** per_height[h]
+
+    best_h = max(sorted(per_height), key=lambda h: (value(h), per_height[h], -h))
+    return value(best_h), best_h
 
 
 def is_quad_tree(tree: nx.DiGraph) -> bool:

@@ -1,6 +1,6 @@
 """Ranks of rectifier grid tensors: exact over Q, or modulo a random prime with an epsilon.
 
-What each proves (see ``../shared/reference/exact-rank.md``):
+What each proves (``docs/exact-ranks.md``, "Ranks modulo a random prime"):
 
 * :func:`exact_rank` -- the rank over Q of the numerator matrix at this point, exactly
   (FLINT ``fmpz_mat``; a full rank mod p short-cuts it). Certain, slow when the

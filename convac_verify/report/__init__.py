@@ -1,6 +1,6 @@
 """Output formats behind one interface: ``FORMATS[name](report, console) -> None``.
 
-``table`` prints rich tables; ``json``, ``latex`` and ``junit`` print documents. All
+``table`` prints rich tables; ``json``, ``csv``, ``latex`` and ``junit`` print documents. All
 write results only; messages go to stderr.
 """
 
@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from rich.console import Console
 
+from .csv_report import CSV_COLUMNS, render_csv
 from .json_report import render_json
 from .junit import render_junit
 from .latex import render_latex
@@ -17,6 +18,7 @@ from .model import SCHEMA_VERSION, CheckResult, GrowthLine, Report
 from .table import print_report
 
 __all__ = [
+    "CSV_COLUMNS",
     "FORMATS",
     "SCHEMA_VERSION",
     "CheckResult",
@@ -24,6 +26,7 @@ __all__ = [
     "Report",
     "document_renderer",
     "get_format",
+    "render_csv",
     "render_json",
     "render_junit",
     "render_latex",
@@ -44,6 +47,7 @@ def document_renderer(render: Callable[[Report], str]) -> Renderer:
 FORMATS: dict[str, Renderer] = {
     "table": print_report,
     "json": document_renderer(render_json),
+    "csv": document_renderer(render_csv),
     "latex": document_renderer(render_latex),
     "junit": document_renderer(render_junit),
 }

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 from ..evidence.status import Status
 from .model import CheckResult, Report
-from .numbers import fmt_eps, fmt_int
+from .numbers import abbreviate_digits, fmt_eps, fmt_int
 
 __all__ = ["render_junit"]
 
@@ -23,14 +23,17 @@ def _case(r: CheckResult, strict: bool) -> ET.Element:
     detail = (
         f"rank {fmt_int(o.measurement.rank)} {o.claim.relation} {o.claim.formula} = "
         f"{fmt_int(o.claim.value)}: {r.status.value} (eps {fmt_eps(r.verdict.epsilon)}); "
-        f"{r.verdict.reason}; {r.reference}"
+        f"{abbreviate_digits(r.verdict.reason)}; {r.reference}"
     )
     if r.status is Status.VIOLATED:
-        ET.SubElement(case, "failure", message=r.verdict.reason, type="violated").text = detail
+        message = abbreviate_digits(r.verdict.reason)
+        ET.SubElement(case, "failure", message=message, type="violated").text = detail
     elif r.status is Status.INCONCLUSIVE and strict:
-        ET.SubElement(case, "failure", message=r.verdict.reason, type="inconclusive").text = detail
+        message = abbreviate_digits(r.verdict.reason)
+        ET.SubElement(case, "failure", message=message, type="inconclusive").text = detail
     elif r.status is Status.INCONCLUSIVE:
-        ET.SubElement(case, "skipped", message=f"inconclusive: {r.verdict.reason}")
+        message = f"inconclusive: {abbreviate_digits(r.verdict.reason)}"
+        ET.SubElement(case, "skipped", message=message)
         ET.SubElement(case, "system-out").text = detail
     else:
         ET.SubElement(case, "system-out").text = detail

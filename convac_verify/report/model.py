@@ -189,6 +189,7 @@ class Report:
                 "seed": s.seed,
                 "method": s.method,
                 "max_memory": s.max_memory,
+                "max_time": s.max_seconds,
                 "prime_random": s.prime_random,
                 "strict": self.strict,
             },

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from ..evidence.growth import common_power_base
 
-__all__ = ["fmt_eps", "fmt_int", "latex_int"]
+__all__ = ["abbreviate_digits", "fmt_eps", "fmt_int", "latex_int"]
 
 _PLAIN_LIMIT = 10**9
 
@@ -55,3 +56,22 @@ def fmt_eps(eps: Fraction | None) -> str:
     if eps is None or eps == 0:
         return "-"
     return f"<={float(eps):.2g}"
+
+
+_DIGITS = re.compile(r"\d(?:,?\d){24,}")
+
+
+def abbreviate_digits(text: str) -> str:
+    """Shorten every run of 25+ digits (commas allowed) in running text.
+
+    Examples
+    --------
+    >>> abbreviate_digits("bound " + "9" * 300 + " < 4")
+    'bound 99999999…99999999 (300 digits) < 4'
+    """
+
+    def short(m: re.Match[str]) -> str:
+        digits = m.group().replace(",", "")
+        return f"{digits[:8]}…{digits[-8:]} ({len(digits)} digits)"
+
+    return _DIGITS.sub(short, text)

@@ -15,10 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import ConvacError
-from ..evidence.status import Status
 from .model import CheckResult, Report
 from .numbers import fmt_int
-from .table import render_footer, render_growth, status_text
+from .table import render_footer, render_growth, status_style, status_text, worst_status
 
 __all__ = [
     "histogram_table",
@@ -43,18 +42,10 @@ def _results(report: Report, check: str) -> list[CheckResult]:
 
 
 def _worst(results: Sequence[CheckResult]) -> str:
-    """The weakest status among results (violated < inconclusive < consistent < verified <
-    proved)."""
-    order = [
-        Status.VIOLATED,
-        Status.INCONCLUSIVE,
-        Status.CONSISTENT,
-        Status.VERIFIED,
-        Status.PROVED,
-    ]
+    """The weakest status among results (:func:`~.table.worst_status`)."""
     if not results:
         return "not run"
-    return min((r.status for r in results), key=order.index).value
+    return worst_status(r.status for r in results).value
 
 
 def _cell(verdict: str, checks: Sequence[tuple[str, Sequence[CheckResult]]]) -> str:
@@ -68,10 +59,7 @@ def _cell(verdict: str, checks: Sequence[tuple[str, Sequence[CheckResult]]]) -> 
 
 
 def _styled(status: str) -> str:
-    style = {"proved": "bold green", "verified": "green", "violated": "bold red"}.get(
-        status, "yellow"
-    )
-    return f"[{style}]{status}[/]"
+    return f"[{status_style(status) if status != 'not run' else 'dim'}]{status}[/]"
 
 
 def _row(rs: Sequence[CheckResult], label: str, prefix: str) -> CheckResult | None:
@@ -423,10 +411,12 @@ def require_matplotlib() -> None:
         ) from None
 
 
-def plot_histograms(report: Report, path: str) -> None:
-    """Bar chart of the App. F histograms, one panel per width, written to ``path``."""
-    import os
-    import tempfile
+def plot_histograms(report: Report, suffix: str = ".png") -> bytes:
+    """Bar chart of the App. F histograms, one panel per width, as a file's bytes.
+
+    ``suffix`` (``.png``, ``.pdf``, ``.svg``, ...) chooses the image format.
+    """
+    import io
 
     import matplotlib
 
@@ -439,28 +429,23 @@ def plot_histograms(report: Report, path: str) -> None:
         if r.observation.claim.quantity == "draws at full rank" or r.check == "user-operator"
     ]
     fig, axes = plt.subplots(1, len(rs), figsize=(4 * len(rs), 3.2), sharey=True, squeeze=False)
-    for ax, r in zip(axes[0], rs, strict=True):
-        hist = dict(r.observation.measurement.extra["histogram"])  # type: ignore[call-overload]
-        full = int(r.observation.params["full"])
-        xs = list(range(full + 1))
-        ax.bar(xs, [hist.get(str(x), 0) for x in xs], width=1.0, color="tab:blue")
-        ax.set_title(f"widths {r.observation.label}")
-        ax.set_xlabel("odd-even rank")
-        ax.set_xlim(-0.5, full + 0.5)
-    axes[0][0].set_ylabel("draws")
-    p = rs[0].observation.params
-    fig.suptitle(
-        f"App. F: deep {p['pooling']} networks, N={p['N']}, M={p['M']}, {p['draws']} draws"
-    )
-    fig.tight_layout()
-    directory = os.path.dirname(os.path.abspath(path))
-    suffix = os.path.splitext(path)[1]
-    fd, tmp = tempfile.mkstemp(prefix=".convac-plot-", suffix=suffix, dir=directory)
-    os.close(fd)
     try:
-        fig.savefig(tmp)
-        os.replace(tmp, path)
+        for ax, r in zip(axes[0], rs, strict=True):
+            hist = dict(r.observation.measurement.extra["histogram"])  # type: ignore[call-overload]
+            full = int(r.observation.params["full"])
+            xs = list(range(full + 1))
+            ax.bar(xs, [hist.get(str(x), 0) for x in xs], width=1.0, color="tab:blue")
+            ax.set_title(f"widths {r.observation.label}")
+            ax.set_xlabel("odd-even rank")
+            ax.set_xlim(-0.5, full + 0.5)
+        axes[0][0].set_ylabel("draws")
+        p = rs[0].observation.params
+        fig.suptitle(
+            f"App. F: deep {p['pooling']} networks, N={p['N']}, M={p['M']}, {p['draws']} draws"
+        )
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=(suffix.lstrip(".") or "png").lower())
+        return buffer.getvalue()
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rich import box as rich_box
 from rich.console import Console
@@ -10,22 +10,50 @@ from rich.table import Table
 
 from ..evidence.status import Status
 from .model import CheckResult, Report
-from .numbers import fmt_eps, fmt_int
+from .numbers import abbreviate_digits, fmt_eps, fmt_int
 
-__all__ = ["STATUS_STYLE", "evidence_text", "print_report", "render_growth", "result_table"]
+__all__ = [
+    "STATUS_STYLE",
+    "evidence_text",
+    "print_report",
+    "render_growth",
+    "result_table",
+    "status_style",
+    "status_text",
+    "worst_status",
+]
 
 STATUS_STYLE = {
-    Status.PROVED: "bold green",
-    Status.VERIFIED: "green",
-    Status.CONSISTENT: "yellow",
-    Status.INCONCLUSIVE: "magenta",
-    Status.VIOLATED: "bold red",
+    "proved": "bold green",
+    "verified": "green",
+    "consistent": "yellow",
+    "inconclusive": "magenta",
+    "violated": "bold red",
 }
+"""Terminal style per status value; a status without an entry is shown in cyan."""
+
+_SEVERITY = ("violated", "inconclusive", "consistent", "verified", "proved")
+
+
+def status_style(status: Status | str) -> str:
+    """The style of a status (works for any member of :class:`Status`)."""
+    value = status.value if isinstance(status, Status) else str(status)
+    return STATUS_STYLE.get(value, "cyan")
+
+
+def worst_status(statuses: Iterable[Status]) -> Status:
+    """The weakest status: violated, inconclusive, consistent, verified, proved (a status
+    this list does not know counts as weaker than consistent)."""
+
+    def rank(s: Status) -> float:
+        return _SEVERITY.index(s.value) if s.value in _SEVERITY else 1.5
+
+    return min(statuses, key=rank)
 
 
 def status_text(r: CheckResult) -> str:
     """Status word with its style markup."""
-    return f"[{STATUS_STYLE[r.status]}]{r.status.value}[/]"
+    return f"[{status_style(r.status)}]{r.status.value}[/]"
 
 
 def evidence_text(r: CheckResult) -> str:
@@ -37,26 +65,33 @@ def evidence_text(r: CheckResult) -> str:
 
 
 def result_table(title: str, results: Sequence[CheckResult], box: rich_box.Box) -> Table:
-    """One table of results: row, subject, rank, claim, structural upper bound, status."""
+    """One table of results: row, subject, the measured value (a ``rank`` column, and one
+    column per other quantity, e.g. ``draws at full rank``: counts never sit under
+    "rank"), claim, structural upper bound, status."""
+    quantities = list(dict.fromkeys(r.observation.claim.quantity for r in results))
+    if "rank" in quantities:
+        quantities.remove("rank")
+        quantities.insert(0, "rank")
     t = Table(title=title, box=box, title_justify="left")
-    for col, justify in (
-        ("row", "left"),
-        ("measured", "left"),
-        ("rank", "right"),
+    columns = [("row", "left"), ("measured", "left")]
+    columns += [(q, "right") for q in quantities]
+    columns += [
         ("claim", "left"),
         ("upper (all w)", "right"),
         ("status", "left"),
         ("eps", "right"),
         ("evidence", "left"),
-    ):
+    ]
+    for col, justify in columns:
         t.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in results:
         o = r.observation
         c = o.claim
+        values = [fmt_int(o.measurement.rank) if c.quantity == q else "-" for q in quantities]
         t.add_row(
             o.label,
             o.subject,
-            fmt_int(o.measurement.rank),
+            *values,
             f"{c.relation} {c.formula} = {fmt_int(c.value)}",
             fmt_int(o.measurement.upper_bound),
             status_text(r),
@@ -85,7 +120,7 @@ def render_footer(report: Report, console: Console) -> None:
     for r in report.inconclusive:
         console.print(
             f"inconclusive: {r.check} {r.observation.label} ({r.observation.subject}): "
-            f"{r.verdict.reason}",
+            f"{abbreviate_digits(r.verdict.reason)}",
             highlight=False,
             markup=False,
         )

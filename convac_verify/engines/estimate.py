@@ -1,0 +1,292 @@
+"""What a rank computation will cost, estimated before it starts (memory and time).
+
+Every path that computes a matricization rank of a tree decomposition
+(:func:`convac_verify.engines.measure.measure_rank`: dense, structured, explicit witness)
+asks :func:`check_budget` first, so work that does not fit ``--max-memory`` or
+``--max-time`` is refused in well under a second, with the estimate and a real
+alternative, instead of running out of memory or running for hours.
+
+The model is deliberately simple and errs on the side of overestimating. Its constants
+were measured on this implementation (2-core machine, 61-bit prime):
+
+* the tree itself (building, bounds, bookkeeping): :data:`SECONDS_PER_NODE` per node;
+* weights: one ``uint64`` (GF(p)) or a Python integer (Q) per entry;
+* dense path: the grid tensor is formed by one outer product per (output channel,
+  input channel) pair of every node (:data:`SECONDS_PER_PAIR` each, plus
+  :data:`SECONDS_PER_ENTRY` per field operation), then FLINT ranks an ``a x b`` matrix in
+  about ``a * b * min(a, b) / RANK_OPS_PER_SECOND[field]`` seconds;
+* structured path with random weights: :data:`SECONDS_PER_STRUCTURED_NODE` per node plus
+  :data:`SECONDS_PER_CORE_ENTRY` per entry of the largest core;
+* explicit (Kronecker) witness: :data:`SECONDS_PER_WITNESS_NODE` per node (identical
+  subtrees are contracted once);
+* structured paths, nodes with more than two children (a CP root, wide windows): the
+  children are folded in one at a time, :data:`SECONDS_PER_WIDE_CHILD` each.
+
+Widths that add nothing
+-----------------------
+The weight arrays of very wide layers can be the whole cost. :func:`useful_widths` gives
+widths with the **same generic rank**: the channels ``alpha`` feeding a parent ``p`` enter
+only through ``psi^alpha = (x)_c phi^{c,alpha}``, tensors in a space of dimension
+``M**|p|`` (``|p|`` = modes below p). Any set of them spans a space with a basis of at most
+``min(r, M**|p|)`` of them, and every parent channel ``sum_alpha W[delta, alpha] psi^alpha``
+is a combination of that basis; keeping only those channels (each child keeps the
+matching rows of its weights) realizes the same function. Conversely the capped network is
+the original one with some weights zero. So both have the same set of functions, hence
+the same maximal -- generic -- rank. (With unshared weights each parent may keep its own
+basis; with shared weights the argument needs the parents of one height to be alike,
+so :func:`useful_widths` leaves shared networks alone.)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..errors import BudgetExceeded, ConvacError
+from ..networks import trees
+from ..networks.partitions import Partition
+
+__all__ = [
+    "Estimate",
+    "check_budget",
+    "fmt_bytes",
+    "fmt_seconds",
+    "node_count_seconds",
+    "parse_duration",
+    "rank_estimate",
+    "useful_widths",
+]
+
+SECONDS_PER_NODE = 60e-6
+SECONDS_PER_PAIR = 60e-6
+SECONDS_PER_ENTRY = 10e-9
+RANK_OPS_PER_SECOND = {"gfp": 3e9, "qq": 1e8}
+SECONDS_PER_STRUCTURED_NODE = 100e-6
+SECONDS_PER_CORE_ENTRY = 300e-9
+SECONDS_PER_WITNESS_NODE = 20e-6
+SECONDS_PER_WIDE_CHILD = 300e-6
+WEIGHT_BYTES = {"gfp": 8, "qq": 48}
+DENSE_BYTES = {"gfp": 96, "qq": 400}
+STRUCTURED_BYTES = 48
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Peak memory and time of one computation."""
+
+    path: str
+    """``dense``, ``structured`` or ``witness``."""
+    bytes: int
+    seconds: float
+    weight_bytes: int
+    """Of which the weights."""
+
+    def describe(self) -> str:
+        """``~1.2 GiB, ~35 s``."""
+        return f"~{fmt_bytes(self.bytes)}, ~{fmt_seconds(self.seconds)}"
+
+
+def fmt_bytes(n: float) -> str:
+    """``1.5 GiB``, ``12 MiB``, ``800 B``."""
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{int(n)} B"
+
+
+def fmt_seconds(s: float) -> str:
+    """``0.4 s``, ``35 s``, ``12 min``, ``3.1 h``, ``2.5e+04 years``."""
+    if s < 60:
+        return f"{s:.2g} s" if s < 10 else f"{s:.0f} s"
+    if s < 3600:
+        return f"{s / 60:.2g} min"
+    if s < 86400 * 365:
+        return f"{s / 3600:.2g} h"
+    if s == math.inf:
+        return "forever"
+    return f"{s / (86400 * 365):.2g} years"
+
+
+def parse_duration(text: str) -> float:
+    """``90``, ``90s``, ``10m``, ``1.5h`` -> seconds.
+
+    Examples
+    --------
+    >>> parse_duration("10m"), parse_duration("90"), parse_duration("1h")
+    (600.0, 90.0, 3600.0)
+    """
+    t = str(text).strip().lower()
+    units = {"s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
+    for suffix in ("min", "s", "m", "h"):
+        if t.endswith(suffix):
+            number, scale = t[: -len(suffix)].strip(), units[suffix]
+            break
+    else:
+        number, scale = t, 1.0
+    try:
+        value = float(number) * scale
+    except ValueError:
+        value = -1.0
+    if not (value > 0 and math.isfinite(value)):
+        raise ConvacError(f"--max-time takes a duration like 90s, 10m or 1h; got {text!r}")
+    return value
+
+
+def node_count_seconds(n_nodes: int) -> float:
+    """Time to build and bound a tree of ``n_nodes`` nodes (before any rank)."""
+    return n_nodes * SECONDS_PER_NODE
+
+
+def _n_nodes(tree: nx.DiGraph) -> int:
+    return len(trees.postorder(tree))
+
+
+def _weight_entries(tree: nx.DiGraph, dim: int, ws: Sequence[int]) -> int:
+    total = trees.n_modes(tree) * ws[0] * dim
+    root = trees.root(tree)
+    for v in trees.internal_nodes(tree):
+        out = 1 if v == root else ws[trees.height(tree, v)]
+        total += out * ws[trees.height(tree, trees.children(tree, v)[0])]
+    return total
+
+
+def rank_estimate(
+    tree: nx.DiGraph,
+    dim: int,
+    ws: Sequence[int],
+    partition: Partition,
+    field: str,
+    path: str,
+    peak_entries: int | None = None,
+) -> Estimate:
+    """Memory and time of measuring ``[[A]]_{I,J}`` by ``path``.
+
+    ``peak_entries`` is the structured path's largest core (random weights); the witness
+    path keeps cores small (Kronecker laziness).
+    """
+    n = trees.n_modes(tree)
+    nodes = _n_nodes(tree)
+    wbytes = _weight_entries(tree, dim, ws) * WEIGHT_BYTES[field]
+    seconds = node_count_seconds(nodes)
+    if path == "dense":
+        root = trees.root(tree)
+        pairs = 0
+        entry_ops = 0
+        for v in trees.internal_nodes(tree):
+            out = 1 if v == root else ws[trees.height(tree, v)]
+            k = out * ws[trees.height(tree, trees.children(tree, v)[0])]
+            pairs += k
+            entry_ops += k * dim ** len(trees.leaves_below(tree, v))
+        a = dim ** len(partition.rows)
+        b = dim ** (n - len(partition.rows))
+        rank_ops = a * b * min(a, b)
+        seconds += (
+            pairs * SECONDS_PER_PAIR
+            + _float(entry_ops) * SECONDS_PER_ENTRY
+            + _float(rank_ops) / RANK_OPS_PER_SECOND[field]
+        )
+        extra = dim**n * DENSE_BYTES[field]
+    else:
+        wide = sum(
+            len(kids)
+            for v in trees.internal_nodes(tree)
+            if len(kids := trees.children(tree, v)) > 2
+        )
+        seconds += wide * SECONDS_PER_WIDE_CHILD
+        if path == "witness":
+            seconds += nodes * SECONDS_PER_WITNESS_NODE
+            extra = nodes * 512
+        else:
+            peak = peak_entries or 0
+            seconds += nodes * SECONDS_PER_STRUCTURED_NODE + _float(peak) * SECONDS_PER_CORE_ENTRY
+            extra = peak * STRUCTURED_BYTES
+    return Estimate(path, wbytes + extra, seconds, wbytes)
+
+
+def _float(n: int) -> float:
+    """``float(n)``, or ``inf`` beyond the float range."""
+    return float(n) if n < 10**300 else math.inf
+
+
+def useful_widths(tree: nx.DiGraph, dim: int, ws: Sequence[int]) -> tuple[int, ...]:
+    """Widths capped where more channels cannot raise the generic rank (module docstring).
+
+    ``r_l`` is capped at the largest ``M**|p|`` over the parents ``p`` of height-``l`` nodes.
+
+    Examples
+    --------
+    >>> from convac_verify.networks.trees import balanced
+    >>> useful_widths(balanced(16), 2, (5000, 5000, 5000, 5000))
+    (4, 16, 256, 5000)
+    """
+    caps: dict[int, int] = {}
+    for p in trees.internal_nodes(tree):
+        level = trees.height(tree, trees.children(tree, p)[0])
+        size = len(trees.leaves_below(tree, p))
+        # dim ** size can be astronomically large: compare in bits first
+        cap = dim**size if size * max(dim, 2).bit_length() < 4096 else None
+        prev = caps.get(level, 0)
+        caps[level] = -1 if cap is None or prev == -1 else max(prev, cap)
+    return tuple(
+        w if caps.get(level, -1) == -1 else min(w, caps[level]) for level, w in enumerate(ws)
+    )
+
+
+def check_budget(
+    estimate: Estimate,
+    *,
+    max_memory: int,
+    max_seconds: float,
+    tree: nx.DiGraph,
+    dim: int,
+    ws: Sequence[int],
+    shared: bool = False,
+) -> None:
+    """Refuse ``estimate`` when it exceeds either budget, naming a real alternative.
+
+    Raises
+    ------
+    BudgetExceeded
+        With the estimate, the budget and what to do instead.
+    """
+    over_memory = estimate.bytes > max_memory
+    over_time = estimate.seconds > max_seconds
+    if not (over_memory or over_time):
+        return
+    capped = () if shared else useful_widths(tree, dim, ws)
+    hint = ""
+    if capped and tuple(capped) != tuple(ws):
+        hint = (
+            f"; widths {','.join(map(str, capped))} give the same generic rank (more channels "
+            "than the dimension of the space they feed add nothing)"
+        )
+    if over_memory:
+        what = f"needs ~{fmt_bytes(estimate.bytes)}"
+        if estimate.weight_bytes * 2 > estimate.bytes:
+            what += f" (the weights alone ~{fmt_bytes(estimate.weight_bytes)})"
+        raise BudgetExceeded(
+            f"refused before starting: the {estimate.path} computation {what}, over "
+            f"--max-memory {fmt_bytes(max_memory)}; raise --max-memory or use smaller N, M "
+            f"or widths{hint}"
+        )
+    advice = (
+        f"raise --max-time (e.g. --max-time {_suggest(estimate.seconds)}) or use smaller N, M "
+        "or widths"
+        if estimate.seconds < 86400
+        else "use smaller N, M or widths"
+    )
+    raise BudgetExceeded(
+        f"refused before starting: the {estimate.path} computation would take "
+        f"~{fmt_seconds(estimate.seconds)} (estimate), over --max-time "
+        f"{fmt_seconds(max_seconds)}; {advice}{hint}"
+    )
+
+
+def _suggest(seconds: float) -> str:
+    for minutes in (5, 10, 30, 60, 120, 240, 480):
+        if seconds * 1.5 < minutes * 60:
+            return f"{minutes}m"
+    return f"{int(seconds * 2 / 3600) + 1}h"

@@ -1,0 +1,56 @@
+"""The cost estimator: refusals before any allocation, and widths that add nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from convac_verify.engines.estimate import (
+    check_budget,
+    parse_duration,
+    rank_estimate,
+    useful_widths,
+)
+from convac_verify.engines.measure import RankSettings, measure_rank
+from convac_verify.errors import BudgetExceeded, ConvacError
+from convac_verify.networks.partitions2d import every_partition
+from convac_verify.networks.trees import balanced, from_windows
+
+
+@pytest.mark.parametrize(
+    ("tree", "widths", "capped"),
+    [
+        (balanced(4), (9, 20), (4, 16)),
+        (balanced(8), (5, 17, 3), (4, 16, 3)),
+        (from_windows([3, 2]), (9, 65), (8, 64)),
+    ],
+)
+def test_capped_widths_have_the_same_generic_rank(
+    tree: object, widths: tuple[int, ...], capped: tuple[int, ...]
+) -> None:
+    """The argument of engines/estimate.py, checked on every partition of small trees."""
+    assert useful_widths(tree, 2, widths) == capped
+    settings = RankSettings(method="dense")
+    n = len(capped) and tree.graph["n_modes"]  # type: ignore[attr-defined]
+    for part in list(every_partition(n))[::3]:
+        a = measure_rank(tree, 2, widths, part, settings).rank
+        b = measure_rank(tree, 2, capped, part, settings).rank
+        assert a == b, (part.rows, a, b)
+
+
+def test_refusal_names_the_estimate_and_the_alternatives() -> None:
+    tree = balanced(16)
+    from convac_verify.networks.partitions import odd_even
+
+    est = rank_estimate(tree, 2, (5000,) * 4, odd_even(16), "gfp", "dense")
+    assert est.seconds > 3600 and est.weight_bytes > 2**30
+    with pytest.raises(BudgetExceeded, match=r"~\d.* h \(estimate\).*--max-time.*4,16,256,5000"):
+        check_budget(est, max_memory=2**40, max_seconds=60, tree=tree, dim=2, ws=(5000,) * 4)
+    with pytest.raises(BudgetExceeded, match="the weights alone"):
+        check_budget(est, max_memory=2**30, max_seconds=1e9, tree=tree, dim=2, ws=(5000,) * 4)
+    check_budget(est, max_memory=2**40, max_seconds=1e9, tree=tree, dim=2, ws=(5000,) * 4)
+
+
+@pytest.mark.parametrize("text", ["", "soon", "-1", "0", "inf", "nan", "1e999"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(ConvacError, match="--max-time"):
+        parse_duration(text)
