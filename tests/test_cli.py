@@ -151,12 +151,35 @@ def test_list() -> None:
         assert name in r.stdout
 
 
-def test_all_writes_junit_and_latex(tmp_path: Path) -> None:
-    junit, latex = tmp_path / "j.xml", tmp_path / "t.tex"
-    r = invoke_cli("all", "--junit", str(junit), "--latex", str(latex), "--format", "json")
+def test_all_writes_junit_latex_and_csv(tmp_path: Path) -> None:
+    junit, latex, table = tmp_path / "j.xml", tmp_path / "t.tex", tmp_path / "r.csv"
+    r = invoke_cli(
+        "all", "--junit", str(junit), "--latex", str(latex), "--format", "csv", "-o", str(table)
+    )
     assert r.exit_code == 0, r.stderr
-    assert json.loads(r.stdout)["verdict"] == "pass"
+    assert r.stdout == ""  # everything went to the three files, written together
     assert junit.read_text().startswith("<?xml") and r"\documentclass" in latex.read_text()
+    rows = table.read_text().splitlines()
+    assert rows[0].startswith("check,reference,family,")
+    assert len(rows) - 1 == junit.read_text().count("<testcase ")
+    # inconclusive results are skipped tests in JUnit, never failures without --strict
+    assert "<failure" not in junit.read_text()
+    assert junit.read_text().count("<skipped ") == sum(",inconclusive," in x for x in rows[1:])
+
+
+def test_depth_takes_per_level_widths() -> None:
+    """``--widths`` is for the largest N; a smaller N' uses its first widths r0..r_{L'-1}."""
+    r = invoke_cli("depth", "--N", "16", "--widths", "3,2,1,1", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    deep = [x for x in doc["results"] if x["check"] == "colt16-theorem-1"]
+    assert [x["params"]["r"] for x in deep] == [3, [3, 2], [3, 2, 1], [3, 2, 1, 1]]
+    # Theorem 1 assumes nothing of r1..r_{L-1}: min(r0, M)^(N/2) with r = 3,2,1,1
+    assert [x["measured_rank"] for x in deep] == [2, 4, 16, 256]
+    assert all(x["status"] == "proved" for x in deep)
+    table = invoke_cli("depth", "--N", "16", "--widths", "3,2,1,1")
+    assert "M=2, widths 3,2,1,1, Z=3" in table.stdout
+    assert "N=16, L=4, M=2, widths 3,2,1,1" in table.stdout
 
 
 def test_output_file_is_atomic(tmp_path: Path) -> None:

@@ -38,6 +38,18 @@ def test_compare_square_mirror_4x4(run_cli: Run) -> None:
     assert "#..#" in r.stdout  # the mask picture of mirror-orbits
 
 
+def test_per_level_widths(run_cli: Run) -> None:
+    r = run_cli("pooling", "--grid", "4x4", "--widths", "2,1", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert {str(x["params"]["r"]) for x in doc["results"]} == {"[2, 1]"}
+    prof = _profiles(doc)
+    # r1 = 1 caps the left-right rank at 1; first-level windows split by center: 2^4
+    assert prof[("square", "left-right")] == (1, "limited")
+    assert prof[("square", "center")] == (16, "favored")
+    assert doc["verdict"] == "pass"
+
+
 def test_compare_json_is_deterministic(run_cli: Run) -> None:
     a = run_cli("pooling", "--compare", "square", "mirror", "--format", "json", "--seed", "4")
     b = run_cli("pooling", "--compare", "square", "mirror", "--format", "json", "--seed", "4")
