@@ -109,6 +109,7 @@ MODULES = (
     "icml16_claim11",
     "icml16_e10",
     "pooling_bounds",
+    "symbolic_rank",
 )
 
 
