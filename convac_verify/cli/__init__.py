@@ -28,6 +28,7 @@ COMMANDS = {
     "rank": "rank",
     "rectifier": "rectifier",
     "symbolic": "symbolic",
+    "generative": "generative",
     "list": "checks:list_checks",
     "check": "checks:check",
     "all": "checks:all_checks",

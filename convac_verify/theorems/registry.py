@@ -110,6 +110,10 @@ MODULES = (
     "icml16_e10",
     "pooling_bounds",
     "symbolic_rank",
+    "tmm_claim1_corollary1",
+    "tmm_forward",
+    "tmm_marginalization",
+    "tmm_priors",
 )
 
 
