@@ -29,6 +29,7 @@ COMMANDS = {
     "rectifier": "rectifier",
     "symbolic": "symbolic",
     "generative": "generative",
+    "simnet": "simnet",
     "list": "checks:list_checks",
     "check": "checks:check",
     "all": "checks:all_checks",

@@ -29,7 +29,7 @@ from ..report import CheckResult, Report
 from ..report.symbolic_view import symbolic_latex, symbolic_table
 from ..symbolic.networks import symbolic_network
 from ..symbolic.numeric import numeric_rank
-from ..symbolic.polynomials import BACKENDS
+from ..symbolic.polynomials import BACKENDS, DEFAULT_BACKEND
 from ..symbolic.rank import DEFAULT_MAX_WORK, symbolic_rank
 from ..symbolic.summary import SHOW, summarize
 from ..theorems.symbolic_rank import symbolic_measurement
@@ -87,7 +87,7 @@ def _widths(text: str | None, tree: object, eq3: bool) -> tuple[int, ...]:
 @click.option(
     "--backend",
     type=click.Choice(BACKENDS),
-    default="flint",
+    default=DEFAULT_BACKEND,
     show_default=True,
     help="Polynomial arithmetic: FLINT fmpz_mpoly or SymPy's sparse polynomials (slower).",
 )

@@ -45,7 +45,7 @@ from ..networks.dilated import DilatedDecomposition, dilated_grid_tensor
 from ..networks.grid import grid_tensor
 from ..networks.matricize import matricize
 from ..networks.partitions import Partition
-from .polynomials import PolynomialRing
+from .polynomials import DEFAULT_BACKEND, PolynomialRing
 
 __all__ = ["KINDS", "SymbolicNetwork", "WeightSymbol", "symbolic_network"]
 
@@ -89,7 +89,7 @@ class SymbolicNetwork:
     """Same-channel only: weights shared across locations."""
     symbols: tuple[WeightSymbol, ...]
     """Every weight, in generator order."""
-    backend: str = "flint"
+    backend: str = DEFAULT_BACKEND
     """The polynomial backend."""
 
     @property
@@ -269,7 +269,7 @@ def symbolic_network(
     *,
     kind: str = "same-channel",
     shared: bool = False,
-    backend: str = "flint",
+    backend: str = DEFAULT_BACKEND,
 ) -> SymbolicNetwork:
     """An architecture with every weight a symbol.
 

@@ -28,9 +28,21 @@ import numpy as np
 
 from ..algebra.fields import Array
 
-__all__ = ["BACKENDS", "PolynomialRing"]
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "PolynomialRing"]
 
 BACKENDS = ("flint", "sympy")
+
+
+def _default_backend() -> str:
+    """``flint`` when python-flint has multivariate polynomials (0.7 and later), else
+    ``sympy``."""
+    import flint
+
+    return "flint" if hasattr(flint, "fmpz_mpoly_ctx") else "sympy"
+
+
+DEFAULT_BACKEND = _default_backend()
+"""The faster backend available here (see ``benchmarks/symbolic.py``)."""
 
 Poly = Any  # fmpz_mpoly or sympy PolyElement
 
@@ -55,7 +67,7 @@ class PolynomialRing:
     names : sequence of str
         The generators' names (text form, e.g. ``a^{1,1,2}_1``).
     backend : str
-        ``"flint"`` (default) or ``"sympy"``.
+        ``"flint"`` (default when python-flint >= 0.7) or ``"sympy"``.
 
     Examples
     --------
@@ -66,7 +78,7 @@ class PolynomialRing:
     """
 
     names: tuple[str, ...]
-    backend: str = "flint"
+    backend: str = DEFAULT_BACKEND
     _impl: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
