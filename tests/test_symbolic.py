@@ -113,9 +113,7 @@ def _evaluate(net: SymbolicNetwork, values: list[int]) -> np.ndarray:
     return out
 
 
-@pytest.mark.parametrize(
-    "spec", [s for s in INSTANCES if s[0] in ("balanced:4", "cp:4", "swapped:4", "((0,1),2)")][:12]
-)
+@pytest.mark.parametrize("spec", [INSTANCES[i] for i in (1, 3, 4, 8, 13, 14, 16, 22, 24, 25, 26)])
 def test_symbolic_grid_tensor_is_the_numeric_one_at_integer_weights(spec: tuple) -> None:  # type: ignore[type-arg]
     """The polynomials evaluate to the grid tensor the numeric code computes."""
     net, _ = _instance(spec)
