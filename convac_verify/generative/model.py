@@ -48,6 +48,7 @@ from ..networks.grid import grid_tensor
 
 __all__ = [
     "MODELS",
+    "MODEL_DEFAULTS",
     "FractionRing",
     "GenerativeConvAC",
     "OpCount",
@@ -302,6 +303,15 @@ def all_inputs(
 
 
 MODELS = ("gcp", "ght")
+MODEL_DEFAULTS: dict[str, object] = {
+    "models": "gcp,ght",
+    "n_modes": 4,
+    "dim": 2,
+    "alphabet": 2,
+    "width": 2,
+    "classes": 2,
+}
+"""The model parameters every generative check takes (small enough for ``all``)."""
 
 
 def build_models(

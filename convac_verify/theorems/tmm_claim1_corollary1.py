@@ -34,7 +34,7 @@ from ..engines.measure import Context
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..generative.missing import MECHANISMS, MissingDataResult, missing_data
-from ..generative.model import GenerativeConvAC, build_models
+from ..generative.model import MODEL_DEFAULTS, GenerativeConvAC, build_models
 from .registry import register_theorem
 
 
@@ -66,12 +66,7 @@ def _params(model: GenerativeConvAC, r: MissingDataResult) -> dict[str, object]:
     hypotheses="exact joint P(x, y) from GCP/GHT, mechanisms MCAR / MAR (verified) / MNAR",
     family="generative",
     defaults={
-        "models": "gcp,ght",
-        "n_modes": 4,
-        "dim": 2,
-        "alphabet": 2,
-        "width": 2,
-        "classes": 2,
+        **MODEL_DEFAULTS,
         "claim1_mechanisms": "mcar,mar,mnar",
         "corollary_mechanisms": "mcar,mar",
     },

@@ -26,6 +26,7 @@ from ..engines.measure import Context
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..generative.model import (
+    MODEL_DEFAULTS,
     GenerativeConvAC,
     all_inputs,
     brute_force_likelihood,
@@ -48,12 +49,7 @@ def _evidence(model: GenerativeConvAC, seed: int) -> Evidence:
     hypotheses="GCP/GHT priors with simplex weights, exact mixing tables over K values",
     family="generative",
     defaults={
-        "models": "gcp,ght",
-        "n_modes": 4,
-        "dim": 2,
-        "alphabet": 2,
-        "width": 2,
-        "classes": 2,
+        **MODEL_DEFAULTS,
         "offset": "0",
     },
     negative_control={"offset": "1/1000"},

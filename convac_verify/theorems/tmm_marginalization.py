@@ -33,7 +33,7 @@ import numpy as np
 from ..engines.measure import Context
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
-from ..generative.model import GenerativeConvAC, all_inputs, build_models
+from ..generative.model import MODEL_DEFAULTS, GenerativeConvAC, all_inputs, build_models
 from .registry import register_theorem
 
 
@@ -101,14 +101,9 @@ def _rows(
     hypotheses="GCP/GHT with simplex weights; mixing tables are distributions (sum_x P(x|d) = 1)",
     family="generative",
     defaults={
-        "models": "gcp,ght",
-        "n_modes": 4,
+        **MODEL_DEFAULTS,
         "large_n": 8,
         "random_subsets": 6,
-        "dim": 2,
-        "alphabet": 2,
-        "width": 2,
-        "classes": 2,
         "missing_value": "1",
     },
     negative_control={"missing_value": "0"},

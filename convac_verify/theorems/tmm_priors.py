@@ -26,7 +26,7 @@ from fractions import Fraction
 from ..engines.measure import Context
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
-from ..generative.model import GenerativeConvAC, build_models
+from ..generative.model import MODEL_DEFAULTS, GenerativeConvAC, build_models
 from .registry import register_theorem
 
 
@@ -44,12 +44,7 @@ def _evidence(model: GenerativeConvAC, seed: int) -> Evidence:
     hypotheses="non-negative 1x1 conv weights, every row on the simplex; CP (GCP) or HT (GHT)",
     family="generative",
     defaults={
-        "models": "gcp,ght",
-        "n_modes": 4,
-        "dim": 2,
-        "alphabet": 2,
-        "width": 2,
-        "classes": 2,
+        **MODEL_DEFAULTS,
         "offset": "0",
     },
     negative_control={"offset": "1/1000"},
