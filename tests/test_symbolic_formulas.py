@@ -17,12 +17,12 @@ from convac_verify.networks.trees import balanced, cp_tree, parse_tree
 from convac_verify.symbolic.formulas import (
     c_recursion_formula,
     compare_formulas,
-    feasible_point,
     joint_span_formula,
     judge_family_claim,
     levine_left_right_formula,
     width_symbols,
 )
+from convac_verify.symbolic.simplex import feasible_point
 
 TREES = ["balanced:4", "balanced:8", "((0,1),(2,3))", "((0,2),(1,3))", "cp:4", "windows:2,3"]
 ROWS = ["odd-even", "left-right", "0", "0,3"]

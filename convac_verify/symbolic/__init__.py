@@ -5,5 +5,6 @@
 (fraction-free elimination: ranks over the field of fractions ``Q(w)``), :mod:`.rank`
 (the symbolic rank of a matricization, its nonzero maximal minor and the exceptional
 set), :mod:`.formulas` (rank bounds as SymPy formulas in the widths, compared for all
-widths).
+widths), :mod:`.monomials` and :mod:`.simplex` (the algebra behind those comparisons),
+:mod:`.numeric` (the numeric cross-check), :mod:`.summary` (a symbolic rank as report data).
 """

@@ -23,10 +23,9 @@ symbols, in three tiers, and says which one answered:
    (products, powers and ``Min`` of symbols and constants). Write ``x = 2**y``: a
    monomial is linear in ``y >= 0``, and ``min_i l_i <= r`` holds for all ``y >= 0``
    exactly when some convex combination of the ``l_i`` is dominated by ``r`` exponent
-   by exponent (Ville's theorem of the alternative). Exact Fourier-Motzkin elimination
-   (:func:`feasible_point`) finds the combination; it is the certificate, checked
-   exactly.
-   Two polynomials are also compared by substituting ``x = 1 + y``: nonnegative
+   by exponent (Ville's theorem of the alternative). An exact simplex over the
+   rationals (:mod:`convac_verify.symbolic.monomials`) finds the combination: it is the
+   certificate, checked exactly. Two polynomials are also compared by substituting ``x = 1 + y``: nonnegative
    coefficients prove ``rhs - lhs >= 0``.
 2. ``refuted``: the same linear program, when infeasible with unit coefficients, gives a
    direction ``y`` along which every ``l_i`` beats ``r``; the widths ``x = 2**(t y)`` are
@@ -44,7 +43,7 @@ everywhere), across the whole family of widths.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -54,6 +53,7 @@ import networkx as nx
 from ..errors import ConvacError
 from ..networks import trees
 from ..networks.partitions import Partition
+from .monomials import MinMono, counterexample_direction, dominance, to_minmono, to_sympy
 
 __all__ = [
     "MAX_GRID_POINTS",
@@ -61,7 +61,6 @@ __all__ = [
     "FormulaComparison",
     "c_recursion_formula",
     "compare_formulas",
-    "feasible_point",
     "joint_span_formula",
     "judge_family_claim",
     "levine_left_right_formula",
@@ -69,8 +68,6 @@ __all__ = [
 ]
 
 MAX_GRID_POINTS = 20_000
-
-Mono = tuple[Fraction, tuple[Fraction, ...]]  # coefficient, exponents (one per variable)
 
 
 def width_symbols(depth: int) -> tuple[Any, tuple[Any, ...]]:
@@ -83,142 +80,6 @@ def width_symbols(depth: int) -> tuple[Any, tuple[Any, ...]]:
     m = sympy.Symbol("M", integer=True, positive=True)
     rs = tuple(sympy.Symbol(f"r{i}", integer=True, positive=True) for i in range(depth))
     return m, rs
-
-
-# --------------------------------------------------------------------------- min of monomials
-
-
-class _MinMono:
-    """``min`` over a set of monomials ``c * prod x_k**e_k`` (``x_k >= 1``), pruned of
-    monomials that another one is below for all ``x >= 1``."""
-
-    def __init__(self, monos: Iterable[Mono], n_vars: int, *, convex: bool = True) -> None:
-        self.n = n_vars
-        self.monos = _prune(set(monos))
-        if convex and len(self.monos) > 2:
-            self.monos = frozenset(_convex_prune(self.monos))
-
-    @classmethod
-    def const(cls, value: Fraction, n_vars: int) -> _MinMono:
-        return cls({(Fraction(value), (Fraction(0),) * n_vars)}, n_vars)
-
-    @classmethod
-    def var(cls, k: int, n_vars: int) -> _MinMono:
-        exps = tuple(Fraction(int(i == k)) for i in range(n_vars))
-        return cls({(Fraction(1), exps)}, n_vars)
-
-    def __mul__(self, other: _MinMono) -> _MinMono:
-        return _MinMono(
-            {
-                (c1 * c2, tuple(a + b for a, b in zip(e1, e2, strict=True)))
-                for c1, e1 in self.monos
-                for c2, e2 in other.monos
-            },
-            self.n,
-        )
-
-    def min(self, other: _MinMono) -> _MinMono:
-        return _MinMono(self.monos | other.monos, self.n)
-
-    def power(self, e: Fraction) -> _MinMono | None:
-        if e <= 0:
-            return None
-        out = set()
-        for c, exps in self.monos:
-            ce = _rational_power(c, e)
-            if ce is None:
-                return None
-            out.add((ce, tuple(x * e for x in exps)))
-        return _MinMono(out, self.n)
-
-
-def _rational_power(c: Fraction, e: Fraction) -> Fraction | None:
-    """``c**e`` when it is rational."""
-    if e.denominator == 1:
-        return c ** int(e)
-    import sympy
-
-    v = sympy.Rational(c.numerator, c.denominator) ** sympy.Rational(e.numerator, e.denominator)
-    return Fraction(int(v.p), int(v.q)) if v.is_Rational else None
-
-
-def _below(a: Mono, b: Mono) -> bool:
-    """``a <= b`` for all ``x >= 1`` (coefficient and every exponent no larger)."""
-    return a[0] <= b[0] and all(x <= y for x, y in zip(a[1], b[1], strict=True))
-
-
-def _prune(monos: set[Mono]) -> frozenset[Mono]:
-    keep = set()
-    for m in monos:
-        if not any(o != m and _below(o, m) for o in monos):
-            keep.add(m)
-    return frozenset(keep)
-
-
-def _to_minmono(expr: Any, variables: Sequence[Any]) -> _MinMono | None:
-    """``expr`` as a min of monomials in ``variables``, or ``None``."""
-    import sympy
-
-    n = len(variables)
-    index = {v: i for i, v in enumerate(variables)}
-    if expr in index:
-        return _MinMono.var(index[expr], n)
-    if expr.is_Rational:
-        return _MinMono.const(Fraction(int(expr.p), int(expr.q)), n) if expr > 0 else None
-    if isinstance(expr, sympy.Min):
-        parts = [_to_minmono(a, variables) for a in expr.args]
-        if any(p is None for p in parts):
-            return None
-        out = parts[0]
-        assert out is not None
-        for p in parts[1:]:
-            assert p is not None
-            out = out.min(p)
-        return out
-    if expr.is_Mul:
-        parts = [_to_minmono(a, variables) for a in expr.args]
-        if any(p is None for p in parts):
-            return None
-        out = _MinMono.const(Fraction(1), n)
-        for p in parts:
-            assert p is not None
-            out = out * p
-        return out
-    if expr.is_Pow and expr.exp.is_Rational:
-        base = _to_minmono(expr.base, variables)
-        e = Fraction(int(expr.exp.p), int(expr.exp.q))
-        return None if base is None else base.power(e)
-    return None
-
-
-def _convex_prune(monos: frozenset[Mono]) -> list[Mono]:
-    """Drop every monomial that a convex combination of the others is below for all
-    ``x >= 1`` (the min is unchanged: a weighted geometric mean is >= the minimum)."""
-    keep = sorted(monos, key=lambda m: (m[1], m[0]))
-    for m in list(keep):
-        others = [o for o in keep if o != m]
-        if not others:
-            continue
-        decided = _dominance(
-            _MinMono(set(others), len(m[1]), convex=False),
-            _MinMono({m}, len(m[1]), convex=False),
-        )
-        if decided is not None and decided[0]:
-            keep.remove(m)
-    return keep
-
-
-def _to_sympy(f: _MinMono, variables: Sequence[Any]) -> Any:
-    import sympy
-
-    terms = []
-    for c, exps in _convex_prune(f.monos):
-        t = sympy.Rational(c.numerator, c.denominator)
-        for v, e in zip(variables, exps, strict=True):
-            if e:
-                t *= v ** sympy.Rational(e.numerator, e.denominator)
-        terms.append(t)
-    return terms[0] if len(terms) == 1 else sympy.Min(*terms, evaluate=False)
 
 
 # --------------------------------------------------------------------------- formulas
@@ -249,20 +110,20 @@ def c_recursion_formula(tree: nx.DiGraph, partition: Partition) -> Any:
     m_sym, rs = width_symbols(depth)
     variables = (m_sym, *rs)
     n = len(variables)
-    c: dict[int, _MinMono] = {}
+    c: dict[int, MinMono] = {}
     for v in trees.postorder(tree):
         kids = trees.children(tree, v)
         if not kids:
-            c[v] = _MinMono.const(Fraction(1), n)
+            c[v] = MinMono.const(Fraction(1), n)
             continue
         n_i, n_j = _leaf_sets(tree, partition, v)
-        side = _MinMono.var(0, n).power(Fraction(min(n_i, n_j)))
-        side = side if side is not None else _MinMono.const(Fraction(1), n)
-        prod = _MinMono.var(1 + trees.height(tree, kids[0]), n)
+        side = MinMono.var(0, n).power(Fraction(min(n_i, n_j)))
+        side = side if side is not None else MinMono.const(Fraction(1), n)
+        prod = MinMono.var(1 + trees.height(tree, kids[0]), n)
         for k in kids:
             prod = prod * c[k]
         c[v] = side.min(prod)
-    return _to_sympy(c[trees.root(tree)], variables)
+    return to_sympy(c[trees.root(tree)], variables)
 
 
 def joint_span_formula(tree: nx.DiGraph, partition: Partition) -> Any:
@@ -280,22 +141,22 @@ def joint_span_formula(tree: nx.DiGraph, partition: Partition) -> Any:
     m_sym, rs = width_symbols(depth)
     variables = (m_sym, *rs)
     n = len(variables)
-    one = _MinMono.const(Fraction(1), n)
+    one = MinMono.const(Fraction(1), n)
     rows = set(partition.rows)
 
-    def m_pow(e: int) -> _MinMono:
-        p = _MinMono.var(0, n).power(Fraction(e))
+    def m_pow(e: int) -> MinMono:
+        p = MinMono.var(0, n).power(Fraction(e))
         return p if p is not None else one
 
-    spans: dict[int, tuple[_MinMono, _MinMono, _MinMono]] = {}  # c, R, C
+    spans: dict[int, tuple[MinMono, MinMono, MinMono]] = {}  # c, R, C
     for v in trees.postorder(tree):
         kids = trees.children(tree, v)
         if not kids:
-            span = _MinMono.var(1, n).min(_MinMono.var(0, n))
+            span = MinMono.var(1, n).min(MinMono.var(0, n))
             spans[v] = (one, span, one) if v in rows else (one, one, span)
             continue
         n_i, n_j = _leaf_sets(tree, partition, v)
-        terms = _MinMono.var(1 + trees.height(tree, kids[0]), n)
+        terms = MinMono.var(1 + trees.height(tree, kids[0]), n)
         prod_r = prod_c = one
         for k in kids:
             ck, rk, colk = spans[k]
@@ -305,7 +166,7 @@ def joint_span_formula(tree: nx.DiGraph, partition: Partition) -> Any:
         col = m_pow(n_i).min(prod_r).min(terms)
         row = m_pow(n_j).min(prod_c).min(terms)
         spans[v] = (col.min(row).min(terms), col, row)
-    return _to_sympy(spans[trees.root(tree)][0], variables)
+    return to_sympy(spans[trees.root(tree)][0], variables)
 
 
 def levine_left_right_formula(n_modes: int) -> Any:
@@ -373,143 +234,6 @@ def _exact_le(lhs: Any, rhs: Any, point: Mapping[Any, int]) -> bool:
     return bool(rel)
 
 
-def _dominance(lhs: _MinMono, rhs: _MinMono) -> tuple[bool, str] | None:
-    """Proof of ``lhs <= rhs`` for all ``x >= 1`` (``(True, certificate)``), proof that no
-    convex certificate exists (``(False, "")``, unit coefficients only), or ``None``."""
-    proofs = []
-    for cr, er in sorted(rhs.monos, key=lambda m: (m[1], m[0])):
-        usable = sorted(m for m in lhs.monos if m[0] <= cr)
-        if not usable:
-            return None
-        n_vars = len(er)
-        # lam >= 0, sum_i lam_i a_i <= b, sum lam >= 1 (exponents are >= 0, so lam / sum
-        # lam is a convex combination that works too)
-        rows = [[m[1][k] for m in usable] for k in range(n_vars)]
-        rhs_b = list(er)
-        rows.append([Fraction(-1)] * len(usable))
-        rhs_b.append(Fraction(-1))
-        lam = feasible_point(rows, rhs_b)
-        if lam is None:
-            if all(m[0] == 1 for m in lhs.monos) and cr == 1:
-                return False, ""
-            return None
-        total = sum(lam)
-        lam = [w / total for w in lam]
-        # the certificate is checked exactly, independently of how it was found
-        assert all(
-            sum(w * m[1][k] for w, m in zip(lam, usable, strict=True)) <= er[k]
-            for k in range(n_vars)
-        )
-        proofs.append([(w, m) for w, m in zip(lam, usable, strict=True) if w])
-    text = "; ".join(" + ".join(f"{w}*[{_mono_text(m)}]" for w, m in combo) for combo in proofs)
-    return True, text
-
-
-def feasible_point(
-    rows: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction]
-) -> list[Fraction] | None:
-    """A point ``x >= 0`` with ``rows . x <= rhs``, or ``None`` when there is none.
-
-    Phase one of the simplex method in exact rational arithmetic, with Bland's rule
-    (which cannot cycle): minimise the sum of artificial variables. The systems here
-    are small (a variable per monomial of a bound formula). SymPy 1.14's exact simplex
-    is not used: on infeasible problems it can loop or return a point that violates the
-    constraints (sympy issue #28089); tests cross-check this one against brute force.
-
-    Examples
-    --------
-    >>> F = Fraction
-    >>> feasible_point([[F(1), F(1)], [F(-1), F(0)]], [F(2), F(-1)])   # x + y <= 2, x >= 1
-    [Fraction(1, 1), Fraction(0, 1)]
-    >>> feasible_point([[F(1)], [F(-1)]], [F(1), F(-2)]) is None        # x <= 1, x >= 2
-    True
-    """
-    m = len(rows)
-    n = len(rows[0]) if m else 0
-    # columns: x (n), slacks (m), artificials (one per row with rhs < 0); tableau rows
-    # are equalities with a nonnegative right-hand side
-    negative = [i for i in range(m) if rhs[i] < 0]
-    n_cols = n + m + len(negative)
-    table: list[list[Fraction]] = []
-    basis: list[int] = []
-    for i in range(m):
-        sign = -1 if rhs[i] < 0 else 1
-        row = [Fraction(sign * v) for v in rows[i]] + [Fraction(0)] * (m + len(negative))
-        row[n + i] = Fraction(sign)
-        if sign < 0:
-            art = n + m + negative.index(i)
-            row[art] = Fraction(1)
-            basis.append(art)
-        else:
-            basis.append(n + i)
-        row.append(Fraction(sign) * Fraction(rhs[i]))
-        table.append(row)
-    artificial = set(range(n + m, n_cols))
-    # reduced costs of "minimise the sum of artificials", kept as the last row
-    cost = [Fraction(0)] * (n_cols + 1)
-    for i in range(m):
-        if basis[i] in artificial:
-            cost = [c - v for c, v in zip(cost, table[i], strict=True)]
-    for a in artificial:
-        cost[a] = Fraction(0)
-    while True:
-        entering = next((j for j in range(n_cols) if cost[j] < 0), None)  # Bland: first
-        if entering is None:
-            break
-        ratios = [
-            (table[i][-1] / table[i][entering], basis[i], i)
-            for i in range(m)
-            if table[i][entering] > 0
-        ]
-        if not ratios:  # cannot happen in phase one (the objective is bounded below by 0)
-            break
-        _, _, leave = min(ratios)  # smallest ratio, ties by smallest basis index (Bland)
-        piv = table[leave][entering]
-        table[leave] = [v / piv for v in table[leave]]
-        for i in range(m):
-            if i != leave and table[i][entering]:
-                f = table[i][entering]
-                table[i] = [a - f * b for a, b in zip(table[i], table[leave], strict=True)]
-        f = cost[entering]
-        cost = [a - f * b for a, b in zip(cost, table[leave], strict=True)]
-        basis[leave] = entering
-    x = [Fraction(0)] * n
-    for i, b in enumerate(basis):
-        if b in artificial and table[i][-1] != 0:
-            return None
-        if b < n:
-            x[b] = table[i][-1]
-    if not all(
-        sum((a * v for a, v in zip(r, x, strict=True)), Fraction(0)) <= b
-        for r, b in zip(rows, rhs, strict=True)
-    ):  # defensive: the point is checked exactly before it is used
-        raise AssertionError("simplex returned an infeasible point")
-    return x
-
-
-def _mono_text(m: Mono) -> str:
-    return f"{m[0]}:" + ",".join(str(e) for e in m[1])
-
-
-def _counterexample_direction(lhs: _MinMono, er: tuple[Fraction, ...]) -> list[int] | None:
-    """Integer ``q >= 0`` with ``(a_i - b) . q >= 1`` for every lhs monomial ``a_i``."""
-    n_vars = len(er)
-    rows = [[-(m[1][k] - er[k]) for k in range(n_vars)] for m in lhs.monos]
-    y = feasible_point(rows, [Fraction(-1)] * len(rows))
-    if y is None:
-        return None
-    den = 1
-    for v in y:
-        den = den * v.denominator // _gcd(den, v.denominator)
-    return [int(v * den) for v in y]
-
-
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a
-
-
 def compare_formulas(lhs: Any, rhs: Any, *, grid_max: int = 8) -> FormulaComparison:
     """Decide ``lhs <= rhs`` for all integer values ``>= 1`` of every free symbol.
 
@@ -533,15 +257,15 @@ def compare_formulas(lhs: Any, rhs: Any, *, grid_max: int = 8) -> FormulaCompari
     import sympy
 
     variables = _free(lhs, rhs)
-    lm, rm = _to_minmono(lhs, variables), _to_minmono(rhs, variables)
+    lm, rm = to_minmono(lhs, variables), to_minmono(rhs, variables)
     if lm is not None and rm is not None:
-        decided = _dominance(lm, rm)
+        decided = dominance(lm, rm)
         if decided is not None and decided[0]:
             return FormulaComparison(True, "all widths", "monomial dominance", decided[1])
         for cr, er in sorted(rm.monos, key=lambda m: (m[1], m[0])):
             if cr != 1 or any(m[0] != 1 for m in lm.monos):
                 break
-            q = _counterexample_direction(lm, er)
+            q = counterexample_direction(lm, er)
             if q is None:
                 continue
             point = {v: 2**qk for v, qk in zip(variables, q, strict=True)}
