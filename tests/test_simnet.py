@@ -121,6 +121,7 @@ def test_parse_groups() -> None:
 def test_simnet_command() -> None:
     r = invoke_cli("simnet", "--symbolic-n", "2", "--format", "json")
     assert r.exit_code == 0, r.stderr
+    assert invoke_cli("simnet", "--symbolic-n", "2", "--format", "json").stdout == r.stdout
     doc = json.loads(r.stdout)
     assert doc["counts"]["violated"] == 0 and doc["counts"]["proved"] >= 15
     consistent = [x for x in doc["results"] if x["status"] == "consistent"]
