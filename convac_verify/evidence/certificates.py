@@ -32,8 +32,9 @@ class CertificateKind:
     direction: str
     """``"upper"`` (bounds the rank for all weights), ``"lower"`` (a.e. from a point),
     ``"point"`` (the exact value at the measured point), ``"box"`` (a bound on every point
-    of a box of positive measure) or ``"probabilistic"`` (holds with probability
-    ``>= 1 - epsilon``)."""
+    of a box of positive measure), ``"probabilistic"`` (holds with probability
+    ``>= 1 - epsilon``) or ``"both"`` (the generic rank itself: lower almost everywhere
+    and upper for all weights)."""
     description: str
     """One sentence: the argument."""
 
@@ -85,8 +86,10 @@ _KINDS = (
     ),
     CertificateKind(
         "symbolic",
-        "upper",
-        "the rank over the field of rational functions Q(w): the maximum over all weights",
+        "both",
+        "the rank over the field of rational functions Q(w) (exact fraction-free elimination "
+        "with symbolic weights): a nonzero maximal minor proves it almost everywhere, and it "
+        "is the maximum over all weights",
     ),
     CertificateKind(
         "matrix-size",
@@ -115,6 +118,19 @@ _KINDS = (
         "point",
         "an exact count (or value) from an exhaustive enumeration or exact integer "
         "arithmetic, with no weights: certain",
+    ),
+    CertificateKind(
+        "symbolic-identity",
+        "point",
+        "SymPy reduces the difference of two expressions to 0 by rewrites valid for every "
+        "real input (or sympy.limit returns the claimed limit): certain for all inputs",
+    ),
+    CertificateKind(
+        "interval",
+        "point",
+        "rigorous interval arithmetic (mpmath.iv, outward rounding) encloses every exact real "
+        "value: an enclosure proves the inequalities it decides (two values differ, or agree "
+        "to k digits) at the sampled point, never an equality",
     ),
     CertificateKind(
         "interval-box",

@@ -55,6 +55,18 @@ Scopes (``Claim.quantifier``) for statements that are not about almost all weigh
   distribution (ICML 2016 App. F). It never proves and never refutes: consistent when
   it agrees, inconclusive when it does not.
 
+Point claims are certified by the method that measured the value
+(:data:`POINT_METHODS`): exact enumeration or arithmetic over Q (``enumeration``), a
+SymPy identity or limit (``symbolic-identity``: 1 when SymPy proved it, 0 when it could
+not decide: a lower bound), a rigorous interval enclosure (``interval``: the measured
+count is what the enclosures prove, a lower bound; an enclosure proves inequalities,
+never an equality, so a ``<=`` claim it cannot refute is ``consistent``).
+
+Fields: ``GF(p)`` and ``Q`` (ranks at a point), ``Q(w)`` (a symbolic rank over the field
+of rational functions in the weights: the generic rank, so ``proved`` both ways with the
+``symbolic`` certificate), ``R`` (real-number statements: SymPy identities and interval
+enclosures; never exact unless the measurement says so).
+
 Piecewise-polynomial maps (``Evidence.polynomial = False``)
 ----------------------------------------------------------
 Grid tensors of ReLU / max-pooling networks are piecewise polynomial in the weights.
@@ -95,6 +107,22 @@ VIOLATION_THRESHOLD = Fraction(1, 10**6)
 """Largest epsilon at which a random point may report a claim ``violated`` (1e-6)."""
 
 QUANTIFIERS = ("", "point", "exists", "box", "sample")
+
+FIELDS = ("GF(p)", "Q", "Q(w)", "R")
+"""Where a value was computed (see the module docstring)."""
+
+POINT_METHODS: dict[str, str] = {
+    "enumeration": "enumeration",
+    "exact arithmetic": "enumeration",
+    "symbolic identity": "symbolic-identity",
+    "symbolic limit": "symbolic-identity",
+    "interval": "interval",
+}
+"""Evidence method -> the certificate kind of a value it measured at a point."""
+
+_LOWER_ONLY_METHODS = ("symbolic identity", "symbolic limit", "interval")
+"""Methods whose measured value is a certified lower bound (what was proved), not the
+exact value: a failed simplification or a wide enclosure proves nothing."""
 
 
 class Status(str, Enum):
@@ -151,7 +179,7 @@ class Evidence:
     """
 
     field: str
-    """``"GF(p)"`` or ``"Q"``."""
+    """``"GF(p)"``, ``"Q"``, ``"Q(w)"`` (symbolic weights) or ``"R"`` (see :data:`FIELDS`)."""
     method: str
     """E.g. ``"dense"`` (grid tensor + FLINT) or ``"structured"`` (Kronecker/compressed)."""
     weights: str
@@ -173,17 +201,25 @@ class Evidence:
     """``b`` with ``|D| <= k! * 2**(k b)`` for the integer D a prime must divide to lower a
     ``k x k`` minor (its content for weights mod p, its value for integer weights)."""
     point: str = "witness"
-    """Certificate kind of the measured point (``witness`` or ``kronecker``)."""
+    """Certificate kind of the measured point (``witness``, ``kronecker``, or ``symbolic``
+    for a rank over Q(w))."""
 
     def __post_init__(self) -> None:
-        if self.field not in ("GF(p)", "Q"):
-            raise ValueError(f"field must be 'GF(p)' or 'Q'; got {self.field!r}")
+        if self.field not in FIELDS:
+            known = ", ".join(repr(f) for f in FIELDS)
+            raise ValueError(f"field must be one of {known}; got {self.field!r}")
         if self.field == "GF(p)" and (self.prime is None or self.prime < 2):
             raise ValueError("a GF(p) rank needs its prime")
-        if self.field == "Q" and (self.prime is not None or self.prime_random):
-            raise ValueError("a rank over Q has no prime")
-        if self.point not in ("witness", "kronecker"):
-            raise ValueError(f"point must be 'witness' or 'kronecker'; got {self.point!r}")
+        if self.field != "GF(p)" and (self.prime is not None or self.prime_random):
+            raise ValueError(f"a value over {self.field} has no prime")
+        if self.point not in ("witness", "kronecker", "symbolic"):
+            raise ValueError(
+                f"point must be 'witness', 'kronecker' or 'symbolic'; got {self.point!r}"
+            )
+        if (self.point == "symbolic") != (self.field == "Q(w)"):
+            raise ValueError("a symbolic point is a rank over Q(w), and only it")
+        if self.field in ("Q(w)", "R") and self.weights == "random":
+            raise ValueError(f"a value over {self.field} is not at random weights")
         if self.weights == "random":
             if self.seed is None or not self.sample_space or self.sample_space < 2:
                 raise ValueError("random weights need their seed and |S| (sample_space >= 2)")
@@ -348,7 +384,11 @@ class Measurement:
         """Whether the measured value is exact at this point."""
         if self.bound_only:
             return False
-        return self.evidence.field == "Q" if self.exact is None else self.exact
+        if self.exact is not None:
+            return self.exact
+        return self.evidence.field in ("Q", "Q(w)") and self.evidence.method not in (
+            _LOWER_ONLY_METHODS
+        )
 
     def best_bound(self, check: str = "", *, box: bool = False) -> Bound | None:
         """The smallest bound that may decide a row of ``check`` (all for ``""``).
@@ -457,11 +497,16 @@ def _point_certificate(m: Measurement, point: bool = False) -> Certificate:
     point is a witness (a lower bound)."""
     ev = m.evidence
     where = "random point" if ev.weights == "random" else f"{ev.weights}"
+    kind = POINT_METHODS.get(ev.method)
+    if point and kind is not None and ev.method in _LOWER_ONLY_METHODS:
+        how = "SymPy" if kind == "symbolic-identity" else "interval enclosures"
+        value = "exactly" if m.is_exact else f"{how} prove >="
+        return Certificate(kind, f"{where}: {value} {m.rank} ({ev.method})")
     if point and m.is_exact:
-        if ev.method in ("enumeration", "exact arithmetic"):
-            return Certificate("enumeration", f"{where}: exactly {m.rank}")
+        if kind is not None:
+            return Certificate(kind, f"{where}: exactly {m.rank}")
         return Certificate("exact-rank", f"{where}: exact rank over Q {m.rank}")
-    field_text = f"mod p = {ev.prime}" if ev.field == "GF(p)" else "over Q"
+    field_text = f"mod p = {ev.prime}" if ev.field == "GF(p)" else f"over {ev.field}"
     return Certificate(ev.point, f"{where}: rank {m.rank} {field_text} ({ev.method})")
 
 
@@ -624,7 +669,7 @@ def _decide_point(claim: Claim, m: Measurement, check: str) -> Verdict:
     b = m.best_bound(check)
     if b is not None and (hi is None or b.value < hi):
         hi, hi_cert = b.value, b.certificate
-    where = f"at these weights the {what} is"
+    where = f"{'here' if m.evidence.field == 'R' else 'at these weights'} the {what} is"
     span = f"exactly {k}" if hi == lo else (f"in [{lo}, {hi}]" if hi is not None else f">= {lo}")
     lo_ok = {">=": lo >= v, "<=": hi is not None and hi <= v, "==": lo >= v}[claim.relation]
     hi_ok = claim.relation != "==" or (hi is not None and hi <= v)
@@ -636,6 +681,8 @@ def _decide_point(claim: Claim, m: Measurement, check: str) -> Verdict:
         return Verdict(Status.VIOLATED, None, f"{where} {span} > {v}", cert)
     if claim.relation in (">=", "==") and hi is not None and hi < v:
         return Verdict(Status.VIOLATED, None, f"{where} {span} < {v}", hi_cert)
+    if m.evidence.method in _LOWER_ONLY_METHODS:
+        return _undecided_point(claim, m)
     if claim.relation == "<=" or lo >= v:
         return Verdict(
             Status.INCONCLUSIVE, None, f"{where} {span}; a rank mod p bounds only from below"
@@ -644,6 +691,39 @@ def _decide_point(claim: Claim, m: Measurement, check: str) -> Verdict:
         Status.INCONCLUSIVE,
         None,
         f"{where} {span}: mod p it is {k} < {v}, but the rank over Q may be higher",
+    )
+
+
+def _undecided_point(claim: Claim, m: Measurement) -> Verdict:
+    """A point claim that a SymPy or interval measurement (a proved lower bound) leaves
+    open: an upper bound it cannot refute is ``consistent`` for intervals (an enclosure
+    proves inequalities, never an equality); anything else is ``inconclusive``."""
+    k, v, what, ev = m.rank, claim.value, claim.quantity, m.evidence
+    if ev.method == "interval":
+        if claim.relation == "<=":
+            return Verdict(
+                Status.CONSISTENT,
+                None,
+                f"the interval enclosures prove {what} >= {k} and nothing above {v}; an "
+                "enclosure proves inequalities, never an equality",
+            )
+        return Verdict(
+            Status.INCONCLUSIVE,
+            None,
+            f"the interval enclosures prove {what} >= {k} only, against {claim.relation} {v}; "
+            "an enclosure too wide to decide proves nothing either way",
+        )
+    if claim.relation == "<=":
+        return Verdict(
+            Status.INCONCLUSIVE,
+            None,
+            f"SymPy proves {what} >= {k}; it cannot bound it by {v} from above",
+        )
+    return Verdict(
+        Status.INCONCLUSIVE,
+        None,
+        f"SymPy could not decide it ({what} {k}, against {claim.relation} {v}): an "
+        f"expression it does not reduce ({ev.method}) is neither proved nor refuted",
     )
 
 

@@ -194,6 +194,14 @@ MODULES = (
     "icml16_claim11",
     "icml16_e10",
     "pooling_bounds",
+    "simnet_collapsing",
+    "simnet_convac_logspace",
+    "simnet_mex_limits",
+    "symbolic_rank",
+    "tmm_claim1_corollary1",
+    "tmm_forward",
+    "tmm_marginalization",
+    "tmm_priors",
 )
 
 
