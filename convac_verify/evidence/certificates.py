@@ -68,6 +68,12 @@ _KINDS = (
         "the matrix is U V with k columns in U, derived from the architecture",
     ),
     CertificateKind(
+        "interface",
+        "upper",
+        "the interface argument over the network as a DAG: rank <= the number of functions of "
+        "one side that the units crossing the cut can carry (docs/overlaps.md)",
+    ),
+    CertificateKind(
         "exact-q-factor",
         "upper",
         "an exact rank over Q of a factor the matrix provably factors through",
