@@ -42,20 +42,20 @@ __all__ = ["MAX_SUPPORT", "InterfaceReport", "interface_bound", "interface_repor
 MAX_SUPPORT = 50_000
 """Largest monomial set kept (beyond it the dimension bounds alone are used)."""
 _MAX_PRODUCT = 1_000_000  # largest Minkowski sum formed before deduplication
-MAX_WORK = 30_000_000
-"""Rows of monomial sets one bound may form in all (keeps every bound to about a second)."""
-
-Support = np.ndarray  # (n_monomials, n_symbols) uint16 exponent rows
+MAX_WORK = 600_000_000
+"""Exponent entries (rows x symbols) one bound may form in all (about a few seconds)."""
 
 
 @dataclass
 class _Side:
     """One side's interface symbols at a mixed position."""
 
-    sets: list[Support] | None
+    sets: list[_Mono] | None
     """Per-channel monomial sets (``None``: too many to keep)."""
     box: dict[int, int]
     """Symbol group -> the largest degree in that group over all channels."""
+    joined: _Mono | None = None
+    """The union over channels (``None``: unknown or too many)."""
 
 
 @dataclass
@@ -110,47 +110,67 @@ def _popcount(x: int) -> int:
     return x.bit_count()
 
 
-_HASH = np.random.default_rng(20180216).integers(1, 2**63, size=4096, dtype=np.uint64) | np.uint64(
-    1
-)
+_HASH = np.random.default_rng(20180216).integers(1, 2**63, size=1 << 16, dtype=np.uint64)
 
 
-def _unique(rows: np.ndarray) -> np.ndarray:
-    """Distinct rows: sorted by a 64-bit hash, equal neighbours compared exactly (a hash
+@dataclass(frozen=True)
+class _Mono:
+    """A set of monomials: exponent rows and their 64-bit keys (a linear hash, so the key
+    of a product is the sum of the keys)."""
+
+    rows: np.ndarray
+    """``(n, n_symbols)`` ``uint16`` exponents, distinct."""
+    keys: np.ndarray
+    """``(n,)`` ``uint64``: ``rows @ _HASH`` modulo ``2**64``."""
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @classmethod
+    def single(cls, width: int, col: int | None) -> _Mono:
+        """The monomial ``s_col`` (or ``1`` when ``col`` is None)."""
+        rows = np.zeros((1, width), dtype=np.uint16)
+        key = np.zeros(1, dtype=np.uint64)
+        if col is not None:
+            rows[0, col] = 1
+            key[0] = _HASH[col]
+        return cls(rows, key)
+
+
+def _dedupe(rows: np.ndarray, keys: np.ndarray) -> _Mono:
+    """Distinct rows: sorted by key, neighbours with equal keys compared exactly (a key
     collision between different rows falls back to an exact sort of the rows)."""
     if len(rows) <= 1:
-        return rows
-    rows = np.ascontiguousarray(rows)
-    width = rows.shape[1]
-    if width > len(_HASH):
-        return _unique_exact(rows)
-    h = (rows.astype(np.uint64) * _HASH[:width]).sum(axis=1, dtype=np.uint64)
-    order = np.argsort(h, kind="stable")
-    hs, rs = h[order], rows[order]
-    same_hash = hs[1:] == hs[:-1]
-    same_row = same_hash & (rs[1:] == rs[:-1]).all(axis=1)
-    if (same_hash & ~same_row).any():
-        return _unique_exact(rows)
-    return rs[np.concatenate([[True], ~same_row])]
-
-
-def _unique_exact(rows: np.ndarray) -> np.ndarray:
-    view = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1])))
-    _, idx = np.unique(view.ravel(), return_index=True)
-    return rows[np.sort(idx)]
+        return _Mono(rows, keys)
+    order = np.argsort(keys, kind="stable")
+    ks = keys[order]
+    same_key = np.flatnonzero(ks[1:] == ks[:-1])
+    if not len(same_key):
+        return _Mono(rows, keys)
+    a, b = rows[order[same_key]], rows[order[same_key + 1]]
+    if not (a == b).all():  # a collision: exact, slow path
+        view = np.ascontiguousarray(rows).view(
+            np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))
+        )
+        _, idx = np.unique(view.ravel(), return_index=True)
+        return _Mono(rows[idx], keys[idx])
+    keep = np.ones(len(rows), dtype=bool)
+    keep[order[same_key + 1]] = False
+    return _Mono(rows[keep], keys[keep])
 
 
 class _Budget:
-    """Rows of monomial sets formed so far; past :data:`MAX_WORK` no more sets are formed."""
+    """Exponent entries formed so far; past :data:`MAX_WORK` no more sets are formed."""
 
-    def __init__(self) -> None:
+    def __init__(self, width: int) -> None:
         self.used = 0
+        self.width = max(1, width)
 
     def spend(self, rows: int) -> bool:
-        self.used += rows
+        self.used += rows * self.width
         return self.used <= MAX_WORK and rows <= _MAX_PRODUCT
 
-    def union(self, sets: Sequence[Support | None], charge: bool = True) -> Support | None:
+    def union(self, sets: Sequence[_Mono | None], charge: bool = True) -> _Mono | None:
         if any(s is None for s in sets):
             return None
         arrays = [s for s in sets if s is not None]
@@ -159,13 +179,18 @@ class _Budget:
         total = sum(len(s) for s in arrays)
         if (charge and not self.spend(total)) or total > _MAX_PRODUCT:
             return None
-        out = _unique(np.concatenate(arrays))
+        out = _dedupe(
+            np.concatenate([s.rows for s in arrays]), np.concatenate([s.keys for s in arrays])
+        )
         return out if len(out) <= MAX_SUPPORT else None
 
-    def minkowski(self, a: Support | None, b: Support | None) -> Support | None:
+    def minkowski(self, a: _Mono | None, b: _Mono | None) -> _Mono | None:
         if a is None or b is None or not self.spend(len(a) * len(b)):
             return None
-        out = _unique((a[:, None, :] + b[None, :, :]).reshape(-1, a.shape[1]))
+        if len(a) == 1 and not a.rows.any():
+            return b
+        rows = (a.rows[:, None, :] + b.rows[None, :, :]).reshape(-1, a.rows.shape[1])
+        out = _dedupe(rows, (a.keys[:, None] + b.keys[None, :]).ravel())
         return out if len(out) <= MAX_SUPPORT else None
 
 
@@ -201,7 +226,7 @@ class _Pass:
         self.groups: dict[str, list[int]] = {"i": [], "j": []}
         """Per side: the size of every symbol group, by group id."""
         self.next_col = {"i": 0, "j": 0}
-        self.budget = _Budget()
+        self.budget = _Budget(max(self.width.values()))
 
     # -- side classes ---------------------------------------------------------------
     def own(self, side: str, rf: int) -> bool:
@@ -325,10 +350,9 @@ class _Pass:
             box = self._box_count(side, info.box)
             dims[side] = min(dims[side], box)
             rho = min(rho, box)
+            if info.joined is not None:
+                dims[side] = min(dims[side], len(info.joined))
             if info.sets is not None:
-                joined = self.budget.union(info.sets, charge=False)
-                if joined is not None:
-                    dims[side] = min(dims[side], len(joined))
                 rho = min(rho, max(len(s) for s in info.sets))
         rho = min(rho, dims["i"], dims["j"])
         return _Unit(rf, rho, dims["i"], dims["j"], sides["i"], sides["j"])
@@ -397,45 +421,34 @@ class _Pass:
         if owners:
             gid, cols = self._new_group(side, c_out)
             new_box = {gid: 1}
-        zero = np.zeros((1, width), dtype=np.uint16)
-
-        def unit(c: int) -> Support:
-            e = np.zeros((1, width), dtype=np.uint16)
-            e[0, cols[c]] = 1
-            return e
-
-        sets: list[Support] | None = []
+        zero = _Mono.single(width, None)
+        sets: list[_Mono] | None = []
         assert sets is not None
         if kind == "conv":
             box = _box_max([*(m.box for m in mixed_infos), new_box])
-            joined = [
-                self.budget.union(m.sets) if m.sets is not None else None for m in mixed_infos
-            ]
-            base = self.budget.union([*joined, *([zero] if others else [])])
+            joined = [m.joined for m in mixed_infos]
+            has_base = bool(joined or others)
+            base = self.budget.union([*joined, *([zero] if others else [])]) if has_base else None
             for c in range(c_out):
-                s = self.budget.union(
-                    [*([base] if (joined or others) else []), *([unit(c)] if owners else [])]
-                )
+                parts = [base] if has_base else []
+                s = self.budget.union([*parts, *([_Mono.single(width, cols[c])] if owners else [])])
                 if s is None:
                     sets = None
                     break
                 sets.append(s)
-            return _Side(sets, box)
-        box = _box_sum([*(m.box for m in mixed_infos), new_box])
-        for c in range(c_out):
-            acc: Support | None = unit(c) if owners else zero
-            for m in mixed_infos:
-                if m.sets is None:
-                    acc = None
+        else:
+            box = _box_sum([*(m.box for m in mixed_infos), new_box])
+            for c in range(c_out):
+                acc: _Mono | None = _Mono.single(width, cols[c] if owners else None)
+                for m in mixed_infos:
+                    factor = None if m.sets is None else (m.sets[c] if kind == "pool" else m.joined)
+                    acc = self.budget.minkowski(acc, factor)
+                if acc is None:
+                    sets = None
                     break
-                acc = self.budget.minkowski(
-                    acc, m.sets[c] if kind == "pool" else self.budget.union(m.sets)
-                )
-            if acc is None:
-                sets = None
-                break
-            sets.append(acc)
-        return _Side(sets, box)
+                sets.append(acc)
+        joined_all = None if sets is None else self.budget.union(sets, charge=False)
+        return _Side(sets, box, joined_all)
 
 
 def interface_report(net: Net, partition: Partition) -> InterfaceReport:
