@@ -109,6 +109,13 @@ MODULES = (
     "icml16_claim11",
     "icml16_e10",
     "pooling_bounds",
+    "overlap_nonoverlap",
+    "overlap_large_rf",
+    "overlap_large_rf_formula",
+    "overlap_gc_stack",
+    "overlap_alternating_1d",
+    "overlap_alternating_2d",
+    "overlap_profiles",
 )
 
 
