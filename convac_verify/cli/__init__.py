@@ -27,6 +27,7 @@ COMMANDS = {
     "tree": "tree",
     "rank": "rank",
     "rectifier": "rectifier",
+    "overlap": "overlap",
     "list": "checks:list_checks",
     "check": "checks:check",
     "all": "checks:all_checks",

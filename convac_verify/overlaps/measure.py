@@ -1,6 +1,7 @@
 """Ranks of overlapping networks with their evidence, and the upper bound for all weights.
 
-Three ways to get a rank (the method is recorded in the evidence):
+Three ways to get a rank (the method is recorded in the evidence; ``--method dense`` forces
+the first, ``--method structured`` the second):
 
 ``dense``
     random weights; the whole matrix ``[[A]]_{I,J}`` (``M**N`` entries) is evaluated and its
@@ -30,7 +31,7 @@ import numpy as np
 from ..algebra.fields import Array, IntegerRing, Ring
 from ..engines import get_rank_engine
 from ..engines.measure import Context, RankSettings, dense_bytes
-from ..errors import ConvacError
+from ..errors import BudgetExceeded, ConvacError
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..networks.matricize import matricize
@@ -173,7 +174,8 @@ def measure_overlap(
     weights = random_weights(net, ring, rng)
     engine = get_rank_engine(settings.field)
     extra: dict[str, object] = {"upper_certificate": bound.certificate.to_dict()}
-    if _dense_fits(net, settings):
+    if settings.method == "dense" or (settings.method == "auto" and _dense_fits(net, settings)):
+        _check_budget(net, settings)
         rank = engine.rank(dense_matrix(net, weights, ring, partition), settings.prime)
         ev = _evidence(
             "dense",
@@ -207,6 +209,16 @@ def dense_measurement(
     )
     extra: dict[str, object] = {"upper_certificate": bound.certificate.to_dict()}
     return Measurement(rank, ev, bound.value, bound.certificate.detail, extra)
+
+
+def _check_budget(net: Net, settings: RankSettings) -> None:
+    need = dense_bytes(net.n_modes, net.dim, settings.field)
+    if need > settings.max_memory:
+        raise BudgetExceeded(
+            f"the dense matrix has {net.dim}**{net.n_modes} entries and needs ~{need / 2**30:.3g} "
+            f"GiB, over --max-memory {settings.max_memory / 2**30:.3g} GiB; use --method auto or "
+            "structured (a sampled submatrix: a certified lower bound) or a smaller N"
+        )
 
 
 def _dense_fits(net: Net, settings: RankSettings) -> bool:

@@ -31,6 +31,8 @@ from .layers import POOL, READOUT, Layer, Net, conv, gc, window_map
 __all__ = ["SCHEMES", "SchemeParams", "build_scheme"]
 
 _MAX_LAYERS = 4096
+MAX_MODES = 4096
+"""Largest input (N or H * W) a scheme is built for."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,10 @@ def build_scheme(name: str, params: SchemeParams) -> Net:
             raise ConvacError(f"{label} must be a positive integer; got {value}")
     if any(s < 1 for s in params.shape):
         raise ConvacError(f"the input needs at least one position per axis; got {params.shape}")
+    if math.prod(params.shape) > MAX_MODES:
+        raise ConvacError(
+            f"at most {MAX_MODES} input positions are supported; got {math.prod(params.shape)}"
+        )
     layers = [*builder(params), READOUT]
     return Net(params.shape, params.dim, tuple(layers), params.shared, _name(name, params))
 
