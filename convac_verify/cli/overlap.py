@@ -25,7 +25,13 @@ from ..networks.geometry2d import Grid, parse_grid
 from ..networks.partitions import Partition, parse_partition
 from ..networks.partitions2d import expand_partitions, split_specs
 from ..overlaps.layers import Net
-from ..overlaps.measure import Witness, cut_witness, dense_measurement, measure_overlap
+from ..overlaps.measure import (
+    MAX_SAMPLE,
+    Witness,
+    cut_witness,
+    dense_measurement,
+    measure_overlap,
+)
 from ..overlaps.profiles import rank_profile
 from ..overlaps.schemes import SCHEMES, SchemeParams, build_scheme
 from ..report import CheckResult, Report
@@ -178,6 +184,13 @@ def _claim(method: str, rank: int) -> Claim:
     "layers pass one tap): the rank is certified through structure, at any N.",
 )
 @click.option(
+    "--sample",
+    type=int,
+    default=MAX_SAMPLE,
+    show_default=True,
+    help="Largest side K of a sampled K x K submatrix (beyond 2**20 entries).",
+)
+@click.option(
     "--plot",
     "plot_path",
     default=None,
@@ -202,6 +215,7 @@ def overlap(
     unshared: bool,
     rows_text: str,
     witness: bool,
+    sample: int,
     plot_path: str | None,
     opts: RunOptions,
 ) -> int:
@@ -212,6 +226,8 @@ def overlap(
     for name in names:
         if name not in SCHEMES:
             raise ConvacError(f"unknown scheme {name!r}; known: {', '.join(SCHEMES)}")
+    if sample < 64:
+        raise ConvacError(f"--sample must be at least 64; got {sample}")
     if two_d and sweep is None:
         raise ConvacError("--2d goes with --sweep (square grid sides)")
     shapes = _shapes(n_modes, grid_text, sweep)
@@ -245,7 +261,7 @@ def overlap(
             results.extend(_profile_rows(net, parts, ctx.settings, notes))
             continue
         for part in parts:
-            results.append(_row(net, part, ctx, witness))
+            results.append(_row(net, part, ctx, witness, sample))
     notes.append(
         "upper (all w) = the interface certificate (docs/overlaps.md); a sampled rank is a "
         "certified lower bound only"
@@ -263,10 +279,10 @@ def _series(net: Net, part: Partition) -> tuple[str, int]:
     return f"{scheme} {part.name}", size
 
 
-def _row(net: Net, part: Partition, ctx: Context, witness: bool) -> CheckResult:
+def _row(net: Net, part: Partition, ctx: Context, witness: bool, sample: int) -> CheckResult:
     ctx.progress(f"overlap {net.name} {part.name}")
     wit = _witness_for(net, part) if witness else None
-    m = measure_overlap(net, part, ctx.settings, witness=wit)
+    m = measure_overlap(net, part, ctx.settings, witness=wit, max_sample=sample)
     claim = _claim(m.evidence.method, m.rank)
     series, x = _series(net, part)
     obs = Observation(

@@ -35,7 +35,7 @@ import numpy as np
 from ..bounds import Bound
 from ..evidence.certificates import Certificate
 from ..networks.partitions import Partition
-from .layers import Net, tap_sources
+from .layers import Net, flat_sources, receptive_fields
 
 __all__ = ["MAX_SUPPORT", "InterfaceReport", "interface_bound", "interface_report"]
 
@@ -237,31 +237,16 @@ class _Pass:
         """``rf`` reads only the other side's inputs."""
         return rf & (self.mask_i if side == "i" else self.mask_j) == 0
 
-    def _walk_masks(self) -> list[tuple[list[int], list[list[int]]]]:
+    def _walk_masks(self) -> list[tuple[tuple[int, ...], list[list[int]]]]:
         """Per layer: receptive fields of its outputs and the (flat) sources of their taps."""
-        out = []
-        rfs = [1 << m for m in range(self.net.n_modes)]
-        shapes = self.net.shapes()
-        for li in range(len(self.net.layers) - 1):
-            in_shape, out_shape = shapes[li], shapes[li + 1]
-            new_rfs, all_srcs = [], []
-            for pos in np.ndindex(*out_shape):
-                srcs = [
-                    int(np.ravel_multi_index(s, in_shape))
-                    for s in tap_sources(self.net, li, pos)
-                    if s is not None
-                ]
-                mask = 0
-                for s in srcs:
-                    mask |= rfs[s]
-                new_rfs.append(mask)
-                all_srcs.append(srcs)
-            out.append((new_rfs, all_srcs))
-            rfs = new_rfs
-        return out
+        rfs = receptive_fields(self.net)
+        return [
+            (rfs[li + 1], [[s for _, s in srcs] for srcs in flat_sources(self.net, li)])
+            for li in range(len(self.net.layers) - 1)
+        ]
 
     def _allocate(self, count_only: bool) -> None:
-        rfs = [1 << m for m in range(self.net.n_modes)]
+        rfs: Sequence[int] = receptive_fields(self.net)[0]
         channels = self.net.channels()
         for li, (new_rfs, all_srcs) in enumerate(self.walk):
             for rf, srcs in zip(new_rfs, all_srcs, strict=True):

@@ -32,6 +32,7 @@ A :class:`Net` is the input shape, ``M``, the layer list and whether weights are
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -47,6 +48,9 @@ __all__ = [
     "Layer",
     "Net",
     "WindowMap",
+    "flat_sources",
+    "receptive_fields",
+    "tap_sources",
     "window_map",
 ]
 
@@ -301,3 +305,38 @@ def _tap_sources(maps: tuple[WindowMap, ...], out: tuple[int, ...]) -> list[tupl
 def tap_sources(net: Net, index: int, out: tuple[int, ...]) -> list[tuple[int, ...] | None]:
     """Source position of every tap of output ``out`` of layer ``index`` (``None``: omitted)."""
     return _tap_sources(net.maps(index), out)
+
+
+@functools.lru_cache(maxsize=64)
+def flat_sources(net: Net, index: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """For every output of layer ``index`` (row-major), its ``(tap, flat source)`` pairs
+    (omitted taps left out)."""
+    in_shape = net.shapes()[index]
+    out = []
+    for pos in np.ndindex(*net.shapes()[index + 1]):
+        out.append(
+            tuple(
+                (t, int(np.ravel_multi_index(src, in_shape)))
+                for t, src in enumerate(tap_sources(net, index, pos))
+                if src is not None
+            )
+        )
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=64)
+def receptive_fields(net: Net) -> tuple[tuple[int, ...], ...]:
+    """For the input and every layer's output (the readout excluded), the receptive field of
+    each position as a bit mask of modes (bit m = mode m)."""
+    rfs: tuple[int, ...] = tuple(1 << m for m in range(net.n_modes))
+    out = [rfs]
+    for index in range(len(net.layers) - 1):
+        new = []
+        for srcs in flat_sources(net, index):
+            mask = 0
+            for _, s in srcs:
+                mask |= rfs[s]
+            new.append(mask)
+        rfs = tuple(new)
+        out.append(rfs)
+    return tuple(out)

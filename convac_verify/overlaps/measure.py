@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import zlib
 from dataclasses import dataclass, replace
 
@@ -39,7 +40,7 @@ from ..networks.partitions import Partition
 from .evaluate import grid_tensor
 from .interface import interface_bound
 from .layers import Net, tap_sources
-from .submatrix import submatrix
+from .submatrix import mixed_entries, submatrix
 from .weights import explicit_weights, random_weights
 from .witness import product_form, product_rank, two_tap_witness
 
@@ -56,8 +57,8 @@ __all__ = [
 
 DENSE_MAX_MODES = 20
 """Beyond ``M**N = 2**20`` entries the dense path is slow (tens of seconds): sample instead."""
-MAX_SAMPLE = 2048
-"""Largest side of a sampled submatrix."""
+MAX_SAMPLE = 1024
+"""Largest side of a sampled submatrix (default; ``--sample``)."""
 _MIN_SAMPLE = 64
 
 
@@ -241,6 +242,14 @@ def _sampled_rank(
     ``K / 2``, reaches the upper bound, or ``K`` reaches ``max_sample``."""
     engine = get_rank_engine(settings.field)
     n_i, n_j = len(partition.rows), len(partition.cols)
+    per_entry = (8 if settings.field == "gfp" else 64) * 3 * mixed_entries(net, partition)
+    fits = math.isqrt(max(settings.max_memory // per_entry, 1))
+    if fits < _MIN_SAMPLE:
+        raise BudgetExceeded(
+            f"a {_MIN_SAMPLE} x {_MIN_SAMPLE} sampled submatrix needs more than --max-memory "
+            f"{settings.max_memory / 2**30:.3g} GiB here; raise it or use a smaller network"
+        )
+    max_sample = min(max_sample, fits)
     side = _MIN_SAMPLE
     best = 0
     while True:

@@ -13,14 +13,30 @@ the tests hold it to.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ..algebra.fields import Array, Ring
 from ..networks.partitions import Partition
-from .layers import Net, tap_sources
+from .layers import Net, flat_sources, receptive_fields
 from .weights import Weights
 
-__all__ = ["submatrix"]
+__all__ = ["mixed_entries", "submatrix"]
+
+
+def mixed_entries(net: Net, partition: Partition) -> int:
+    """Largest number of (position, channel) values per matrix entry held at once (two
+    consecutive layers' units that read both sides): the memory of :func:`submatrix` is about
+    ``8 * rows * cols`` bytes times this."""
+    rows = sum(1 << m for m in partition.rows)
+    cols = sum(1 << m for m in partition.cols)
+    channels = net.channels()
+    counts = [
+        sum(1 for rf in layer if rf & rows and rf & cols) * c
+        for layer, c in zip(receptive_fields(net), channels, strict=False)
+    ]
+    return max((a + b for a, b in itertools.pairwise(counts)), default=1) or 1
 
 
 def submatrix(
@@ -57,14 +73,10 @@ def submatrix(
             for c in range(1, h.shape[-1]):
                 out = ring.add(out, ring.mul(w[0, c], h[..., c]))
             return np.broadcast_to(out, (len(rows), len(cols))).copy()
-        in_shape = shapes[li]
         new_values: list[Array] = []
-        for pos in np.ndindex(*shapes[li + 1]):
+        for pos, srcs in zip(np.ndindex(*shapes[li + 1]), flat_sources(net, li), strict=True):
             acc: Array | None = None
-            for t, src in enumerate(tap_sources(net, li, pos)):
-                if src is None:
-                    continue
-                flat = int(np.ravel_multi_index(src, in_shape))
+            for t, flat in srcs:
                 wt = None if layer.kind == "pool" else (w[t] if net.shared else w[(*pos, t)])
                 if li == 0:
                     assert wt is not None
