@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,7 +64,8 @@ def test_witness_at_n_64(run_cli: Run) -> None:
     assert row["extra"]["lower_certificate"]["kind"] == "kronecker"
 
 
-def test_grid_and_latex(run_cli: Run) -> None:
+def test_grid_and_latex(run_cli: Run, tmp_path: Path) -> None:
+    tex = tmp_path / "ov.tex"
     res = run_cli(
         "overlap",
         "--grid",
@@ -75,9 +78,21 @@ def test_grid_and_latex(run_cli: Run) -> None:
         "left-right,top-bottom",
         "--format",
         "latex",
+        "-o",
+        str(tex),
     )
     assert res.exit_code == 0, res.stderr
-    assert "\\begin{tabular}" in res.stdout or "tabular" in res.stdout
+    assert "overlap checks" in tex.read_text()
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed")
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
 
 
 def test_profile_mode(run_cli: Run) -> None:

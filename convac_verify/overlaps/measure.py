@@ -300,7 +300,8 @@ def witness_grid_tensor(net: Net, witness: Witness) -> Array:
 def settle(claim: Claim, m: Measurement) -> Claim:
     """The claim to hold a measurement to: unchanged, except that a sampled (lower-bound
     only) rank below a ``>=``/``==`` claim that the upper bound does not refute cannot decide
-    it -- the claim is then weakened to the certified upper bound, and its formula says so.
+    it -- the row then states what is certified, ``rank >= (sampled rank)``, and its formula
+    says which claim is left undecided.
 
     (Until the evidence model has an ``inconclusive`` status.)
     """
@@ -310,11 +311,10 @@ def settle(claim: Claim, m: Measurement) -> Claim:
         return claim  # refuted by the structure: decidable
     return replace(
         claim,
-        relation="<=",
-        formula=f"{m.upper_bound} (sampled rank {m.rank} cannot decide {claim.relation} "
-        f"{claim.formula} = {claim.value})",
-        value=int(m.upper_bound or claim.value),
-        latex=r"\mathrm{upper\ bound}",
+        relation=">=",
+        formula=f"{m.rank} (sampled; undecided: {claim.relation} {claim.formula} = {claim.value})",
+        value=m.rank,
+        latex=r"\mathrm{sampled\ lower\ bound}",
     )
 
 
