@@ -114,6 +114,13 @@ def test_plot(run_cli: Run, tmp_path: Path) -> None:
     assert out.stat().st_size > 1000
 
 
+def test_more_inputs_than_array_axes(run_cli: Run) -> None:
+    """M = 1 keeps any grid tensor small, but an array has at most 32 axes: sampled."""
+    res = run_cli("overlap", "--N", "80", "--M", "1", "--B", "3", "--padding", "zero")
+    assert res.exit_code == 0, res.stderr
+    assert "sampled" in res.stdout
+
+
 def test_plot_is_checked_before_any_work(run_cli: Run, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     res = run_cli("overlap", "--N", "8", "--plot", str(tmp_path / "g.txt"))
@@ -144,6 +151,8 @@ def test_plot_is_checked_before_any_work(run_cli: Run, tmp_path: Path) -> None:
         ),
         (("--N", "40", "--method", "dense"), "--max-memory"),
         (("--N", "8", "--r", "0"), "--r must be"),
+        (("--N", "128", "--M", "1", "--rows", "random:10"), "give a few partitions"),
+        (("--N", "80", "--M", "1", "--method", "dense"), "one array axis per input"),
     ],
 )
 def test_bad_input(run_cli: Run, args: tuple[str, ...], message: str) -> None:

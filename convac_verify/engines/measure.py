@@ -52,6 +52,7 @@ from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, str
 __all__ = [
     "DEFAULT_MAX_MEMORY",
     "FIELDS",
+    "MAX_TENSOR_MODES",
     "METHODS",
     "RANDOM_PRIME",
     "Context",
@@ -72,6 +73,10 @@ METHODS = ("auto", "dense", "structured")
 # peak bytes per grid-tensor entry on the dense path, measured at N = 24, M = 2
 # (uint64 tensor, matricized copy, Python-int list, fmpz_mat and nmod_mat copies)
 _DENSE_BYTES = {"gfp": 96, "qq": 400}
+MAX_TENSOR_MODES = 32
+"""A grid tensor has one array axis per mode, and NumPy arrays have at most 32 axes (64
+from NumPy 2): no grid tensor with more modes is formed (only M = 1 makes one small enough
+to fit the memory budget); the structured path takes over."""
 RANDOM_PRIME = 0
 """``RankSettings(prime=RANDOM_PRIME)``: draw the prime uniformly from the primes in
 ``[2**61, 2**62)``, from the seed (:mod:`convac_verify.algebra.primes`)."""
@@ -258,13 +263,19 @@ def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> t
 
 
 def check_dense_budget(n_modes: int, dim: int, settings: RankSettings) -> None:
-    """Refuse, before any allocation, a grid tensor that does not fit the budget."""
+    """Refuse, before any allocation, a grid tensor that does not fit the budget (or has
+    more than :data:`MAX_TENSOR_MODES` modes)."""
     need = dense_bytes(n_modes, dim, settings.field)
     if need > settings.max_memory:
         raise BudgetExceeded(
             f"the dense grid tensor has {dim}**{n_modes} entries and needs ~{_fmt_bytes(need)}, "
             f"over --max-memory {_fmt_bytes(settings.max_memory)}; use --method structured "
             "(exact rank without the grid tensor) or a smaller N"
+        )
+    if n_modes > MAX_TENSOR_MODES:
+        raise BudgetExceeded(
+            f"a grid tensor has one array axis per mode, at most {MAX_TENSOR_MODES}; N = "
+            f"{n_modes} is more: use --method structured (exact rank without the grid tensor)"
         )
 
 
@@ -291,7 +302,7 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
     (``None`` for an explicit witness, whose Kronecker structure keeps it small).
     """
     need = dense_bytes(n, dim, settings.field)
-    fits = need <= settings.max_memory
+    fits = need <= settings.max_memory and n <= MAX_TENSOR_MODES
     if settings.method == "dense":
         check_dense_budget(n, dim, settings)
     if settings.method == "structured" or (settings.method == "auto" and not fits):
@@ -316,8 +327,9 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
 
 
 def fits_dense(n: int, dim: int, settings: RankSettings) -> bool:
-    """Whether the dense path fits the memory budget."""
-    return dense_bytes(n, dim, settings.field) <= settings.max_memory
+    """Whether the dense path fits the memory budget (and the grid tensor's axes fit an
+    array: :data:`MAX_TENSOR_MODES`)."""
+    return n <= MAX_TENSOR_MODES and dense_bytes(n, dim, settings.field) <= settings.max_memory
 
 
 @dataclass

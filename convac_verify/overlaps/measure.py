@@ -42,7 +42,7 @@ from ..algebra.fields import Array, IntegerRing, Ring
 from ..algebra.primes import seeded_prime
 from ..bounds import matrix_size_bound, tree_upper_bounds
 from ..engines import get_rank_engine
-from ..engines.measure import Context, RankSettings, dense_bytes
+from ..engines.measure import MAX_TENSOR_MODES, Context, RankSettings, dense_bytes
 from ..errors import BudgetExceeded, ConvacError
 from ..evidence.certificates import Bound
 from ..evidence.observation import Observation
@@ -316,10 +316,15 @@ def _check_budget(net: Net, settings: RankSettings) -> None:
             f"GiB, over --max-memory {settings.max_memory / 2**30:.3g} GiB; use --method auto or "
             "structured (a sampled submatrix: a certified lower bound) or a smaller N"
         )
+    if net.n_modes > MAX_TENSOR_MODES:
+        raise BudgetExceeded(
+            f"a grid tensor has one array axis per input, at most {MAX_TENSOR_MODES}; N = "
+            f"{net.n_modes} is more: use --method auto or structured (a sampled submatrix)"
+        )
 
 
 def _dense_fits(net: Net, settings: RankSettings) -> bool:
-    if net.dim**net.n_modes > 2**DENSE_MAX_MODES:
+    if net.n_modes > MAX_TENSOR_MODES or net.dim**net.n_modes > 2**DENSE_MAX_MODES:
         return False
     return dense_bytes(net.n_modes, net.dim, settings.field) <= settings.max_memory
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engines import get_rank_engine
-from ..engines.measure import RankSettings, check_dense_budget
+from ..engines.measure import MAX_TENSOR_MODES, RankSettings, check_dense_budget
+from ..errors import BudgetExceeded
 from ..networks.matricize import matricize
 from ..networks.partitions import Partition
 from .evaluate import grid_tensor
@@ -59,8 +60,14 @@ def rank_profile(net: Net, partitions: Sequence[Partition], settings: RankSettin
     Raises
     ------
     BudgetExceeded
-        When the grid tensor does not fit ``settings.max_memory``.
+        When the grid tensor does not fit ``settings.max_memory`` (or has more than
+        :data:`~convac_verify.engines.measure.MAX_TENSOR_MODES` inputs).
     """
+    if net.n_modes > MAX_TENSOR_MODES:
+        raise BudgetExceeded(
+            f"a profile evaluates one grid tensor (one array axis per input, at most "
+            f"{MAX_TENSOR_MODES}); N = {net.n_modes} is more: give a few partitions instead"
+        )
     check_dense_budget(net.n_modes, net.dim, settings)
     ring = settings.ring()
     rng = np.random.default_rng([settings.seed, zlib.crc32(f"profile {net.describe()}".encode())])
