@@ -61,7 +61,9 @@ from ..algebra.fields import Array, Ring
 from ..engines.gfp import rank_mod_p
 from ..errors import InvalidDecomposition, NotAModeTree
 from . import trees
+from .compilers import compile_network, eq3_network
 from .partitions import Partition, register_partition
+from .tensor_network import FilledNetwork, fill_network
 
 __all__ = [
     "DISCRETIZERS",
@@ -154,6 +156,16 @@ def random_dilated(
         out = 1 if node == root else width
         weights[node] = tuple(ring.random(rng, (out, width)) for _ in trees.children(tree, node))
     return DilatedDecomposition(tree, dim, width, v, weights, ring)
+
+
+@compile_network.register
+def _(decomp: DilatedDecomposition) -> FilledNetwork:
+    """The eq. 3 tree as a tensor network (:func:`convac_verify.networks.compilers.eq3_network`)."""
+    weights: dict[str, object] = {"V": decomp.discretizers}
+    for v, mats in decomp.weights.items():
+        for k, w in enumerate(mats):
+            weights[f"A{v}_{k}"] = w
+    return fill_network(eq3_network(decomp.tree, decomp.dim, decomp.width), decomp.ring, weights)
 
 
 def discretizer_rank(decomp: DilatedDecomposition, prime: int) -> int:
