@@ -259,17 +259,31 @@ def min_cut(
 # --------------------------------------------------------------------------- tree DP
 
 
+def _hung(
+    network: TensorNetwork, root: str
+) -> tuple[list[str], dict[str, list[tuple[str, str, int]]]]:
+    """Nodes children first, and ``node -> [(child, bond, dimension)]`` (cached)."""
+    cached = network.meta.get("_hung")
+    if cached is None or cached[0] != root:
+        order, up_link = network.rooted(root)
+        children: dict[str, list[tuple[str, str, int]]] = {v: [] for v in order}
+        for c, (b, p) in up_link.items():
+            children[p].append((c, b, network.bond_dim(b)))
+        cached = (root, order, children)
+        network.meta["_hung"] = cached
+    return cached[1], cached[2]
+
+
 def _tree_cut(
     network: TensorNetwork, partition: Partition, delta_rule: str, dim_of: DimMap | None
 ) -> Cut:
     """Exact minimum on a tree-shaped network: states A (I side), B (J side), S (split)."""
     (out,) = network.nodes("output")
-    order, up_link = network.rooted(out)
-    children: dict[str, list[tuple[str, str]]] = {v: [] for v in order}
-    for c, (b, p) in up_link.items():
-        children[p].append((c, b))
+    order, children = _hung(network, out)
     once = delta_rule == "once"
     rows = set(partition.rows)
+    kind_of = network.kind
+    mode_of = network.mode
     inf = math.inf  # a state that is not allowed
     # cost[v] = (A, B, S): minimum weight below v with v on the I side (A), the J side (B),
     # or (a delta) cut through (S); the weights are exact integers
@@ -280,8 +294,9 @@ def _tree_cut(
         tb: float = 1
         ts: float = 1
         picks = []
-        for c, b in children[v]:
-            d = _dim(network, b, dim_of)
+        for c, _, d in children[v]:
+            if dim_of is not None:
+                d = dim_of(d)
             ca, cb, cs = cost[c]
             # parent in A: child A free, child B across the bond, child S free (and vice versa)
             ba, pa = (ca, 0) if ca <= cb * d else (cb * d, 1)
@@ -293,12 +308,17 @@ def _tree_cut(
             bs, ps = (ca, 0) if ca <= cb else (cb, 1)
             if cs < bs:
                 bs, ps = cs, 2
-            ta, tb, ts = ta * ba, tb * bb, ts * bs
+            if ba != 1:
+                ta *= ba
+            if bb != 1:
+                tb *= bb
+            if bs != 1:
+                ts *= bs
             picks.append((pa, pb, ps))
         pick[v] = picks
-        kind = network.kind(v)
+        kind = kind_of(v)
         if kind == "input":
-            cost[v] = (1, inf, inf) if network.mode(v) in rows else (inf, 1, inf)
+            cost[v] = (1, inf, inf) if mode_of(v) in rows else (inf, 1, inf)
         elif kind == "delta" and once:
             cost[v] = (ta, tb, ts * _delta_dim(network, v, dim_of))
         else:
@@ -307,7 +327,7 @@ def _tree_cut(
     root_cost = cost[out]
     state = {out: min(range(3), key=root_cost.__getitem__)}
     for v in reversed(order):
-        for (c, _), best in zip(children[v], pick[v], strict=True):
+        for (c, _, _), best in zip(children[v], pick[v], strict=True):
             state[c] = best[state[v]]
     names = "ABS"
     bonds = []

@@ -27,6 +27,7 @@ COMMANDS = {
     "tree": "tree",
     "rank": "rank",
     "rectifier": "rectifier",
+    "mincut": "mincut",
     "list": "checks:list_checks",
     "check": "checks:check",
     "all": "checks:all_checks",

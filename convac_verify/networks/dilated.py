@@ -52,7 +52,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, reduce
+from functools import lru_cache
 
 import networkx as nx
 import numpy as np
@@ -62,6 +62,7 @@ from ..engines.gfp import rank_mod_p
 from ..errors import InvalidDecomposition, NotAModeTree
 from . import trees
 from .compilers import compile_network, eq3_network
+from .contraction import contract
 from .partitions import Partition, register_partition
 from .tensor_network import FilledNetwork, fill_network
 
@@ -173,38 +174,10 @@ def discretizer_rank(decomp: DilatedDecomposition, prime: int) -> int:
     return rank_mod_p(np.asarray(decomp.discretizers), prime)
 
 
-def _combine(ring: Ring, weights: Array, channels: Array) -> Array:
-    """``weights @ channels`` in the ring: ``(out, r) x (r, n) -> (out, n)``."""
-    acc: Array | None = None
-    for alpha in range(weights.shape[1]):
-        term = ring.mul(weights[:, alpha : alpha + 1], channels[alpha : alpha + 1, :])
-        acc = term if acc is None else ring.add(acc, term)
-    assert acc is not None
-    return acc
-
-
-def _node_tensor(decomp: DilatedDecomposition, node: int) -> Array:
-    """``phi^{node, gamma}`` for all channels: ``(out, M**|node|)``, tree leaf order."""
-    kids = trees.children(decomp.tree, node)
-    if not kids:
-        return np.ascontiguousarray(np.asarray(decomp.discretizers).T)
-    ring = decomp.ring
-    factors = [
-        _combine(ring, w, _node_tensor(decomp, c))
-        for w, c in zip(decomp.weights[node], kids, strict=True)
-    ]
-    return reduce(
-        lambda a, b: ring.mul(a[:, :, None], b[:, None, :]).reshape(a.shape[0], -1), factors
-    )
-
-
 def dilated_grid_tensor(decomp: DilatedDecomposition) -> Array:
-    """The grid tensor ``A^y``: shape ``(M,) * N``, axis m = mode m."""
-    root = trees.root(decomp.tree)
-    flat = _node_tensor(decomp, root)[0]
-    order = trees.leaves_below(decomp.tree, root)
-    tensor = flat.reshape((decomp.dim,) * decomp.n_modes)
-    return np.transpose(tensor, np.argsort(order))
+    """The grid tensor ``A^y``: shape ``(M,) * N``, axis m = mode m (the compiled tensor
+    network, contracted by :func:`convac_verify.networks.contraction.contract`)."""
+    return contract(compile_network(decomp))
 
 
 def dilated_span_bound(

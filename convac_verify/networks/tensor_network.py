@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -86,7 +87,7 @@ class TensorNetwork:
         """Groups whose values are given (integers, any nesting NumPy accepts)."""
         self.source: str = ""
         """What compiled it (``"tree"``, ``"eq3"``, ``"file"``...): bounds use it."""
-        self.meta: dict[str, object] = {}
+        self.meta: dict[str, Any] = {}
         """Compiler details (the mode tree, widths, ...) for bounds that need them."""
         self._bond_ends: dict[str, list[str]] = {}
         self._bond_dim: dict[str, int] = {}
@@ -97,6 +98,8 @@ class TensorNetwork:
         self._group: dict[str, str] = {}
         self._mode: dict[str, int] = {}
         self._is_tree: bool | None = None
+        self._orders: dict[str, list[str]] = {}
+        self._parents: dict[str, dict[str, tuple[str, str]]] = {}
 
     # ------------------------------------------------------------------ building
     def add_bond(self, name: str, dim: int, layer: str = "") -> None:
@@ -165,6 +168,8 @@ class TensorNetwork:
                 raise InvalidNetwork(f"bond {b!r} joins two legs of {ends[0]!r} (a trace)")
         self._graph = None
         self._is_tree = None
+        self._orders = {}
+        self._parents = {}
         modes = sorted(self._mode.values())
         if not modes:
             raise InvalidNetwork("a network needs at least one input leg")
@@ -237,6 +242,13 @@ class TensorNetwork:
     def rooted(self, root: str) -> tuple[list[str], dict[str, tuple[str, str]]]:
         """A tree-shaped network hung from ``root``: the nodes children first, and
         ``node -> (bond to its parent, parent)``."""
+        key = "rooted:" + root
+        if key not in self._orders:
+            self._orders[key] = [root]
+            self._parents[root] = self._hang(root)
+        return self.postorder(root), self._parents[root]
+
+    def _hang(self, root: str) -> dict[str, tuple[str, str]]:
         parent: dict[str, tuple[str, str]] = {}
         stack = [root]
         seen = {root}
@@ -247,10 +259,15 @@ class TensorNetwork:
                     seen.add(u)
                     parent[u] = (b, v)
                     stack.append(u)
-        return self.postorder(root), parent
+        return parent
 
     def postorder(self, root: str) -> list[str]:
         """Every node reachable from ``root`` by a depth-first search, children first."""
+        if root not in self._orders:
+            self._orders[root] = self._postorder(root)
+        return self._orders[root]
+
+    def _postorder(self, root: str) -> list[str]:
         seen = {root}
         order: list[str] = []
         stack: list[tuple[str, int]] = [(root, 0)]

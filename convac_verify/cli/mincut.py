@@ -1,0 +1,437 @@
+"""``convac-verify mincut``: min-cut bounds of a network's matricizations (Levine et al.).
+
+For each partition: the min-cut (an upper bound on the rank for all weights: Claim 1,
+deltas counted once: Claim 7), which bonds it cuts (by layer), whether the minimum is
+exact, optionally its formula in the layer widths (``--symbolic``), and -- where the grid
+tensor fits the memory budget -- the measured rank at random weights with its status.
+``--allocate`` compares width allocations under a parameter budget
+(:mod:`convac_verify.bounds.allocate`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import click
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from ..bounds.allocate import Allocation, allocate
+from ..bounds.mincut import DELTA_RULES, Cut, min_cut
+from ..bounds.mincut_symbolic import symbolic_min_cut, to_sympy
+from ..engines.measure import Context, check_dense_budget, dense_rank, fits_dense
+from ..errors import BudgetExceeded, ConvacError
+from ..evidence.observation import Observation
+from ..evidence.status import Claim, Evidence, Measurement, decide
+from ..networks import trees
+from ..networks.compilers import tree_network
+from ..networks.decompositions import resolve_widths
+from ..networks.geometry2d import Grid, grid_of
+from ..networks.network_file import load_network
+from ..networks.partitions import Partition
+from ..networks.partitions2d import expand_partitions, split_specs
+from ..networks.tensor_network import TensorNetwork, random_fill
+from ..report import CheckResult, Report
+from ..report.latex import escape, latex_document, latex_table, settings_caption
+from ..report.numbers import fmt_int, latex_int
+from ..report.table import render_footer, status_text
+from .common import RunOptions, atomic_output, settings_options
+
+__all__ = ["mincut"]
+
+
+@dataclass
+class Row:
+    """One partition's min-cut (and rank, where measured)."""
+
+    partition: Partition
+    cut: Cut
+    layers: dict[str, int]
+    formula: str = ""
+    result: CheckResult | None = None
+
+    def to_dict(self, net: TensorNetwork) -> dict[str, Any]:
+        """JSON form."""
+        r = self.result
+        return {
+            "partition": self.partition.name,
+            "rows": list(self.partition.rows),
+            "min_cut": self.cut.value,
+            "exact": self.cut.exact,
+            "method": self.cut.method,
+            "delta_rule": self.cut.delta_rule,
+            "cut_bonds": list(self.cut.bonds),
+            "cut_deltas": list(self.cut.deltas),
+            "layers": self.layers,
+            "formula_latex": self.formula or None,
+            "measured_rank": None if r is None else r.observation.measurement.rank,
+            "status": None if r is None else r.status.value,
+            "rank_equals_min_cut": None
+            if r is None
+            else r.observation.measurement.rank == self.cut.value,
+        }
+
+
+@dataclass
+class MinCutReport:
+    """What ``mincut`` prints."""
+
+    network: TensorNetwork
+    description: str
+    report: Report
+    rows: list[Row]
+    allocations: list[Allocation] = field(default_factory=list)
+    budget: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document: the generic report plus the min-cut rows."""
+        doc = self.report.to_dict()
+        doc["network"] = {"description": self.description, "inputs": self.network.n_modes}
+        doc["mincuts"] = [row.to_dict(self.network) for row in self.rows]
+        if self.allocations:
+            doc["allocate"] = {
+                "budget": self.budget,
+                "allocations": [
+                    {
+                        "scheme": a.scheme,
+                        "widths": list(a.widths),
+                        "params": a.params,
+                        "min_cuts": list(a.min_cuts),
+                        "worst": a.worst,
+                    }
+                    for a in self.allocations
+                ],
+            }
+        return doc
+
+
+def _evidence(settings: Any, net: TensorNetwork, ring: Any) -> Evidence:
+    """Evidence of a random point of a network read from a file (dense grid tensor)."""
+    return Evidence(
+        field="GF(p)" if settings.field == "gfp" else "Q",
+        method="dense",
+        weights="random",
+        prime=settings.prime if settings.field == "gfp" else None,
+        seed=settings.seed,
+        sample_space=ring.sample_space,
+        degree=net.entry_degree(),
+    )
+
+
+def _file_rank(ctx: Context, net: TensorNetwork, part: Partition) -> Measurement:
+    from ..networks.contraction import contract
+
+    settings = ctx.settings
+    check_dense_budget(net.n_modes, max(net.dims), settings)
+    ring = settings.ring()
+    filled = random_fill(net, ring, np.random.default_rng(settings.seed))
+    rank, field_name = dense_rank(contract(filled), part, settings)
+    ev = replace(_evidence(settings, net, ring), field=field_name)
+    return Measurement(rank, ev)
+
+
+def _partitions(text: str, n: int, grid: Grid | None, seed: int) -> list[Partition]:
+    rng = np.random.default_rng(seed)
+    return expand_partitions(split_specs(text), grid or Grid(1, n), rng)
+
+
+def _table(mc: MinCutReport, console: Console) -> None:
+    t = Table(title=f"Min-cut bounds: {mc.description}", title_justify="left")
+    for col in ("partition", "min-cut", "cut (layer^count)", "exact", "rank", "status"):
+        t.add_column(col)
+    for row in mc.rows:
+        r = row.result
+        layers = ", ".join(k if v == 1 else f"{k}^{v}" for k, v in row.layers.items())
+        t.add_row(
+            row.partition.name,
+            fmt_int(row.cut.value),
+            layers or "-",
+            "yes" if row.cut.exact else "best-effort",
+            "-" if r is None else fmt_int(r.observation.measurement.rank),
+            "-" if r is None else status_text(r),
+        )
+    if mc.rows:
+        console.print(t)
+    for row in mc.rows:
+        if row.formula:
+            console.print(f"min-cut({row.partition.name}) = {row.formula}", markup=False)
+    if mc.allocations:
+        a = Table(title=f"Width allocation, budget {mc.budget} parameters", title_justify="left")
+        for col in ("scheme", "widths r0..r_{L-1}", "params", "min-cuts", "worst"):
+            a.add_column(col)
+        for alloc in mc.allocations:
+            a.add_row(
+                alloc.scheme,
+                str(list(alloc.widths)),
+                str(alloc.params),
+                ", ".join(fmt_int(v) for v in alloc.min_cuts),
+                fmt_int(alloc.worst),
+            )
+        console.print(a)
+    render_footer(mc.report, console)
+
+
+def _latex(mc: MinCutReport) -> str:
+    header = ["partition", "min-cut", "cut", "exact", "rank", "status"]
+    rows = []
+    for row in mc.rows:
+        r = row.result
+        rows.append(
+            [
+                escape(row.partition.name),
+                f"${row.formula or latex_int(row.cut.value)}$"
+                if row.formula
+                else f"${latex_int(row.cut.value)}$",
+                escape(", ".join(k if v == 1 else f"{k}^{v}" for k, v in row.layers.items())),
+                "yes" if row.cut.exact else "best-effort",
+                "--" if r is None else f"${latex_int(r.observation.measurement.rank)}$",
+                "--" if r is None else escape(r.status.value),
+            ]
+        )
+    tables = [
+        latex_table(
+            f"Min-cut bounds (Levine et al., ICLR 2018): {escape(mc.description)}. "
+            + settings_caption(mc.report),
+            header,
+            rows,
+        )
+    ]
+    if mc.allocations:
+        tables.append(
+            latex_table(
+                f"Width allocation within {mc.budget} parameters.",
+                ["scheme", "widths", "params", "worst min-cut"],
+                [
+                    [
+                        a.scheme,
+                        escape(str(list(a.widths))),
+                        str(a.params),
+                        f"${latex_int(a.worst)}$",
+                    ]
+                    for a in mc.allocations
+                ],
+            )
+        )
+    return latex_document(mc.report, tables)
+
+
+@click.command()
+@click.option(
+    "--tree",
+    "tree_text",
+    default=None,
+    help="Mode tree (as for rank): balanced:16, square:8x8, ...",
+)
+@click.option("--widths", default=None, help="Widths r0,r1,...,r_{L-1} (or one width) for --tree.")
+@click.option(
+    "--cp", "cp_width", type=int, default=None, help="Shallow network with Z = CP channels."
+)
+@click.option(
+    "--N", "--n-modes", "n_modes", type=int, default=None, help="Number of modes (with --cp)."
+)
+@click.option("--network", "network_file", default=None, help="A network file (TOML or JSON).")
+@click.option("--M", "--dim", "dim", type=int, default=None, help="Dimension M of each input leg.")
+@click.option(
+    "--rows",
+    "rows_text",
+    default="left-right;odd-even",
+    show_default=True,
+    help="Partitions, ';'-separated: left-right, odd-even, blocks:B, random:K, 2D names, or modes.",
+)
+@click.option("--shared", is_flag=True, help="Share weights across locations (measured ranks).")
+@click.option(
+    "--delta-rule",
+    type=click.Choice(DELTA_RULES),
+    default="once",
+    show_default=True,
+    help="Count the cut bonds of one delta once (Claim 7) or every bond.",
+)
+@click.option(
+    "--symbolic", is_flag=True, help="Print each min-cut as a formula in M, r_0, r_1, ..."
+)
+@click.option("--no-rank", is_flag=True, help="Do not measure ranks.")
+@click.option(
+    "--allocate", "do_allocate", is_flag=True, help="Compare width allocations (--budget)."
+)
+@click.option("--budget", type=int, default=None, help="Parameter budget for --allocate.")
+@click.option(
+    "--outputs", type=int, default=1, show_default=True, help="Y, for the parameter count."
+)
+@click.option(
+    "--max-width", type=int, default=64, show_default=True, help="Largest width searched."
+)
+@settings_options
+def mincut(
+    *,
+    tree_text: str | None,
+    widths: str | None,
+    cp_width: int | None,
+    n_modes: int | None,
+    network_file: str | None,
+    dim: int | None,
+    rows_text: str,
+    shared: bool,
+    delta_rule: str,
+    symbolic: bool,
+    no_rank: bool,
+    do_allocate: bool,
+    budget: int | None,
+    outputs: int,
+    max_width: int,
+    opts: RunOptions,
+) -> int:
+    """Min-cut upper bounds (Levine et al.), the cut bonds, and measured ranks."""
+    given = [x is not None for x in (tree_text, cp_width, network_file)]
+    if sum(given) != 1:
+        raise ConvacError(
+            "give exactly one network: --tree T --widths W, --cp Z --N N, or --network FILE"
+        )
+    ctx = opts.context()
+    tree = None
+    ws: tuple[int, ...] = ()
+    if network_file is not None:
+        net = load_network(network_file)
+        description = f"{net.name} ({network_file}, N={net.n_modes})"
+        grid = None
+    else:
+        if dim is None or dim < 1:
+            raise ConvacError("--M (the dimension of each input leg) must be a positive integer")
+        if cp_width is not None:
+            if n_modes is None:
+                raise ConvacError("--cp Z needs --N (the number of modes)")
+            tree = trees.cp_tree(n_modes)
+            ws = resolve_widths(tree, cp_width)
+        else:
+            tree = trees.parse_tree(tree_text or "")
+            if widths is None and not do_allocate:
+                raise ConvacError(
+                    "--tree needs --widths r0,r1,... (one per level) or a single width"
+                )
+            try:
+                values = [int(v) for v in (widths or "1").split(",") if v.strip()]
+            except ValueError:
+                raise ConvacError(f"--widths takes integers like 2,2,2; got {widths!r}") from None
+            ws = resolve_widths(tree, values[0] if len(values) == 1 else values)
+        net = tree_network(tree, dim, ws, shared=shared)
+        name = str(tree.graph.get("name", "")) or tree_text or f"cp:{n_modes}"
+        description = f"{name}, M={dim}" + (f", widths {list(ws)}" if widths or cp_width else "")
+        description += ", shared" if shared else ""
+        grid = grid_of(tree)
+    parts = _partitions(rows_text, net.n_modes, grid, opts.seed)
+    rows: list[Row] = []
+    results: list[CheckResult] = []
+    notes: list[str] = []
+    for part in parts if not (do_allocate and widths is None and cp_width is None) else []:
+        cut = min_cut(net, part, delta_rule=delta_rule)
+        row = Row(part, cut, cut.layers(net))
+        if symbolic:
+            try:
+                import sympy
+
+                row.formula = sympy.latex(
+                    to_sympy(symbolic_min_cut(net, part, delta_rule=delta_rule))
+                )
+            except ConvacError as exc:
+                notes.append(f"no formula for {part.name}: {exc}")
+        if not no_rank and not do_allocate:
+            m = _measure(ctx, net, tree, dim, ws, part, shared, notes)
+            if m is not None:
+                m = replace(m, upper_bound=cut.value, upper_basis=f"min-cut: {cut.describe(net)}")
+                claim = Claim("<=", "min-cut", cut.value, r"\min_C W_C")
+                obs = Observation(
+                    label=part.name,
+                    subject=description,
+                    claim=claim,
+                    measurement=m,
+                    params={
+                        "rows": list(part.rows),
+                        "min_cut": cut.value,
+                        "cut": cut.describe(net),
+                    },
+                )
+                row.result = CheckResult(
+                    "mincut",
+                    "Levine, Yakira, Cohen & Shashua, ICLR 2018, Claim 1/7",
+                    "mincut",
+                    obs,
+                    decide(claim, m),
+                )
+                results.append(row.result)
+                if m.rank < cut.value:
+                    notes.append(f"{part.name}: rank {m.rank} < min-cut {cut.value}")
+        rows.append(row)
+    allocations: list[Allocation] = []
+    if do_allocate:
+        if tree is None or dim is None:
+            raise ConvacError("--allocate needs --tree and --M")
+        if budget is None:
+            raise ConvacError("--allocate needs --budget (a number of parameters)")
+        allocations = allocate(tree, dim, parts, budget, outputs=outputs, max_width=max_width)
+        for a in allocations:
+            notes.append(_allocation_rank(ctx, tree, dim, a, parts))
+    mc = MinCutReport(
+        net,
+        description,
+        Report("mincut", ctx.settings, results, [], notes),
+        rows,
+        allocations,
+        budget,
+    )
+    with atomic_output(opts.output) as fh:
+        if opts.fmt == "json":
+            fh.write(json.dumps(mc.to_dict(), indent=2) + "\n")
+        elif opts.fmt == "latex":
+            fh.write(_latex(mc))
+        elif opts.fmt == "table":
+            _table(mc, Console(file=fh, highlight=False, width=_width()))
+        else:
+            raise ConvacError("mincut supports --format table, json or latex")
+    return mc.report.exit_code
+
+
+def _width() -> int:
+    import os
+    import sys
+
+    return None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "140"))  # type: ignore[return-value]
+
+
+def _measure(
+    ctx: Context,
+    net: TensorNetwork,
+    tree: Any,
+    dim: int | None,
+    ws: tuple[int, ...],
+    part: Partition,
+    shared: bool,
+    notes: list[str],
+) -> Measurement | None:
+    n = net.n_modes
+    big = max(net.dims)
+    if not fits_dense(n, big, ctx.settings):
+        if not any("not measured" in x for x in notes):
+            notes.append(
+                f"rank not measured: the grid tensor has {big}^{n} entries, over --max-memory"
+            )
+        return None
+    try:
+        if tree is not None and dim is not None:
+            return ctx.measure(tree, dim, ws, part, shared=shared)
+        return _file_rank(ctx, net, part)
+    except BudgetExceeded as exc:
+        notes.append(f"{part.name}: rank not measured ({exc})")
+        return None
+
+
+def _allocation_rank(
+    ctx: Context, tree: Any, dim: int, a: Allocation, parts: list[Partition]
+) -> str:
+    n = trees.n_modes(tree)
+    if not fits_dense(n, dim, ctx.settings):
+        return f"{a.scheme}: ranks not measured ({dim}^{n} grid entries)"
+    ranks = [ctx.measure(tree, dim, a.widths, p).rank for p in parts]
+    eq = all(r == c for r, c in zip(ranks, a.min_cuts, strict=True))
+    return f"{a.scheme} {list(a.widths)}: measured ranks {ranks}" + (" (= min-cuts)" if eq else "")
