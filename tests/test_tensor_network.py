@@ -124,3 +124,35 @@ def test_overlap_delta_copies_a_template_index() -> None:
     U, V, X = (np.array(w[k]) for k in "UVX")
     assert (np.asarray(got, dtype=object) == np.einsum("ga,ga,gb->ab", U, V, X)).all()
     assert net.entry_degree() == 3  # R is fixed
+
+
+def test_per_node_widths() -> None:
+    tree = trees.from_nested(((0, 1), (2, 3)))
+    net = tree_network(tree, 2, {0: 3, 1: 3, 2: 1, 3: 1, 4: 5, 5: 5})
+    assert net.shape("W0") == (3, 2) and net.shape("W4") == (5, 3) and net.shape("W5") == (5, 1)
+    assert net.shape("W6") == (1, 5)
+    from convac_verify.errors import InvalidDecomposition
+
+    with pytest.raises(InvalidDecomposition, match="same-channel pooling"):
+        tree_network(tree, 2, {0: 3, 1: 2, 2: 1, 3: 1, 4: 5, 5: 5})
+
+
+def test_compiled_structures_are_shared() -> None:
+    from convac_verify.networks.compilers import compile_network
+    from convac_verify.networks.decompositions import random_decomposition
+
+    ring = PrimeField()
+    a = random_decomposition(trees.balanced(8), 2, 2, ring, np.random.default_rng(0))
+    b = random_decomposition(trees.balanced(8), 2, 2, ring, np.random.default_rng(1))
+    fa, fb = compile_network(a), compile_network(b)
+    assert fa.network is fb.network and fa.weights["W0"] is not fb.weights["W0"]
+
+
+def test_cached_plans_survive_mixed_calls() -> None:
+    net = tree_network(trees.balanced(4), 2, 2)
+    f = random_fill(net, IntegerRing(), np.random.default_rng(0))
+    grid = contract(f)
+    e = np.eye(2, dtype=np.int64)
+    for _ in range(2):  # grid, entries, grid again: the cached grid plan stays valid
+        assert contract(f, dict.fromkeys(range(4), e[0])) == grid[0, 0, 0, 0]
+        assert (np.asarray(contract(f), dtype=object) == grid).all()

@@ -40,6 +40,7 @@ from .fields import Array, IntegerRing, PrimeField, Ring
 __all__ = ["matmul", "matmul_generic", "matmul_mod"]
 
 _CHUNK = 64  # K per float64 quotient estimate (error bound in the module docstring)
+_SMALL_WORK = 512  # multiply-adds below which exact Python-int products are faster
 U64 = npt.NDArray[np.uint64]
 
 
@@ -94,6 +95,9 @@ def matmul_mod(a: U64, b: U64, p: int) -> U64:
     k = a.shape[-1]
     if k == 0:
         raise ValueError("matmul needs an inner dimension >= 1")
+    if a.size * b.shape[-1] <= _SMALL_WORK:  # tiny products: Python ints are faster
+        prod = np.matmul(a.astype(object), b.astype(object)) % p
+        return np.asarray(prod, dtype=np.uint64)
     if p < 2**32:
         step = max(1, (2**64 - 1) // ((p - 1) ** 2 or 1))
         out: U64 | None = None

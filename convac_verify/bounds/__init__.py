@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import networkx as nx
 
 from ..evidence.certificates import Certificate
-from ..networks.compilers import eq3_network, tree_network
+from ..networks.compilers import cached_eq3_network, cached_tree_network
+from ..networks.decompositions import resolve_widths
 from ..networks.partitions import Partition
 from ..networks.tensor_network import TensorNetwork
 from .mincut import min_cut
@@ -61,16 +61,6 @@ def min_cut_bound(network: TensorNetwork, partition: Partition) -> Bound:
     )
 
 
-@lru_cache(maxsize=32)
-def _tree_net(tree: nx.DiGraph, dim: int, widths: tuple[int, ...] | int) -> TensorNetwork:
-    return tree_network(tree, dim, widths)
-
-
-@lru_cache(maxsize=32)
-def _eq3_net(tree: nx.DiGraph, dim: int, width: int) -> TensorNetwork:
-    return eq3_network(tree, dim, width)
-
-
 def tree_upper_bounds(
     tree: nx.DiGraph, dim: int, widths: int | Sequence[int], partition: Partition
 ) -> list[Bound]:
@@ -89,7 +79,7 @@ def tree_upper_bounds(
     return [
         Bound(c, Certificate("c-recursion", f"c-recursion over the mode tree: {c}")),
         Bound(s, Certificate("joint-span", f"joint-span recursion over the mode tree: {s}")),
-        min_cut_bound(_tree_net(tree, dim, ws), partition),
+        min_cut_bound(cached_tree_network(tree, dim, resolve_widths(tree, ws), False), partition),
     ]
 
 
@@ -125,7 +115,7 @@ def eq3_upper_bounds(
                 ),
             )
         )
-    out.append(min_cut_bound(_eq3_net(tree, dim, width), partition))
+    out.append(min_cut_bound(cached_eq3_network(tree, dim, width), partition))
     return out
 
 

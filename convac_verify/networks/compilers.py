@@ -39,7 +39,7 @@ ICLR 2018 (arXiv 1704.01552), Sec. 5.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import singledispatch
+from functools import lru_cache, singledispatch
 
 import networkx as nx
 
@@ -49,6 +49,8 @@ from .decompositions import TreeDecomposition, resolve_widths
 from .tensor_network import FilledNetwork, TensorNetwork, fill_network
 
 __all__ = [
+    "cached_eq3_network",
+    "cached_tree_network",
     "compile_network",
     "cp_network",
     "eq3_network",
@@ -205,8 +207,23 @@ def compile_network(decomposition: object) -> FilledNetwork:
     )
 
 
+@lru_cache(maxsize=64)
+def cached_tree_network(
+    tree: nx.DiGraph, dim: int, widths: tuple[int, ...], shared: bool
+) -> TensorNetwork:
+    """:func:`tree_network`, built once per architecture (compiled networks are never
+    modified after validation; the contraction caches its plan on them)."""
+    return tree_network(tree, dim, widths, shared=shared)
+
+
+@lru_cache(maxsize=64)
+def cached_eq3_network(tree: nx.DiGraph, dim: int, width: int) -> TensorNetwork:
+    """:func:`eq3_network`, built once per architecture."""
+    return eq3_network(tree, dim, width)
+
+
 @compile_network.register
 def _(decomp: TreeDecomposition) -> FilledNetwork:
-    net = tree_network(decomp.tree, decomp.dim, decomp.widths, shared=decomp.shared)
+    net = cached_tree_network(decomp.tree, decomp.dim, tuple(decomp.widths), decomp.shared)
     weights = {net.group(v): decomp.weights[int(v[1:])] for v in net.nodes("tensor")}  # W{v}
     return fill_network(net, decomp.ring, weights)

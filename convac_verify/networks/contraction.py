@@ -78,6 +78,9 @@ class EinsumForm:
         self.output = self.index_of[network.legs(out)[0]]
         self.n_indices = len(ids)
         self.groups, self.input_group = _tree_groups(network, self.tensors)
+        self.grid_keeps: list[set[int]] | None = None
+        self.grid_paths: list[list[tuple[int, ...]]] = []
+        self.repeated = [len(set(o)) < len(o) for o in self.operands]
         self._paths: dict[tuple[object, ...], list[tuple[int, ...]]] = {}
 
     def path(
@@ -211,7 +214,7 @@ def contract(filled: FilledNetwork, inputs: Mapping[int, object] | None = None) 
     net, ring = filled.network, filled.ring
     form = einsum_form(net)
     ops: dict[int, tuple[Array, Indices]] = {
-        k: _diagonal(filled.tensor(v), list(idx))
+        k: _diagonal(filled.tensor(v), list(idx)) if form.repeated[k] else (filled.tensor(v), idx)
         for k, (v, idx) in enumerate(zip(form.tensors, form.operands, strict=True))
     }
     groups = [list(g) for g in form.groups]
@@ -229,23 +232,35 @@ def contract(filled: FilledNetwork, inputs: Mapping[int, object] | None = None) 
             ops[key] = (vec, [form.inputs[mode]])
         groups[form.input_group[mode]].append(key)
     wanted = sample + [form.inputs[m] for m in open_modes] + [form.output]
+    # which indices each group keeps depends on the structure only: cached for grid tensors
+    keeps: list[set[int]] | None = form.grid_keeps if not inputs else None
+    new_keeps: list[set[int]] = []
+    new_paths: list[list[tuple[int, ...]]] = []
     occurrences: dict[int, int] = {}
-    for _, idx in ops.values():
-        for i in set(idx):
-            occurrences[i] = occurrences.get(i, 0) + 1
-    for group in groups:  # children before parents (tree networks), else one group
+    if keeps is None:
+        for _, idx in ops.values():
+            for i in set(idx):
+                occurrences[i] = occurrences.get(i, 0) + 1
+    for g, group in enumerate(groups):  # children before parents (tree networks), else one
         local = [ops.pop(k) for k in group]
+        if keeps is not None:
+            ops[group[0]] = _contract_group(ring, form, local, keeps[g], size, form.grid_paths[g])
+            continue
         inside: dict[int, int] = {}
         for _, idx in local:
             for i in set(idx):
                 inside[i] = inside.get(i, 0) + 1
         keep = {i for i in inside if i in wanted or occurrences[i] > inside[i]}
+        new_keeps.append(keep)
+        new_paths.append(form.path([idx for _, idx in local], sorted(keep), size))
         result = _contract_group(ring, form, local, keep, size)
         for i, n in inside.items():
             occurrences[i] -= n
         for i in set(result[1]):
             occurrences[i] = occurrences.get(i, 0) + 1
         ops[group[0]] = result
+    if keeps is None and not inputs:
+        form.grid_keeps, form.grid_paths = new_keeps, new_paths
     final, final_idx = _contract_group(ring, form, list(ops.values()), set(wanted), size)
     return _arrange(ring, final, final_idx, wanted[:-1], size)
 
@@ -256,13 +271,15 @@ def _contract_group(
     ops: list[tuple[Array, Indices]],
     keep: set[int],
     size: Mapping[int, int],
+    path: list[tuple[int, ...]] | None = None,
 ) -> tuple[Array, Indices]:
     """Contract some operands down to one, keeping the indices in ``keep``."""
     ops = list(ops)
     if len(ops) == 1:
         x, ix = ops[0]
         return _sum_out(ring, x, ix, {i for i in ix if i not in keep})
-    path = form.path([idx for _, idx in ops], sorted(keep), size)
+    if path is None:
+        path = form.path([idx for _, idx in ops], sorted(keep), size)
     for step in path:
         picked = [ops[k] for k in step]
         for k in sorted(step, reverse=True):

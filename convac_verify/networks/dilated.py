@@ -61,7 +61,7 @@ from ..algebra.fields import Array, Ring
 from ..engines.gfp import rank_mod_p
 from ..errors import InvalidDecomposition, NotAModeTree
 from . import trees
-from .compilers import compile_network, eq3_network
+from .compilers import cached_eq3_network, compile_network
 from .contraction import contract
 from .partitions import Partition, register_partition
 from .tensor_network import FilledNetwork, fill_network
@@ -166,7 +166,8 @@ def _(decomp: DilatedDecomposition) -> FilledNetwork:
     for v, mats in decomp.weights.items():
         for k, w in enumerate(mats):
             weights[f"A{v}_{k}"] = w
-    return fill_network(eq3_network(decomp.tree, decomp.dim, decomp.width), decomp.ring, weights)
+    net = cached_eq3_network(decomp.tree, decomp.dim, decomp.width)
+    return fill_network(net, decomp.ring, weights)
 
 
 def discretizer_rank(decomp: DilatedDecomposition, prime: int) -> int:
