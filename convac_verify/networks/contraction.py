@@ -189,10 +189,7 @@ def _pair(
     nb, nx_, ny_, nk = (prod(dim[i] for i in s) for s in (batch, xf, yf, summed))
     xm = np.transpose(x, [ix.index(i) for i in batch + xf + summed]).reshape(nb, nx_, nk)
     ym = np.transpose(y, [iy.index(i) for i in batch + summed + yf]).reshape(nb, nk, ny_)
-    if nk == 1:  # an outer product: no sum, one mulmod per entry
-        z = ring.mul(xm, ym)
-    else:
-        z = matmul(ring, xm, ym)
+    z = matmul(ring, xm, ym)  # also for outer products (nk = 1): faster than ring.mul
     return z.reshape([dim[i] for i in batch + xf + yf]), batch + xf + yf
 
 
@@ -302,7 +299,10 @@ def _arrange(ring: Ring, x: Array, ix: Indices, wanted: Indices, size: dict[int,
     twice (two open legs on one delta) becomes a diagonal."""
     for i in set(ix) - set(wanted):
         pos = ix.index(i)
-        x = np.take(x, 0, axis=pos) if x.shape[pos] == 1 else _sum_out(ring, x, ix, {i})[0]
+        if x.shape[pos] == 1:  # a view, not a copy
+            x = x[(slice(None),) * pos + (0,)]
+        else:
+            x = _sum_out(ring, x, ix, {i})[0]
         ix = ix[:pos] + ix[pos + 1 :]
     missing = [i for i in dict.fromkeys(wanted) if i not in ix]
     for i in missing:  # an open leg not reached by any tensor: broadcast (rank-one factor)
