@@ -99,6 +99,7 @@ class TensorNetwork:
         self._mode: dict[str, int] = {}
         self._is_tree: bool | None = None
         self._orders: dict[str, list[str]] = {}
+        self._by_kind: dict[str, list[str]] = {}
         self._parents: dict[str, dict[str, tuple[str, str]]] = {}
 
     # ------------------------------------------------------------------ building
@@ -113,6 +114,7 @@ class TensorNetwork:
         self._bond_ends[name] = []
 
     def _node(self, name: str, kind: str, legs: Sequence[str]) -> None:
+        self._by_kind.pop(kind, None)
         if name in self._kind:
             raise InvalidNetwork(f"node {name!r} is declared twice")
         self._kind[name] = kind
@@ -170,6 +172,7 @@ class TensorNetwork:
         self._is_tree = None
         self._orders = {}
         self._parents = {}
+        self._by_kind = {}
         modes = sorted(self._mode.values())
         if not modes:
             raise InvalidNetwork("a network needs at least one input leg")
@@ -240,57 +243,44 @@ class TensorNetwork:
         return out
 
     def rooted(self, root: str) -> tuple[list[str], dict[str, tuple[str, str]]]:
-        """A tree-shaped network hung from ``root``: the nodes children first, and
-        ``node -> (bond to its parent, parent)``."""
-        key = "rooted:" + root
-        if key not in self._orders:
-            self._orders[key] = [root]
-            self._parents[root] = self._hang(root)
-        return self.postorder(root), self._parents[root]
-
-    def _hang(self, root: str) -> dict[str, tuple[str, str]]:
-        parent: dict[str, tuple[str, str]] = {}
-        stack = [root]
-        seen = {root}
-        while stack:
-            v = stack.pop()
-            for b, u in self.neighbours(v):
-                if u not in seen:
-                    seen.add(u)
-                    parent[u] = (b, v)
-                    stack.append(u)
-        return parent
+        """The network hung from ``root`` by a depth-first search: the reachable nodes,
+        children first, and ``node -> (bond to its parent, parent)`` (cached)."""
+        if root not in self._orders:
+            self._orders[root], self._parents[root] = self._search(root)
+        return self._orders[root], self._parents[root]
 
     def postorder(self, root: str) -> list[str]:
         """Every node reachable from ``root`` by a depth-first search, children first."""
-        if root not in self._orders:
-            self._orders[root] = self._postorder(root)
-        return self._orders[root]
+        return self.rooted(root)[0]
 
-    def _postorder(self, root: str) -> list[str]:
+    def _search(self, root: str) -> tuple[list[str], dict[str, tuple[str, str]]]:
         seen = {root}
         order: list[str] = []
-        stack: list[tuple[str, int]] = [(root, 0)]
+        parent: dict[str, tuple[str, str]] = {}
+        stack: list[tuple[str, list[tuple[str, str]], int]] = [(root, self.neighbours(root), 0)]
         while stack:
-            v, k = stack.pop()
-            nbrs = self.neighbours(v)
+            v, nbrs, k = stack.pop()
             while k < len(nbrs) and nbrs[k][1] in seen:
                 k += 1
             if k == len(nbrs):
                 order.append(v)
                 continue
-            stack.append((v, k + 1))
-            seen.add(nbrs[k][1])
-            stack.append((nbrs[k][1], 0))
-        return order
+            stack.append((v, nbrs, k + 1))
+            b, u = nbrs[k]
+            seen.add(u)
+            parent[u] = (b, v)
+            stack.append((u, self.neighbours(u), 0))
+        return order, parent
 
     # ------------------------------------------------------------------ access
     def nodes(self, kind: str) -> list[str]:
         """Nodes of one kind, in insertion order (inputs sorted by mode)."""
-        out = [v for v, k in self._kind.items() if k == kind]
-        if kind == "input":
-            out.sort(key=self._mode.__getitem__)
-        return out
+        if kind not in self._by_kind:
+            out = [v for v, k in self._kind.items() if k == kind]
+            if kind == "input":
+                out.sort(key=self._mode.__getitem__)
+            self._by_kind[kind] = out
+        return list(self._by_kind[kind])
 
     def legs(self, node: str) -> tuple[str, ...]:
         """The bonds of ``node``, in axis order."""
