@@ -25,11 +25,12 @@ def _profiles(doc: dict) -> dict[tuple[str, str], tuple[int, str]]:  # type: ign
 def test_compare_square_mirror_4x4(run_cli: Run) -> None:
     r = run_cli("pooling", "--grid", "4x4", "--compare", "square", "mirror")
     assert r.exit_code == 0, r.stderr
-    # the c-recursion is Theorem 1's own bound: upper rows are verified by random points
-    # (proved only where the matrix size meets the bound)
-    assert "verdict: PASS (21 proved, 19 verified, 0 consistent, 0 inconclusive, 0 violated" in (
+    # the c-recursion is Theorem 1's own bound: the upper rows are proved by the min-cut
+    # of the tensor network, an independent certificate
+    assert "verdict: PASS (40 proved, 0 verified, 0 consistent, 0 inconclusive, 0 violated" in (
         r.stdout
     )
+    assert "proved by min-cut 20, witness 20" in r.stdout
     assert (
         "where square and mirror differ: left-right: square limited (2) vs mirror favored (16)"
         in r.stdout

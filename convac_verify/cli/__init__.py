@@ -32,6 +32,7 @@ COMMANDS = {
     "rectifier": "rectifier",
     "dilated": "dilated",
     "mixed": "mixed",
+    "mincut": "mincut",
     "list": "checks:list_checks",
     "check": "checks:check",
     "all": "checks:all_checks",

@@ -193,6 +193,9 @@ MODULES = (
     "icml16_claim10",
     "icml16_claim11",
     "icml16_e10",
+    "lycs18_claim1",
+    "lycs18_claim7",
+    "lycs18_theorem2",
     "pooling_bounds",
 )
 
