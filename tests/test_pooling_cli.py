@@ -123,14 +123,26 @@ def test_tree_command(run_cli: Run) -> None:
     assert "nested: ((0, 3, 12, 15), (1, 2, 13, 14), (4, 7, 8, 11), (5, 6, 9, 10))" in r.stdout
     assert "abba" in r.stdout and "Theta(I;T): 8 tiles" in r.stdout
     assert "CTS Theorem 7 does not apply" in r.stdout
+    assert "min-cut of the tensor network" in r.stdout and "best upper bound: 16" in r.stdout
     r = run_cli("tree", "balanced:16", "--rows", "ctm18-example", "--format", "json")
     doc = json.loads(r.stdout)
     assert doc["binary"] and len(doc["tiling_I"]) == 6 and len(doc["tiling_Ic"]) == 6
-    assert doc["bounds"]["ctm18_theorem7"] == {
+    th7 = doc["bounds"]["ctm18_theorem7"]
+    assert {k: th7[k] for k in ("lower_r_pow_pairs", "upper_r_pow_min_tiles")} == {
         "lower_r_pow_pairs": 64,
         "upper_r_pow_min_tiles": 64,
-        "eq3_joint_span_upper_bound": 64,
     }
+    assert th7["eq3_joint_span_upper_bound"] == th7["eq3_min_cut_upper_bound"] == 64
+    assert [b["kind"] for b in th7["upper_bounds"]] == [
+        "joint-span",
+        "tiling",
+        "min-cut",
+        "matrix-size",
+    ]
+    # the same-channel tree: every bound of the bounds home, the min-cut among them
+    same = doc["bounds"]
+    assert same["min_cut_upper_bound"] == 64 and same["best_upper_bound"]["value"] == 64
+    assert "min-cut" in {b["kind"] for b in same["upper_bounds"]}
     r = run_cli("tree", "square", "--grid", "4x4")
     assert r.exit_code == 0 and "aabb" in r.stdout
 
