@@ -31,6 +31,7 @@ def test_compare_square_mirror_4x4(run_cli: Run) -> None:
         r.stdout
     )
     assert "proved by min-cut 20, witness 20" in r.stdout
+    assert "square: upper bounds decided by min-cut 10" in r.stdout
     assert (
         "where square and mirror differ: left-right: square limited (2) vs mirror favored (16)"
         in r.stdout
