@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import networkx as nx
 
-from ..evidence.certificates import Bound, Certificate, may_decide
+from ..evidence.certificates import Bound, Certificate, detail_int, may_decide
 from ..networks.compilers import cached_eq3_network, cached_tree_network
 from ..networks.decompositions import resolve_widths
 from ..networks.partitions import Partition
@@ -61,7 +61,9 @@ def matrix_size_bound(dim: int, partition: Partition) -> Bound:
     value = int(dim) ** min(i, j)
     return Bound(
         value,
-        Certificate("matrix-size", f"min(M**|I|, M**|J|) = {dim}**{min(i, j)}: {value}"),
+        Certificate(
+            "matrix-size", f"min(M**|I|, M**|J|) = {dim}**{min(i, j)}: {detail_int(value)}"
+        ),
     )
 
 
@@ -89,8 +91,11 @@ def tree_upper_bounds(
     s = span_upper_bound(tree, dim, widths, partition)
     ws = widths if isinstance(widths, int) else tuple(int(w) for w in widths)
     return [
-        Bound(c, Certificate("c-recursion", f"c-recursion over the mode tree: {c}")),
-        Bound(s, Certificate("joint-span", f"joint-span recursion over the mode tree: {s}")),
+        Bound(c, Certificate("c-recursion", f"c-recursion over the mode tree: {detail_int(c)}")),
+        Bound(
+            s,
+            Certificate("joint-span", f"joint-span recursion over the mode tree: {detail_int(s)}"),
+        ),
         _tree_min_cut(tree, dim, resolve_widths(tree, ws), partition),
         matrix_size_bound(dim, partition),
     ]
@@ -123,7 +128,11 @@ def eq3_upper_bounds(
 
     s = dilated_span_bound(tree, dim, width, partition, v_rank)
     with_v = "" if v_rank is None else f", rank V = {v_rank}"
-    out = [Bound(s, Certificate("joint-span", f"joint-span recursion for eq. 3{with_v}: {s}"))]
+    out = [
+        Bound(
+            s, Certificate("joint-span", f"joint-span recursion for eq. 3{with_v}: {detail_int(s)}")
+        )
+    ]
     if is_binary(tree):
         tb = tiling_bounds(tree, partition)
         value = width**tb.upper_exponent
@@ -133,7 +142,7 @@ def eq3_upper_bounds(
                 Certificate(
                     "tiling",
                     f"r^min(|Theta(I)|, |Theta(I^c)|) = {width}^min({len(tb.tiles_i)}, "
-                    f"{len(tb.tiles_j)}) = {value}",
+                    f"{len(tb.tiles_j)}) = {detail_int(value)}",
                 ),
             )
         )

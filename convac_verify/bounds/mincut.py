@@ -56,6 +56,7 @@ import networkx as nx
 from networkx.algorithms.flow import boykov_kolmogorov
 
 from ..errors import ConvacError
+from ..evidence.certificates import detail_int
 from ..networks.partitions import Partition
 from ..networks.tensor_network import TensorNetwork
 
@@ -111,7 +112,8 @@ class Cut:
         for key, n in self.layers(network).items():
             parts.append(key if n == 1 else f"{key}^{n}")
         how = "exact" if self.exact else "best-effort"
-        return f"{self.value} = {' * '.join(parts) or '1'} ({how}, {self.method})"
+        value = detail_int(self.value)
+        return f"{value} = {' * '.join(parts) or '1'} ({how}, {self.method})"
 
 
 def _dim(network: TensorNetwork, bond: str, dim_of: DimMap | None) -> int:

@@ -19,6 +19,7 @@ __all__ = [
     "Bound",
     "Certificate",
     "CertificateKind",
+    "detail_int",
     "may_decide",
 ]
 
@@ -158,6 +159,21 @@ class Certificate:
     def to_dict(self) -> dict[str, str]:
         """JSON form: ``{"kind": ..., "detail": ...}``."""
         return {"kind": self.kind, "detail": self.detail}
+
+
+_DETAIL_BITS = 14_000  # below Python's default limit for int -> str (4300 digits)
+
+
+def detail_int(n: int) -> str:
+    """An integer for a certificate's detail: all digits, or for one too long to print
+    under Python's default limit its size (the exact value is the bound's ``value``).
+
+    Examples
+    --------
+    >>> detail_int(256), detail_int(2**20000)
+    ('256', 'a 20001-bit integer')
+    """
+    return str(n) if n.bit_length() <= _DETAIL_BITS else f"a {n.bit_length()}-bit integer"
 
 
 @dataclass(frozen=True)
