@@ -63,7 +63,9 @@ __all__ = [
     "useful_widths",
 ]
 
-SECONDS_PER_NODE = 60e-6
+# building the tree and its bounds: 60e-6 before the min-cut joined the bounds home, whose
+# tensor network (compiled once per architecture) and tree program add about 60e-6
+SECONDS_PER_NODE = 120e-6
 # re-measured on the one contraction (benchmarks/estimates.py): 4-10 ns per operation mod
 # p, about 400 ns over Z (Python integers), nothing measurable per channel pair
 SECONDS_PER_PAIR = 0.2e-6
