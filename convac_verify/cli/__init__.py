@@ -35,6 +35,7 @@ COMMANDS = {
     "symbolic": "symbolic",
     "generative": "generative",
     "simnet": "simnet",
+    "mincut": "mincut",
     "list": "checks:list_checks",
     "check": "checks:check",
     "all": "checks:all_checks",
