@@ -49,6 +49,7 @@ test-slow: $(DEV_STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q convac_verify
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/networks.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

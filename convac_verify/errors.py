@@ -12,6 +12,7 @@ __all__ = [
     "InvalidClaim",
     "InvalidDecomposition",
     "InvalidField",
+    "InvalidNetwork",
     "InvalidPartition",
     "NotAModeTree",
 ]
@@ -31,6 +32,11 @@ class InvalidPartition(ConvacError):
 
 class InvalidDecomposition(ConvacError):
     """Widths, weights or dimensions do not fit the mode tree."""
+
+
+class InvalidNetwork(ConvacError):
+    """A tensor network (or network file) breaks the conventions of
+    :mod:`convac_verify.networks.tensor_network`."""
 
 
 class InvalidField(ConvacError):

@@ -161,7 +161,7 @@ def test_nonoverlap_is_the_tree_decomposition(shared: bool) -> None:
     ours = grid_tensor(net, explicit_weights(net, ring, values), ring)
     assert ours.tolist() == tree_grid_tensor(decomp).tolist()
     kinds = [b.certificate.kind for b in upper_bounds(net, left_right(n))]
-    assert kinds == ["c-recursion", "joint-span", "matrix-size", "interface"]
+    assert kinds == ["c-recursion", "joint-span", "min-cut", "matrix-size", "interface"]
     assert tree_equivalent(build_scheme("gc-stack", SchemeParams((n,)))) is None
     assert tree_equivalent(build_scheme("nonoverlap", SchemeParams((4, 4)))) is None
 

@@ -71,19 +71,19 @@ def test_claim2_draws_are_independent_and_agree() -> None:
 
 def test_theorem1_at_8x8_is_proved_with_witnesses() -> None:
     """Lower bounds are proved by the Kronecker witness; the upper bounds (the c-recursion
-    is Theorem 1's own bound) are proved only by an independent certificate (the matrix
-    size), verified where a random point fits the structured path, else inconclusive."""
+    is Theorem 1's own bound) are proved by an independent certificate: the min-cut of
+    the tensor network (or the matrix size)."""
     results = run_theorem(THEOREMS["iclr17-theorem-1"], Context(), grid="8x8", widths="2")
     lower = [r for r in results if r.observation.claim.relation == ">="]
     upper = [r for r in results if r.observation.claim.relation == "<="]
     assert all(r.status is Status.PROVED for r in lower)
-    assert all(r.status in (Status.PROVED, Status.VERIFIED, Status.INCONCLUSIVE) for r in upper)
+    assert all(r.status is Status.PROVED for r in upper)
     assert all(
-        r.verdict.certificate is not None and r.verdict.certificate.kind == "matrix-size"
+        r.verdict.certificate is not None
+        and r.verdict.certificate.kind in ("min-cut", "matrix-size")
         for r in upper
-        if r.status is Status.PROVED
     )
-    assert any("c-recursion, joint-span: the claim's own bound" in r.verdict.reason for r in upper)
+    assert any(r.verdict.certificate.kind == "min-cut" for r in upper if r.verdict.certificate)
     lr = [
         r
         for r in results

@@ -25,11 +25,13 @@ def _profiles(doc: dict) -> dict[tuple[str, str], tuple[int, str]]:  # type: ign
 def test_compare_square_mirror_4x4(run_cli: Run) -> None:
     r = run_cli("pooling", "--grid", "4x4", "--compare", "square", "mirror")
     assert r.exit_code == 0, r.stderr
-    # the c-recursion is Theorem 1's own bound: upper rows are verified by random points
-    # (proved only where the matrix size meets the bound)
-    assert "verdict: PASS (21 proved, 19 verified, 0 consistent, 0 inconclusive, 0 violated" in (
+    # the c-recursion is Theorem 1's own bound: the upper rows are proved by the min-cut
+    # of the tensor network, an independent certificate
+    assert "verdict: PASS (40 proved, 0 verified, 0 consistent, 0 inconclusive, 0 violated" in (
         r.stdout
     )
+    assert "proved by min-cut 20, witness 20" in r.stdout
+    assert "square: upper bounds decided by min-cut 10" in r.stdout
     assert (
         "where square and mirror differ: left-right: square limited (2) vs mirror favored (16)"
         in r.stdout
@@ -122,14 +124,26 @@ def test_tree_command(run_cli: Run) -> None:
     assert "nested: ((0, 3, 12, 15), (1, 2, 13, 14), (4, 7, 8, 11), (5, 6, 9, 10))" in r.stdout
     assert "abba" in r.stdout and "Theta(I;T): 8 tiles" in r.stdout
     assert "CTS Theorem 7 does not apply" in r.stdout
+    assert "min-cut of the tensor network" in r.stdout and "best upper bound: 16" in r.stdout
     r = run_cli("tree", "balanced:16", "--rows", "ctm18-example", "--format", "json")
     doc = json.loads(r.stdout)
     assert doc["binary"] and len(doc["tiling_I"]) == 6 and len(doc["tiling_Ic"]) == 6
-    assert doc["bounds"]["ctm18_theorem7"] == {
+    th7 = doc["bounds"]["ctm18_theorem7"]
+    assert {k: th7[k] for k in ("lower_r_pow_pairs", "upper_r_pow_min_tiles")} == {
         "lower_r_pow_pairs": 64,
         "upper_r_pow_min_tiles": 64,
-        "eq3_joint_span_upper_bound": 64,
     }
+    assert th7["eq3_joint_span_upper_bound"] == th7["eq3_min_cut_upper_bound"] == 64
+    assert [b["kind"] for b in th7["upper_bounds"]] == [
+        "joint-span",
+        "tiling",
+        "min-cut",
+        "matrix-size",
+    ]
+    # the same-channel tree: every bound of the bounds home, the min-cut among them
+    same = doc["bounds"]
+    assert same["min_cut_upper_bound"] == 64 and same["best_upper_bound"]["value"] == 64
+    assert "min-cut" in {b["kind"] for b in same["upper_bounds"]}
     r = run_cli("tree", "square", "--grid", "4x4")
     assert r.exit_code == 0 and "aabb" in r.stdout
 

@@ -94,7 +94,7 @@ def test_every_bound_of_the_bounds_home_is_consulted() -> None:
     assert res["upper_bound"]["value"] == 16
     assert res["upper_bound"]["certificate"]["kind"] == "joint-span"
     bounds = {b["certificate"]["kind"]: b["value"] for b in res["upper_bounds"]}
-    assert bounds == {"c-recursion": 32, "joint-span": 16, "matrix-size": 256}
+    assert bounds == {"c-recursion": 32, "joint-span": 16, "min-cut": 16, "matrix-size": 256}
     assert res["evidence"]["certificate"]["kind"] == "joint-span"
 
 

@@ -36,6 +36,7 @@ COMMANDS = {
     "generative": "generative",
     "simnet": "simnet",
     "overlap": "overlap",
+    "mincut": "mincut",
     "list": "checks:list_checks",
     "check": "checks:check",
     "all": "checks:all_checks",

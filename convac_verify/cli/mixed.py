@@ -6,9 +6,12 @@ network (``r_mix = 2r``, mixture nodes at layer 2) the measured rank, the bounds
 status -- then the table of Corollary 8 at r = 128. ``--search B`` ranks every choice of
 at most B mixture nodes by the certified lower bound over a partition family.
 
-Phase-1 scope: the mixed network's own rank (and its min-cut upper bound) await the
-tensor-network core; its row shows the lower bound certified through Claim 5 and says
-so. Runs the checks ``ctm18-mixed`` and ``ctm18-corollary-8``; conventions in
+Phase-1 scope: the mixed network's own rank (and its min-cut upper bound) await a
+compiler of the mixed decomposition into the tensor-network core
+(``@compile_network.register`` in :mod:`convac_verify.networks.compilers`, phase 2); its
+row shows the lower bound certified through Claim 5 and says so. The T, T-bar and hybrid
+rows carry the eq. 3 bounds of the bounds home (joint spans, min-cut; the tiling is
+Theorem 7's own bound). Runs the checks ``ctm18-mixed`` and ``ctm18-corollary-8``; conventions in
 :mod:`convac_verify.networks.mixed`.
 """
 
@@ -71,7 +74,8 @@ def _cells(net: str, rs: dict[str, CheckResult]) -> dict[str, str]:
     else:
         measured, how = fmt_int(m.rank), evidence_text(first)
         lower = f"{fmt_int(m.rank)} (witness)"
-        upper = f"{fmt_int(m.upper_bound)} (joint-span)"
+        best = m.best_bound("ctm18-mixed")  # the bounds home's best independent bound
+        upper = "-" if best is None else f"{fmt_int(best.value)} ({best.certificate.kind})"
     claims = []
     statuses = []
     for r in (lo, up):
@@ -305,7 +309,8 @@ def _latex(report: Report, extra: dict[str, Any]) -> str:
         assert first is not None
         m = first.observation.measurement
         measured = "--" if net == "mixed" else f"${latex_int(m.rank)}$"
-        upper = "--" if net == "mixed" else f"${latex_int(m.upper_bound)}$"
+        best = m.best_bound("ctm18-mixed")
+        upper = "--" if net == "mixed" or best is None else f"${latex_int(best.value)}$"
         body.append(
             [
                 escape(net),

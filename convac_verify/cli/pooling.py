@@ -262,8 +262,9 @@ def pooling(
     notes += computed_notes(report)
     notes.append(
         "profile: favored = certified rank >= min(min(r0,M)^W1, M^min(|I|,|J|)) (every "
-        "first-level window split, or the largest rank possible) and > r; limited = proved upper bound <= r; a rank without >= is exact: it meets the "
-        "joint-span upper bound (proved for all weights)"
+        "first-level window split, or the largest rank possible) and > r; limited = proved "
+        "upper bound <= r; a rank without >= is exact: it meets the smallest upper bound of "
+        "the bounds home (proved for all weights; min-cut, joint spans, ...)"
     )
     report = Report(report.command, report.settings, report.results, report.growth, notes)
     return opts.emit(report, table=make_view(pictures, tailoring), latex=pooling_latex)

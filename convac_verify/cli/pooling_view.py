@@ -130,10 +130,9 @@ def profile_table(report: Report, console: Console, pictures: bool = True) -> No
             t.add_row(*cells)
         console.print(t)
         for g in geometries:
-            console.print(
-                _summary(g, [rows[(grid_text, g, p)] for p in parts if (grid_text, g, p) in rows]),
-                highlight=False,
-            )
+            rowsets = [rows[(grid_text, g, p)] for p in parts if (grid_text, g, p) in rows]
+            console.print(_summary(g, rowsets), highlight=False)
+            console.print(_certificates(g, rowsets), highlight=False)
         if len(geometries) == 2:
             console.print(_differences(grid_text, geometries, parts, rows), highlight=False)
 
@@ -149,6 +148,19 @@ def _summary(geometry: str, rowsets: Sequence[Sequence[CheckResult]]) -> str:
         f"intermediate: {', '.join(groups['intermediate']) or '-'}",
     ]
     return f"{geometry}: " + "; ".join(parts)
+
+
+def _certificates(geometry: str, rowsets: Sequence[Sequence[CheckResult]]) -> str:
+    """Which certificates of the bounds home proved the upper rows (the c-recursion is
+    Theorem 1's own bound, so an independent one: the min-cut, the matrix size, ...)."""
+    kinds: dict[str, int] = {}
+    for rs in rowsets:
+        for r in rs:
+            cert = r.verdict.certificate
+            if r.observation.claim.relation == "<=" and cert is not None:
+                kinds[cert.kind] = kinds.get(cert.kind, 0) + 1
+    text = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "-"
+    return f"{geometry}: upper bounds decided by {text} (every bound per row: --format json)"
 
 
 def _differences(
@@ -281,8 +293,11 @@ def computed_notes(report: Report) -> list[str]:
         if m.extra.get("computed") != "witness lower bound":
             continue
         row = f"{p['geometry']} / {p['partition']}"
-        if m.rank == m.upper_bound:
-            exact.setdefault(str(p["grid"]), []).append(f"{row} ({fmt_int(m.rank)})")
+        best = m.best_bound()
+        if best is not None and m.rank == best.value:
+            exact.setdefault(str(p["grid"]), []).append(
+                f"{row} ({fmt_int(m.rank)}, {best.certificate.kind})"
+            )
         else:
             bounded.setdefault(str(p["grid"]), []).append(
                 f"{row} in [{fmt_int(m.rank)}, {fmt_int(m.upper_bound)}]"
@@ -291,7 +306,8 @@ def computed_notes(report: Report) -> list[str]:
     for g, rows in exact.items():
         notes.append(
             f"{g}: random weights do not fit the budget; generic rank determined exactly by a "
-            f"Kronecker witness (lower) meeting the joint-span bound (upper) for {', '.join(rows)}"
+            f"Kronecker witness (lower) meeting a certified upper bound (certificate named) "
+            f"for {', '.join(rows)}"
         )
     for g, rows in bounded.items():
         notes.append(

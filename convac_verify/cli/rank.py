@@ -8,8 +8,8 @@ claim (a violated claim prints the counterexample and exits 1).
 How the rank is obtained (cheapest certain route first)
 -------------------------------------------------------
 1. Every upper bound for all weights that the bounds home gives
-   (:func:`convac_verify.bounds.tree_upper_bounds`: c-recursion, joint spans, and any
-   bound added there later); the smallest is kept with its certificate.
+   (:func:`convac_verify.bounds.tree_upper_bounds`: c-recursion, joint spans, the min-cut
+   of the network's tensor network, matrix size); the smallest is kept with its certificate.
 2. The Kronecker witness of the papers' proofs (:func:`~convac_verify.networks.witnesses.
    kronecker_witness`, merging channels at the height that splits most nodes) gives a
    certified lower bound through the structured contraction, for any N. When it meets

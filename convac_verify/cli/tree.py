@@ -3,8 +3,10 @@
 Prints the tree (rich), its nested-tuple form, the pooling windows of every level
 drawn on the grid (2D geometries), and with ``--rows`` the tilings
 ``Theta(I;T)``, ``Theta(I^c;T)`` of Cohen-Tamari-Shashua Def. 6, the sibling pairs of
-their Theorem 7, the split windows of ICLR 2017 Theorem 1, and the structural
-bounds these give (no rank is computed: use ``rank`` or ``pooling`` for that).
+their Theorem 7, the split windows of ICLR 2017 Theorem 1, and every upper bound of the
+bounds home (:mod:`convac_verify.bounds`: c-recursion, joint spans, the min-cut of the
+tensor network, matrix size; for binary trees also the eq. 3 bounds), the smallest named
+by its certificate (no rank is computed: use ``rank`` or ``pooling`` for that).
 """
 
 from __future__ import annotations
@@ -20,12 +22,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from ..bounds.recursion import recursive_upper_bound
-from ..bounds.spans import span_upper_bound
+from ..bounds import best_bound, eq3_upper_bounds, tree_upper_bounds
 from ..bounds.tilings import TilingBounds, is_binary, tiling_bounds
 from ..errors import ConvacError
+from ..evidence.certificates import Bound
 from ..networks import trees
-from ..networks.dilated import dilated_span_bound
 from ..networks.geometry2d import Grid, grid_of, parse_grid, window_picture
 from ..networks.partitions import Partition, parse_partition
 from ..networks.partitions2d import mask_picture, parse_grid_partition
@@ -94,27 +95,45 @@ def _level_pictures(t: nx.DiGraph, grid: Grid) -> Table | None:
     return table
 
 
+def _bounds_doc(bounds: list[Bound]) -> dict[str, Any]:
+    """Every bound (kind, value, detail) and the smallest, named by its certificate."""
+    best = best_bound(bounds)
+    assert best is not None
+    return {
+        "upper_bounds": [{"value": b.value, **b.certificate.to_dict()} for b in bounds],
+        "best_upper_bound": {"value": best.value, **best.certificate.to_dict()},
+    }
+
+
 def _summary(
     t: nx.DiGraph, part: Partition, dim: int, ws: tuple[int, ...], bounds: TilingBounds
 ) -> dict[str, Any]:
     s_h = split_by_height(t, part)
     wit, h = witness_bound(t, dim, ws, part)
+    home = tree_upper_bounds(t, dim, ws, part)
+    value = {b.certificate.kind: b.value for b in home}
     out: dict[str, Any] = {
         "widths": list(ws),
         "S_by_height": {str(k): v for k, v in sorted(s_h.items())},
         "iclr17_theorem1": {
             "lower_min_r0_M_pow_S": min(ws[0], dim) ** s_h.get(1, 0),
-            "upper_c_recursion": recursive_upper_bound(t, dim, ws, part),
+            "upper_c_recursion": value["c-recursion"],
         },
         "witness_lower_bound": {"value": wit, "merge_height": h},
-        "joint_span_upper_bound": span_upper_bound(t, dim, ws, part),
+        "joint_span_upper_bound": value["joint-span"],
+        "min_cut_upper_bound": value["min-cut"],
+        **_bounds_doc(home),
     }
     if is_binary(t) and len(set(ws)) == 1:  # Theorem 7 takes one width r
         width = ws[0]
+        eq3 = eq3_upper_bounds(t, dim, width, part)
+        value3 = {b.certificate.kind: b.value for b in eq3}
         out["ctm18_theorem7"] = {
             "lower_r_pow_pairs": width**bounds.lower_exponent,
             "upper_r_pow_min_tiles": width**bounds.upper_exponent,
-            "eq3_joint_span_upper_bound": dilated_span_bound(t, dim, width, part),
+            "eq3_joint_span_upper_bound": value3["joint-span"],
+            "eq3_min_cut_upper_bound": value3["min-cut"],
+            **_bounds_doc(eq3),
         }
     return out
 
@@ -287,6 +306,12 @@ def _print_partition(
             "Kronecker witness (this tool)",
         ),
         ("joint-span recursion", summary["joint_span_upper_bound"], "all weights", "this tool"),
+        (
+            "min-cut of the tensor network",
+            summary["min_cut_upper_bound"],
+            "all weights",
+            "Levine et al. Claim 1",
+        ),
     ]
     if "ctm18_theorem7" in summary:
         th7 = summary["ctm18_theorem7"]
@@ -309,6 +334,12 @@ def _print_partition(
                 "all weights (eq. 3)",
                 "this tool",
             ),
+            (
+                "min-cut (eq. 3 network)",
+                th7["eq3_min_cut_upper_bound"],
+                "all weights (eq. 3)",
+                "Levine et al. Claim 1",
+            ),
         ]
     elif not is_binary(t):
         console.print("CTS Theorem 7 does not apply: the tree is not binary", markup=False)
@@ -317,3 +348,11 @@ def _print_partition(
     for label, value, holds, source in rows:
         table.add_row(label, fmt_int(value), holds, source)
     console.print(table)
+    for what, doc in (("", summary), (" (eq. 3)", summary.get("ctm18_theorem7"))):
+        if doc is not None:
+            best = doc["best_upper_bound"]
+            console.print(
+                f"best upper bound{what}: {fmt_int(best['value'])} ({best['kind']}: "
+                f"{best['detail']})",
+                markup=False,
+            )

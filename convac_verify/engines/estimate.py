@@ -11,10 +11,13 @@ were measured on this implementation (2-core machine, 61-bit prime):
 
 * the tree itself (building, bounds, bookkeeping): :data:`SECONDS_PER_NODE` per node;
 * weights: one ``uint64`` (GF(p)) or a Python integer (Q) per entry;
-* dense path: the grid tensor is formed by one outer product per (output channel,
-  input channel) pair of every node (:data:`SECONDS_PER_PAIR` each, plus
-  :data:`SECONDS_PER_ENTRY` per field operation), then FLINT ranks an ``a x b`` matrix in
-  about ``a * b * min(a, b) / RANK_OPS_PER_SECOND[field]`` seconds;
+* dense path: the grid tensor is contracted by the one contraction routine
+  (:mod:`convac_verify.networks.contraction`: batched exact matrix products), about
+  ``out * in * M**|v|`` field operations at each node v, :data:`SECONDS_PER_ENTRY` each
+  (``uint64`` residues mod p through BLAS, or Python integers over Z), plus a small
+  :data:`SECONDS_PER_PAIR` per (output channel, input channel) pair and
+  :data:`SECONDS_PER_DENSE_CALL` once (planning the contraction); then FLINT ranks an
+  ``a x b`` matrix in about ``a * b * min(a, b) / RANK_OPS_PER_SECOND[field]`` seconds;
 * structured path with random weights: :data:`SECONDS_PER_STRUCTURED_NODE` per node plus
   :data:`SECONDS_PER_CORE_ENTRY` per entry of the largest core;
 * explicit (Kronecker) witness: :data:`SECONDS_PER_WITNESS_NODE` per node (identical
@@ -60,9 +63,14 @@ __all__ = [
     "useful_widths",
 ]
 
-SECONDS_PER_NODE = 60e-6
-SECONDS_PER_PAIR = 60e-6
-SECONDS_PER_ENTRY = 10e-9
+# building the tree and its bounds: 60e-6 before the min-cut joined the bounds home, whose
+# tensor network (compiled once per architecture) and tree program add about 60e-6
+SECONDS_PER_NODE = 120e-6
+# re-measured on the one contraction (benchmarks/estimates.py): 4-10 ns per operation mod
+# p, about 400 ns over Z (Python integers), nothing measurable per channel pair
+SECONDS_PER_PAIR = 0.2e-6
+SECONDS_PER_ENTRY = {"gfp": 10e-9, "qq": 700e-9}
+SECONDS_PER_DENSE_CALL = 0.03
 RANK_OPS_PER_SECOND = {"gfp": 3e9, "qq": 1e8}
 SECONDS_PER_STRUCTURED_NODE = 100e-6
 SECONDS_PER_CORE_ENTRY = 300e-9
@@ -184,8 +192,9 @@ def rank_estimate(
         b = dim ** (n - len(partition.rows))
         rank_ops = a * b * min(a, b)
         seconds += (
-            pairs * SECONDS_PER_PAIR
-            + _float(entry_ops) * SECONDS_PER_ENTRY
+            SECONDS_PER_DENSE_CALL
+            + pairs * SECONDS_PER_PAIR
+            + _float(entry_ops) * SECONDS_PER_ENTRY[field]
             + _float(rank_ops) / RANK_OPS_PER_SECOND[field]
         )
         extra = dim**n * DENSE_BYTES[field]

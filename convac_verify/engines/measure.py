@@ -31,10 +31,11 @@ import numpy as np
 
 from ..algebra.fields import Array, IntegerRing, PrimeField, Ring
 from ..algebra.primes import seeded_prime
-from ..bounds import tree_upper_bounds
+from ..bounds import network_upper_bounds, tree_upper_bounds
 from ..errors import BudgetExceeded, ConvacError
 from ..evidence.status import Evidence, Measurement
 from ..networks import trees
+from ..networks.contraction import contract
 from ..networks.decompositions import (
     TreeDecomposition,
     decomposition_from_weights,
@@ -44,6 +45,7 @@ from ..networks.decompositions import (
 from ..networks.grid import grid_tensor
 from ..networks.matricize import matricize
 from ..networks.partitions import Partition
+from ..networks.tensor_network import TensorNetwork, random_fill
 from . import get_rank_engine
 from .estimate import RANK_OPS_PER_SECOND, Estimate, check_budget, fmt_seconds, rank_estimate
 from .interruptible import run_interruptible
@@ -60,7 +62,9 @@ __all__ = [
     "check_dense_budget",
     "dense_bytes",
     "dense_rank",
+    "measure_network_rank",
     "measure_rank",
+    "random_evidence",
     "require_budget",
 ]
 
@@ -189,23 +193,11 @@ def measure_rank(
     else:
         rank = structured_rank(decomp, partition, prime=settings.prime, budget=settings.max_memory)
         field = "GF(p)"
-    ring = decomp.ring
     prime = settings.prime if field == "GF(p)" else None
     prime_random = settings.prime_random and field == "GF(p)"
     if witness is None:
-        degree = decomp.entry_degree()
-        bits = decomp.coefficient_bits()
-        if isinstance(ring, IntegerRing):  # integer weights, rank mod p: the minor's value
-            bits += degree * ring.bound.bit_length()
-        evidence = Evidence.random(
-            field=field,
-            method=method,
-            seed=settings.seed,
-            sample_space=ring.sample_space,
-            degree=degree,
-            prime=prime,
-            prime_random=prime_random,
-            entry_bits=bits,
+        evidence = random_evidence(
+            decomp.ring, field, method, settings, decomp.entry_degree(), decomp.coefficient_bits()
         )
     else:
         evidence = Evidence.witness(
@@ -218,6 +210,68 @@ def measure_rank(
         )
     bounds = tuple(tree_upper_bounds(tree, dim, decomp.widths, partition))
     return Measurement(rank, evidence, bounds)
+
+
+def random_evidence(
+    ring: Ring, field: str, method: str, settings: RankSettings, degree: int, coefficient_bits: int
+) -> Evidence:
+    """Evidence of a rank in ``field`` (``"GF(p)"`` or ``"Q"``) at weights drawn uniformly
+    from ``ring``: grid-tensor entries of ``degree`` whose coefficients' absolute values sum
+    below ``2**coefficient_bits`` (integer weights add their own bits, for a rank mod p)."""
+    bits = coefficient_bits
+    if isinstance(ring, IntegerRing):  # integer weights, rank mod p: the minor's value
+        bits += degree * ring.bound.bit_length()
+    gfp = field == "GF(p)"
+    return Evidence.random(
+        field=field,
+        method=method,
+        seed=settings.seed,
+        sample_space=ring.sample_space,
+        degree=degree,
+        prime=settings.prime if gfp else None,
+        prime_random=settings.prime_random and gfp,
+        entry_bits=bits,
+    )
+
+
+def measure_network_rank(
+    network: TensorNetwork, partition: Partition, settings: RankSettings
+) -> Measurement:
+    """Rank of ``[[A]]_{I,J}`` for a tensor network (e.g. from a network file) at random
+    weights: its grid tensor by the one contraction, then the dense rank.
+
+    The measurement carries the bounds home's bounds for the network
+    (:func:`convac_verify.bounds.network_upper_bounds`: its min-cut, and the tree bounds
+    when it was compiled from a tree).
+
+    Raises
+    ------
+    BudgetExceeded
+        If the grid tensor does not fit ``settings.max_memory``.
+    """
+    if partition.n_modes != network.n_modes:
+        raise ConvacError(
+            f"partition is for N = {partition.n_modes} modes but the network has {network.n_modes}"
+        )
+    check_dense_budget(network.n_modes, max(network.dims), settings)
+    ring = settings.ring()
+    key = f"network/{network.name}/{partition.rows}"
+    filled = random_fill(network, ring, _stream(settings.seed, key))
+    rank, field_name = dense_rank(contract(filled), partition, settings)
+    degree = network.entry_degree()
+    if degree == 0:  # every weight is fixed: one explicit point
+        gfp = field_name == "GF(p)"
+        evidence = Evidence.witness(
+            "the network's fixed weights",
+            field=field_name,
+            method="dense",
+            prime=settings.prime if gfp else None,
+            prime_random=settings.prime_random and gfp,
+        )
+    else:
+        bits = network.coefficient_bits()
+        evidence = random_evidence(ring, field_name, "dense", settings, degree, bits)
+    return Measurement(rank, evidence, tuple(network_upper_bounds(network, partition)))
 
 
 def require_budget(

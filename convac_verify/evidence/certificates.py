@@ -19,6 +19,7 @@ __all__ = [
     "Bound",
     "Certificate",
     "CertificateKind",
+    "detail_int",
     "may_decide",
 ]
 
@@ -182,6 +183,21 @@ class Certificate:
         return {"kind": self.kind, "detail": self.detail}
 
 
+_DETAIL_BITS = 14_000  # below Python's default limit for int -> str (4300 digits)
+
+
+def detail_int(n: int) -> str:
+    """An integer for a certificate's detail: all digits, or for one too long to print
+    under Python's default limit its size (the exact value is the bound's ``value``).
+
+    Examples
+    --------
+    >>> detail_int(256), detail_int(2**20000)
+    ('256', 'a 20001-bit integer')
+    """
+    return str(n) if n.bit_length() <= _DETAIL_BITS else f"a {n.bit_length()}-bit integer"
+
+
 @dataclass(frozen=True)
 class Bound:
     """An upper bound for all weights (or, for ``box`` certificates, on a box) and the
@@ -204,8 +220,9 @@ OWN_BOUNDS: dict[str, frozenset[str]] = {
     "cp-rank-bound": frozenset({"c-recursion", "joint-span"}),
     # network 2's bound is the proof's own argument: pooled blocks on one side
     "colt16-theorem-3": frozenset({"c-recursion", "joint-span"}),
-    # the tilings ARE Theorem 7's bounds
+    # the tilings ARE Theorem 7's bounds (the worked example's T, T-bar rows claim them)
     "ctm18-theorem-7": frozenset({"tiling"}),
+    "ctm18-mixed": frozenset({"tiling"}),
     # Claim 5's bound is E.7's factorization; E.10's is the distinct-values argument
     "icml16-claim-5": frozenset({"sum-pooling"}),
     "icml16-e10-shallow-max": frozenset({"distinct-values"}),
@@ -214,13 +231,18 @@ OWN_BOUNDS: dict[str, frozenset[str]] = {
     # exactly the claimed number); the other overlap checks' claims are not its output
     "overlap-gc-stack": frozenset({"interface"}),
     "overlap-large-rf-formula": frozenset({"interface"}),
+    # the min-cut IS Levine et al.'s Claim 1 (Claim 7: deltas counted once); Theorem 2's
+    # own content is the lower side, its upper side is Claim 1 (so min-cut may prove it)
+    "lycs18-claim-1": frozenset({"min-cut"}),
+    "lycs18-claim-7": frozenset({"min-cut"}),
 }
 """Check -> the certificate kinds that are the theorem's own bound.
 
 A theorem's own bound can neither prove nor refute that theorem's rows (a verifier that
 proves a formula with the same formula verifies nothing); it may decide any other claim,
-e.g. a user's ``--expect``. Kinds added later (the tensor-network min-cut) are
-independent of every check listed here, so they are picked up without a change.
+e.g. a user's ``--expect``. The tensor-network min-cut is independent of every check
+listed here except the min-cut claims themselves, so it proves their rows wherever it
+meets the claim.
 """
 
 

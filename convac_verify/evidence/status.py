@@ -104,7 +104,9 @@ __all__ = [
 ]
 
 VIOLATION_THRESHOLD = Fraction(1, 10**6)
-"""Largest epsilon at which a random point may report a claim ``violated`` (1e-6)."""
+"""Largest epsilon at which a random point may report a claim ``violated`` or ``verified``
+(1e-6); a larger epsilon leaves the row ``inconclusive`` (after one escalation to a fresh
+point modulo a fresh random prime, where the settings allow it)."""
 
 QUANTIFIERS = ("", "point", "exists", "box", "sample")
 
@@ -559,7 +561,12 @@ def _decide_generic(claim: Claim, m: Measurement, check: str) -> Verdict:
             up.certificate,
         )
     likely = m.likely_bound(check)
-    if likely is not None and likely.value <= v and likely.epsilon is not None:
+    if (
+        likely is not None
+        and likely.value <= v
+        and likely.epsilon is not None
+        and likely.epsilon <= VIOLATION_THRESHOLD
+    ):
         return Verdict(
             Status.VERIFIED,
             likely.epsilon,
@@ -567,13 +574,21 @@ def _decide_generic(claim: Claim, m: Measurement, check: str) -> Verdict:
             likely.certificate,
         )
     eps = None if m.bound_only else ev.failure(v + 1)
-    if eps is not None and eps < 1:
+    if eps is not None and eps <= VIOLATION_THRESHOLD:
         return Verdict(
             Status.VERIFIED,
             eps,
             f"random point has {what} {k} <= {v}; no independent certificate for all weights",
             _random_certificate(m, v + 1, eps),
-            escalate=eps > VIOLATION_THRESHOLD,
+        )
+    if eps is not None and eps < 1:  # a fresh point modulo a fresh random prime may decide
+        return Verdict(
+            Status.INCONCLUSIVE,
+            eps,
+            f"random point has {what} {k} <= {v}, but epsilon {float(eps):.2g} is above the "
+            f"threshold {float(VIOLATION_THRESHOLD):.0e} and no independent certificate bounds "
+            "all weights",
+            escalate=True,
         )
     why = ev.caveat() or (
         f"epsilon {float(eps):.2g} is too large" if eps is not None else "no random evaluation"

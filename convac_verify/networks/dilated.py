@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache, reduce
+from functools import lru_cache
 
 import networkx as nx
 import numpy as np
@@ -59,9 +59,12 @@ from flint import fmpz_mat
 from ..algebra.fields import Array, Ring
 from ..errors import InvalidDecomposition, NotAModeTree
 from . import trees
+from .compilers import cached_eq3_network, compile_network
+from .contraction import contract
 from .dilations import dilation_tree, swapped_tree
 from .dilations import log2_modes as _log2
 from .partitions import Partition, register_partition
+from .tensor_network import FilledNetwork, fill_network
 
 __all__ = [
     "DISCRETIZERS",
@@ -161,6 +164,17 @@ def random_dilated(
     return DilatedDecomposition(tree, dim, width, v, weights, ring)
 
 
+@compile_network.register
+def _(decomp: DilatedDecomposition) -> FilledNetwork:
+    """The eq. 3 tree as a tensor network (:func:`convac_verify.networks.compilers.eq3_network`)."""
+    weights: dict[str, object] = {"V": decomp.discretizers}
+    for v, mats in decomp.weights.items():
+        for k, w in enumerate(mats):
+            weights[f"A{v}_{k}"] = w
+    net = cached_eq3_network(decomp.tree, decomp.dim, decomp.width)
+    return fill_network(net, decomp.ring, weights)
+
+
 def discretizer_rank(decomp: DilatedDecomposition) -> int:
     """``rank V`` exactly over Q (entries lifted to integers).
 
@@ -177,38 +191,10 @@ def discretizer_rank(decomp: DilatedDecomposition) -> int:
     return int(fmpz_mat(decomp.dim, decomp.width, v).rank())
 
 
-def _combine(ring: Ring, weights: Array, channels: Array) -> Array:
-    """``weights @ channels`` in the ring: ``(out, r) x (r, n) -> (out, n)``."""
-    acc: Array | None = None
-    for alpha in range(weights.shape[1]):
-        term = ring.mul(weights[:, alpha : alpha + 1], channels[alpha : alpha + 1, :])
-        acc = term if acc is None else ring.add(acc, term)
-    assert acc is not None
-    return acc
-
-
-def _node_tensor(decomp: DilatedDecomposition, node: int) -> Array:
-    """``phi^{node, gamma}`` for all channels: ``(out, M**|node|)``, tree leaf order."""
-    kids = trees.children(decomp.tree, node)
-    if not kids:
-        return np.ascontiguousarray(np.asarray(decomp.discretizers).T)
-    ring = decomp.ring
-    factors = [
-        _combine(ring, w, _node_tensor(decomp, c))
-        for w, c in zip(decomp.weights[node], kids, strict=True)
-    ]
-    return reduce(
-        lambda a, b: ring.mul(a[:, :, None], b[:, None, :]).reshape(a.shape[0], -1), factors
-    )
-
-
 def dilated_grid_tensor(decomp: DilatedDecomposition) -> Array:
-    """The grid tensor ``A^y``: shape ``(M,) * N``, axis m = mode m."""
-    root = trees.root(decomp.tree)
-    flat = _node_tensor(decomp, root)[0]
-    order = trees.leaves_below(decomp.tree, root)
-    tensor = flat.reshape((decomp.dim,) * decomp.n_modes)
-    return np.transpose(tensor, np.argsort(order))
+    """The grid tensor ``A^y``: shape ``(M,) * N``, axis m = mode m (the compiled tensor
+    network, contracted by :func:`convac_verify.networks.contraction.contract`)."""
+    return contract(compile_network(decomp))
 
 
 def dilated_span_bound(

@@ -49,8 +49,10 @@ import numpy as np
 
 from ..algebra.fields import Array, IntegerRing
 from ..errors import InvalidDecomposition
-from . import trees
+from .compilers import compile_network
+from .contraction import contract
 from .decompositions import TreeDecomposition
+from .tensor_network import fill_network
 
 __all__ = [
     "REPRESENTATIONS",
@@ -127,35 +129,23 @@ def representation_matrix(rep: Representation, points: Sequence[int]) -> list[li
 
 
 def score_function(decomp: TreeDecomposition, rep: Representation, x: Sequence[int]) -> int:
-    """``h(x_1..x_N)``: one forward pass of the network, exact.
+    """``h(x_1..x_N)``: the network at one input, exact over Z.
 
-    Representation layer ``rep(i, d) = f_d(x_i)``, then at leaf j the 1x1 convolution
-    ``sum_d a^{0,j,gamma}_d rep(j, d)``, then at every node
-    ``sum_alpha W[gamma, alpha] prod_children value(child, alpha)``.
+    The forward pass -- representation layer ``rep(i, d) = f_d(x_i)``, 1x1 convolutions,
+    product pooling -- is the decomposition's tensor network contracted with the vector
+    ``(f_1(x_i), ..., f_M(x_i))`` at input leg i (integer weights taken as integers).
     """
-    tree = decomp.tree
     if len(x) != decomp.n_modes:
         raise InvalidDecomposition(f"h takes N = {decomp.n_modes} inputs; got {len(x)}")
-    ints = {
-        v: [[int(a) for a in row] for row in np.asarray(w, dtype=object)]
-        for v, w in decomp.weights.items()
-    }
-    value: dict[int, list[int]] = {}
-    for v in trees.postorder(tree):
-        kids = trees.children(tree, v)
-        w = ints[v]
-        if not kids:
-            feats = [f(int(x[v])) for f in rep.functions]
-            value[v] = [sum(a * f for a, f in zip(row, feats, strict=True)) for row in w]
-            continue
-        pooled = []
-        for alpha in range(len(w[0])):
-            prod = 1
-            for c in kids:
-                prod *= value[c][alpha]
-            pooled.append(prod)
-        value[v] = [sum(a * p for a, p in zip(row, pooled, strict=True)) for row in w]
-    return value[trees.root(tree)][0]
+    ring = IntegerRing()
+    compiled = compile_network(decomp)
+    filled = fill_network(
+        compiled.network,
+        ring,
+        {g: ring.from_ints(np.asarray(w, dtype=object)) for g, w in compiled.weights.items()},
+    )
+    feats = {i: ring.from_ints([f(int(x[i])) for f in rep.functions]) for i in range(len(x))}
+    return int(contract(filled, feats))
 
 
 def _with_leaves(

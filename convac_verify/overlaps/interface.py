@@ -142,7 +142,7 @@ def _dedupe(rows: np.ndarray, keys: np.ndarray) -> _Mono:
     collision between different rows falls back to an exact sort of the rows)."""
     if len(rows) <= 1:
         return _Mono(rows, keys)
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # which of two equal rows is dropped does not matter
     ks = keys[order]
     same_key = np.flatnonzero(ks[1:] == ks[:-1])
     if not len(same_key):

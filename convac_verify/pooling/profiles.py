@@ -34,9 +34,9 @@ How a generic rank is obtained (:func:`measure_generic`)
    says "bounded", with the structural upper bound beside it.
 
 Every measurement carries every upper bound the bounds home certifies for all weights
-(:func:`convac_verify.bounds.tree_upper_bounds`: c-recursion, joint spans, matrix size,
-and any bound added there later); the runner decides with those that are independent
-of the claim.
+(:func:`convac_verify.bounds.tree_upper_bounds`: c-recursion, joint spans, the min-cut of
+the tensor network, matrix size); the runner decides with those that are independent of
+the claim (the c-recursion is Theorem 1's own bound: the min-cut proves its rows).
 """
 
 from __future__ import annotations
@@ -360,8 +360,8 @@ def measure_generic(
     """The generic rank (random weights) when feasible, else the Thm 1 witness.
 
     The measurement carries every certified upper bound of the bounds home
-    (:func:`convac_verify.bounds.tree_upper_bounds`); ``extra`` records the c-recursion
-    and joint-span values, and whether the rank then meets the smallest bound.
+    (:func:`convac_verify.bounds.tree_upper_bounds`); ``extra`` records the c-recursion,
+    joint-span and min-cut values, and whether the rank then meets the smallest bound.
     """
     ws = resolve_widths(tree, widths)
     n = trees.n_modes(tree)
@@ -395,6 +395,7 @@ def measure_generic(
         **m.extra,
         "c_recursion_bound": by_kind.get("c-recursion"),
         "span_bound": by_kind.get("joint-span"),
+        "min_cut_bound": by_kind.get("min-cut"),
         "rank_is_exact": m.rank == m.upper_bound,
         "computed": "generic rank (random weights)" if use_random else "witness lower bound",
     }

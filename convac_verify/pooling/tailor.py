@@ -26,7 +26,7 @@ generic rank -- ``min(r, M)**S_h`` from the best Kronecker witness
 (:func:`convac_verify.pooling.profiles.witness_bound`; h = 1 is Theorem 1's), or the rank at
 random weights if ``measure`` is given and it is larger -- and ``up(T, P)`` the
 smallest upper bound of the bounds home (:func:`convac_verify.bounds.tree_upper_bounds`:
-joint spans, c-recursion, matrix size, and any bound added there later). Candidates are
+joint spans, c-recursion, min-cut, matrix size). Candidates are
 sorted by, in order:
 
 1. ``min`` over favored P of ``log2 lo`` (the weakest favored partition), descending;

@@ -26,8 +26,8 @@ following the proofs of the ICML 2016 supplement:
   ``>= 1 - eps``). It uses the architecture (sum pooling at the root), not the formula
   of Claim 5, so it may decide Claim 5.
 * **product pooling**: every bound of the bounds home
-  (:func:`convac_verify.bounds.tree_upper_bounds`: c-recursion, joint spans, and any
-  bound added there later); F multiplies ``[A]`` by ``F^{(x)|I|}`` and ``F^{(x)|J|}``,
+  (:func:`convac_verify.bounds.tree_upper_bounds`: c-recursion, joint spans, min-cut,
+  matrix size); F multiplies ``[A]`` by ``F^{(x)|I|}`` and ``F^{(x)|J|}``,
   which never raises the rank.
 * otherwise only the size of the matrix, ``min(M**|I|, M**|J|)``.
 

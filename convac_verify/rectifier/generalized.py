@@ -250,7 +250,7 @@ def node_values(decomp: GeneralizedDecomposition, node: int) -> QArray:
     """``phi^{node, gamma}`` for all channels: shape ``(out_width, M**|node|)``.
 
     Entries are flattened with the modes in the tree's leaf order below ``node``, the
-    first mode most significant (as :func:`convac_verify.networks.grid.node_tensor`).
+    first mode most significant.
     """
     tree = decomp.tree
     kids = trees.children(tree, node)

@@ -19,8 +19,9 @@ it lower-bounds the width network 2 needs. Rows pair L_1 = L with every L_2, and
 L_1 = L_2 + 1 (removing one layer of a shallower network).
 
 Network 2's bound is the proof's own argument (the c-recursion with the pooled blocks
-on one side), so it cannot prove those rows: they are verified by random evaluation
-until an independent certificate (the tensor-network min-cut) exists.
+on one side), so it cannot prove those rows: the min-cut of network 2's tensor network
+(an independent certificate) proves them where it meets the claim, else they are
+verified by random evaluation.
 
 Negative controls: ``truncated network 1`` replaces network 1 by a network with only
 L_2 levels, which needs no more than its own width; ``bound + 1`` claims one more than

@@ -7,10 +7,10 @@ matrix, so ``rank [[A]]_{I,J} <= Z`` for **all** weights.
 
 Evidence: that subadditivity argument is what the c-recursion (and the joint spans)
 compute on the one-level tree, so they are this claim's own bound and prove nothing
-here. Rows are ``verified`` by random evaluation (a random point at rank ``<= Z``; a
-rank above Z at any point would be a certain counterexample), ``proved`` only where
-an independent certificate meets Z (the matrix size ``M**min(|I|,|J|)``, or the
-tensor-network min-cut once it exists).
+here. Rows are ``proved`` where an independent certificate meets Z: the min-cut of the CP
+tensor network (its one delta of dimension Z cut through) or the matrix size
+``M**min(|I|,|J|)``; else ``verified`` by random evaluation (a random point at rank
+``<= Z``; a rank above Z at any point would be a certain counterexample).
 
 Negative controls: ``deep network`` holds the deep (HT) network with width Z to the
 same claim (its odd-even rank is ``min(Z, M)**(N/2) > Z``); ``Z - 1`` claims one below

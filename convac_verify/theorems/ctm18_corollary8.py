@@ -17,9 +17,10 @@ layer k, and computes
   certified at N <= 256 by ``ctm18-mixed``);
 * ``U`` for T and T-bar (Theorem 7's upper exponent), and the **forced width**: the
   smallest integer w with ``w^U >= (r/2)^P``, by integer arithmetic. The tree's rank at
-  ``w - 1`` channels is bounded for all weights by the joint-span recursion for eq. 3
-  (:func:`convac_verify.networks.dilated.dilated_span_bound`, independent of the
-  tilings), which must stay below ``(r/2)^P`` (recorded as ``span_certified``).
+  ``w - 1`` channels is bounded for all weights by the best eq. 3 bound of the bounds home
+  that is independent of the tilings (:func:`convac_verify.bounds.eq3_upper_bounds`: the
+  joint-span recursion for eq. 3 or the min-cut of the eq. 3 network), which must stay
+  below ``(r/2)^P`` (recorded as ``span_certified``, with the bound's certificate).
 
 The forced width is a proved lower bound on the width needed. The claimed value is
 ``ceil((r/2)^e)`` with the exact exponent ``e = P/U`` printed as a fraction.
@@ -38,13 +39,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..bounds import best_bound, eq3_upper_bounds
 from ..bounds.corollary8 import corollary8_row, power_text
 from ..engines.measure import Context
 from ..errors import ConvacError
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..networks import trees as mode_trees
-from ..networks.dilated import dilated_span_bound
 from ..networks.dilations import groups_partition, swapped_tree
 from .registry import register_theorem
 
@@ -110,10 +111,14 @@ def check(ctx: Context, *, widths: str, groups: str, variant: str) -> Iterator[O
                 ("T-bar", swapped_tree(n, k), row.forced_tree_bar),
             ):
                 below = forced - 1
-                span = dilated_span_bound(tree, max(below, r // 2, 1), max(below, 1), part)
+                # Theorem 7's tiling is the argument being checked: an independent bound
+                bounds = eq3_upper_bounds(tree, max(below, r // 2, 1), max(below, 1), part)
+                upper = best_bound(bounds, "ctm18-theorem-7")
+                assert upper is not None
                 extra: dict[str, object] = {
-                    "span_bound_at_forced_minus_1": span if below >= 1 else 0,
-                    "span_certified": below < 1 or span < target,
+                    "span_bound_at_forced_minus_1": upper.value if below >= 1 else 0,
+                    "span_bound_certificate": upper.certificate.kind,
+                    "span_certified": below < 1 or upper.value < target,
                 }
                 m = _forced(forced, extra)
                 label = f"r={r} k={k}"

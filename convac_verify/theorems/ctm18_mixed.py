@@ -15,13 +15,16 @@ Evidence. Lower bounds: Theorem 7's explicit witness
 (:mod:`convac_verify.networks.dilated_witness`) for each tree; its rank is computed
 exactly by the Kronecker-core contraction (no dense matrix; ``2^32`` at N = 64) and, where
 the grid tensor is small (M^N <= 2^20), also densely -- the two must agree. A witness rank
-``>= k`` proves ``rank >= k`` almost everywhere. Upper bounds for all weights: the
-joint-span recursion for eq. 3 (:func:`convac_verify.networks.dilated.dilated_span_bound`,
-derived independently of the tilings). The **mixed** row's lower bound is H's witness
+``>= k`` proves ``rank >= k`` almost everywhere. Upper bounds for all weights: the bounds
+home's eq. 3 bounds (:func:`convac_verify.bounds.eq3_upper_bounds`): the joint-span
+recursion (:func:`convac_verify.networks.dilated.dilated_span_bound`) and the min-cut of
+the eq. 3 tensor network, both independent of the tilings; the tiling itself is Theorem
+7's own bound and decides nothing here (``OWN_BOUNDS``). The **mixed** row's lower bound is H's witness
 rank carried over by Claim 5 (the weights of
 :func:`convac_verify.networks.mixed.claim5_mixed`, checked exactly against the hybrid's
 grid tensor in the tests at N <= 16); the mixed network's own rank and its min-cut upper
-bound await the tensor-network core (params ``measured_mixed_rank: null``).
+bound await a compiler of the mixed decomposition into the tensor-network core (phase 2;
+params ``measured_mixed_rank: null``).
 
 Negative control: ``variant=tree-alone`` -- "T alone reaches the hybrid's ``r^(N/2)``";
 the structural bound ``r^(N/4+N/8) < r^(N/2)`` makes it ``violated`` with certainty.
@@ -40,15 +43,15 @@ from collections.abc import Iterator
 import networkx as nx
 import numpy as np
 
+from ..bounds import eq3_upper_bounds
 from ..bounds.hybrids import best_hybrid
 from ..bounds.tilings import tiling_bounds
 from ..engines.dilated_structured import dilated_structured_rank
 from ..engines.measure import Context, RankSettings, dense_rank, fits_dense
 from ..errors import ConvacError
-from ..evidence.certificates import Bound, Certificate
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
-from ..networks.dilated import dilated_grid_tensor, dilated_span_bound
+from ..networks.dilated import dilated_grid_tensor
 from ..networks.dilated_witness import THEOREM7_WITNESS, theorem7_witness
 from ..networks.dilations import scheme_tree
 from ..networks.mixed import R0_CONVENTION, Mixture, parse_mixture_nodes
@@ -58,7 +61,6 @@ from .ctm18_hybrids import split_trees
 from .registry import register_theorem
 
 DENSE_MAX_ENTRIES = 2**20  # dense cross-check of the witness only where it is cheap
-SPAN_BASIS = "joint-span recursion for eq. 3 (structural, all weights)"
 AWAITS = "the compiled mixed network's exact rank and min-cut (tensor-network core)"
 
 
@@ -90,10 +92,8 @@ def _witness_measurement(
             raise AssertionError(f"structured rank {rank} != dense rank {dense} of the witness")
         method = "dense + structured"
         extra["dense_rank"] = dense
-    upper = dilated_span_bound(tree, dim, width, part)
     evidence = _evidence(field, method, weights, settings)
-    bound = Bound(upper, Certificate("joint-span", f"{SPAN_BASIS}: {upper}"))
-    return Measurement(rank, evidence, (bound,), extra)
+    return Measurement(rank, evidence, tuple(eq3_upper_bounds(tree, dim, width, part)), extra)
 
 
 def mixture_for(

@@ -20,9 +20,11 @@ refused (the hypothesis cannot hold).
 Evidence: dense grid tensor at random weights, rank over GF(p) (a certified lower
 bound: ``>=`` rows proved; with ``--field qq`` the rank over Q, taken from a rank mod p
 when that meets the structural upper bound). The tilings ARE Theorem 7's bounds, so they
-prove nothing here; ``<=`` rows are proved by the joint-span recursion
+prove nothing here; ``<=`` rows are proved by the other certificates of the bounds home
+(:func:`convac_verify.bounds.eq3_upper_bounds`): the joint-span recursion
 (:func:`convac_verify.networks.dilated.dilated_span_bound`, derived from eq. 3 with the
-exact rank of V, independently of the tilings). Default trees: the baseline
+exact rank of V) and the min-cut of the eq. 3 tensor network, both independent of the
+tilings. Default trees: the baseline
 (contiguous) tree, dilations swapped in pairs (fig. 2(b)) and the hybrid tree of the
 worked example; default partitions: that example's I, odd-even, left-right and random
 ones.
@@ -49,12 +51,11 @@ import networkx as nx
 import numpy as np
 
 from ..algebra.fields import Array, IntegerRing
-from ..bounds import matrix_size_bound
-from ..bounds.tilings import TilingBounds, is_binary, tiling_bounds
+from ..bounds import best_bound, eq3_upper_bounds
+from ..bounds.tilings import is_binary, tiling_bounds
 from ..engines.gfp import rank_mod_p
 from ..engines.measure import Context, RankSettings, check_dense_budget, dense_rank
 from ..errors import ConvacError
-from ..evidence.certificates import Bound, Certificate
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..networks import trees as mode_trees
@@ -62,7 +63,6 @@ from ..networks.dilated import (
     DISCRETIZERS,
     DilatedDecomposition,
     dilated_grid_tensor,
-    dilated_span_bound,
     discretizer_rank,
     example_hybrid_tree,
     random_dilated,
@@ -102,8 +102,11 @@ def _rank(tensor: Array, part: Partition, settings: RankSettings, upper: int) ->
     return dense_rank(tensor, part, settings)
 
 
+CHECK = "ctm18-theorem-7"
+
+
 @register_theorem(
-    "ctm18-theorem-7",
+    CHECK,
     title="Binary trees: r^(#sibling pairs) <= rank <= r^min(|Theta(I)|,|Theta(I^c)|)",
     reference="Cohen, Tamari & Shashua, ICLR 2018, Theorem 7 (arXiv v3)",
     hypotheses=(
@@ -158,13 +161,13 @@ def check(
         ctx.progress(f"ctm18 {name}")
         for part in parts:
             tb = tiling_bounds(tree, part)
-            span = dilated_span_bound(tree, dim, width, part, v_rank)
-            rank, field = _rank(tensor, part, settings, span)
-            m = Measurement(
-                rank,
-                _evidence(decomp, field, settings),
-                _bounds(span, v_rank, tb, width, dim, part),
-            )
+            # the bounds home: joint spans (with the exact rank of V), the tiling (this
+            # theorem's own bound), the min-cut of the eq. 3 network, the matrix size
+            bounds = eq3_upper_bounds(tree, dim, width, part, v_rank)
+            independent = best_bound(bounds, CHECK)
+            assert independent is not None  # the matrix size at least
+            rank, field = _rank(tensor, part, settings, independent.value)
+            m = Measurement(rank, _evidence(decomp, field, settings), tuple(bounds))
             params = {
                 "N": n_modes,
                 "M": dim,
@@ -217,19 +220,4 @@ def _evidence(decomp: DilatedDecomposition, field: str, settings: RankSettings) 
         prime=settings.prime if gfp else None,
         prime_random=settings.prime_random and gfp,
         entry_bits=bits,
-    )
-
-
-def _bounds(
-    span: int, v_rank: int, tb: TilingBounds, width: int, dim: int, part: Partition
-) -> tuple[Bound, ...]:
-    """The joint-span bound (independent of the tilings), the tiling bound, the size."""
-    tiles = width**tb.upper_exponent
-    return (
-        Bound(
-            span,
-            Certificate("joint-span", f"joint-span recursion for eq. 3, rank V = {v_rank}: {span}"),
-        ),
-        Bound(tiles, Certificate("tiling", f"r**min(|Theta(I)|, |Theta(I^c)|) = {tiles}")),
-        matrix_size_bound(dim, part),
     )

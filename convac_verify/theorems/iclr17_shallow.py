@@ -9,9 +9,10 @@ not on where the patches are (no partition is favored).
 
 Evidence: eq. 10's bound is what the c-recursion (and the joint spans) compute on the
 one-level tree -- this claim's own bound, which proves nothing here. Rows are
-``verified`` by random evaluation (a rank above the bound at a point would be a
-certain counterexample), ``proved`` where an independent certificate meets the bound
-(the matrix size ``M**min(|I|,|J|)``; the tensor-network min-cut once it exists).
+``proved`` where an independent certificate meets the bound (the min-cut of the shallow
+network's tensor network, ``min(M**min(|I|,|J|), r_0)``: its delta cut through or the
+inputs of one side; or the matrix size), else ``verified`` by random evaluation (a rank
+above the bound at a point would be a certain counterexample).
 Default: every proper partition of a 2x4 grid (127) plus the named panel on 4x4.
 
 Negative controls: ``deep network`` holds square pooling of the same width to the

@@ -20,9 +20,10 @@ random weights do not fit the budget (e.g. 8x8 with M = 2), the witness of the p
 (``e_alpha`` at the patches, all-ones at level 1, channel 1 above), whose rank is
 exactly ``min(r_0, M)**S``. The c-recursion IS this theorem's upper bound (and the
 joint spans refine the same argument), so neither proves the ``<=`` rows: they are
-``verified`` by random evaluation (a measured rank above would be a certain
-counterexample), ``proved`` only by an independent certificate (the matrix size; the
-tensor-network min-cut once it exists).
+``proved`` by an independent certificate of the bounds home -- the min-cut of the
+network's tensor network (Levine et al. Claim 1), or the matrix size -- where it meets
+the claim, else ``verified`` by random evaluation (a measured rank above would be a
+certain counterexample).
 
 Negative controls: ``shallow network`` measures a CP network of width r_0 against the
 deep network's lower bound (its rank is at most r_0); ``rank + 1`` and ``rank - 1`` keep
