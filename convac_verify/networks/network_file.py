@@ -15,6 +15,7 @@ Format (TOML or JSON, same structure; ``docs/networks.md`` has a worked example)
     legs = ["a0", "x0"]
     group = "conv0"                  # optional: weight tying (one array per group)
     fixed = [[1, 0], [0, 1]]         # optional: fixed integer weights
+    free = [[1, 1], [0, 0]]          # optional, with fixed: entries drawn at random (1)
 
     [[delta]]                        # a copy tensor: pooling, or copying an input
     name = "pool0"
@@ -23,6 +24,10 @@ Format (TOML or JSON, same structure; ``docs/networks.md`` has a worked example)
 Names ``x0 .. x{N-1}`` are the input legs (dimension ``dim``) and ``y`` is the output leg
 (dimension 1); every other leg must be a declared bond, and every bond joins exactly two
 legs. Tied tensors need one shape; fixed weights must have the shape of their legs.
+A ``free`` mask (0/1, the shape of ``fixed``) makes the entries marked 1 random weights
+and keeps the others fixed: an affine tensor such as the block weight ``W (+) 1`` with
+which a **sum** of two networks is written as a direct sum (``examples/residual4.toml``;
+``docs/networks.md``, "Sums").
 Every mistake is a one-line :class:`~convac_verify.errors.InvalidNetwork` naming the
 file and the offending entry.
 """
@@ -125,10 +130,10 @@ def network_from_dict(data: Mapping[str, Any], name: str = "network") -> TensorN
     for k, t in enumerate(tensors):
         if not isinstance(t, Mapping):
             raise InvalidNetwork(f"tensor #{k + 1} is not a table")
-        extra = sorted(set(t) - {"name", "legs", "group", "fixed"})
+        extra = sorted(set(t) - {"name", "legs", "group", "fixed", "free"})
         if extra:
             raise InvalidNetwork(
-                f"tensor #{k + 1}: unknown key {extra[0]!r}; known: name, legs, group, fixed"
+                f"tensor #{k + 1}: unknown key {extra[0]!r}; known: name, legs, group, fixed, free"
             )
         tname = str(t.get("name", f"T{k}"))
         legs = _names(t.get("legs"), f"tensor {tname!r} legs")
@@ -139,6 +144,12 @@ def network_from_dict(data: Mapping[str, Any], name: str = "network") -> TensorN
             if key in net.fixed:
                 raise InvalidNetwork(f"group {key!r} has fixed weights twice")
             net.fixed[key] = t["fixed"]
+            if "free" in t:
+                net.free[key] = t["free"]
+        elif "free" in t:
+            raise InvalidNetwork(
+                f"tensor {tname!r}: a free mask needs fixed values for the other entries"
+            )
     for k, d in enumerate(deltas):
         if not isinstance(d, Mapping):
             raise InvalidNetwork(f"delta #{k + 1} is not a table")
@@ -151,13 +162,14 @@ def network_from_dict(data: Mapping[str, Any], name: str = "network") -> TensorN
         raise InvalidNetwork("no tensor or delta has the output leg 'y'")
     net.add_output("y")
     net.source = "file"
-    for grp, values in net.fixed.items():
-        try:
-            import numpy as np
+    for what, table in (("fixed weights", net.fixed), ("free mask", net.free)):
+        for grp, values in table.items():
+            try:
+                import numpy as np
 
-            arr = np.asarray(values)
-            if arr.dtype.kind not in "iub" or arr.dtype == bool:
-                raise ValueError
-        except ValueError:
-            raise InvalidNetwork(f"fixed weights of {grp!r} must be integers") from None
+                arr = np.asarray(values)
+                if arr.dtype.kind not in "iub" or arr.dtype == bool:
+                    raise ValueError
+            except ValueError:
+                raise InvalidNetwork(f"{what} of {grp!r} must be integers") from None
     return net.validate()
