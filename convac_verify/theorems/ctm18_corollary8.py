@@ -78,7 +78,7 @@ def int_list(value: object, what: str) -> list[int]:
     family="interconnect",
     defaults={"widths": "128", "groups": "1,2,3,4,5,6", "variant": "paper"},
     negative_controls={
-        "no-gain": {"variant": "no-gain"},
+        "no-gain": {"variant": "no-gain", "groups": "1,2,3,4"},
         "rank + 1": {"claim": "rank+1"},
     },
     choices={"variant": ("paper", "no-gain")},
