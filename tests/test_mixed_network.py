@@ -137,7 +137,7 @@ def test_min_cut_is_sound_and_not_the_sum_of_the_trees() -> None:
     assert rank == 256 == cut.value
     assert rank > 64 + 64
     bounds = network_upper_bounds(net, part)
-    assert [b.certificate.kind for b in bounds] == ["min-cut"]
+    assert [b.certificate.kind for b in bounds] == ["min-cut", "matrix-size"]
     # left/right: the cut takes bonds between segments (2r = 8 each)
     assert min_cut(net, left_right(n)).value == 64
 

@@ -90,6 +90,7 @@ __all__ = [
     "hybrid_tree",
     "hybrids",
     "make_mixture",
+    "node_index",
     "node_text",
     "parse_mixture_nodes",
     "random_mixed",
@@ -119,7 +120,7 @@ def node_text(node: Node | Sequence[int], limit: int = 10) -> str:
 
 
 @lru_cache(maxsize=64)
-def _index(tree: nx.DiGraph) -> dict[Node, int]:
+def node_index(tree: nx.DiGraph) -> dict[Node, int]:
     """Mode set -> node id (trees are never modified after validation; see ``trees``)."""
     return {frozenset(trees.leaves_below(tree, v)): v for v in trees.postorder(tree)}
 
@@ -171,7 +172,7 @@ class Mixture:
         """The interior nodes of T (``which = 0``) or T-bar (1) in the segment of ``top``
         (postorder; ``top`` last)."""
         tree = self.pair()[which]
-        index = _index(tree)
+        index = node_index(tree)
         mix = set(self.nodes)
         out: list[Node] = []
 
@@ -202,7 +203,7 @@ class Mixture:
         for top in self.visit_order:
             counts = []
             for which, tree in enumerate(self.pair()):
-                index = _index(tree)
+                index = node_index(tree)
                 counts.append(
                     sum(len(trees.children(tree, index[nu])) for nu in self.segment(top, which))
                 )
@@ -257,7 +258,7 @@ def make_mixture(tree: nx.DiGraph, tree_bar: nx.DiGraph, nodes: Sequence[Sequenc
     for raw in nodes:
         node = frozenset(int(m) for m in raw)
         for name, t in (("T", tree), ("T-bar", tree_bar)):
-            index = _index(t)
+            index = node_index(t)
             label = f"{name} = {_tree_name(t, name)}"
             if node not in index:
                 raise ConvacError(
@@ -343,7 +344,7 @@ def hybrid_tree(mixture: Mixture, choice: Sequence[int]) -> nx.DiGraph:
             f"a hybrid takes 0 (T) or 1 (T-bar) per segment ({len(tops)}); got {choice}"
         )
     pick = dict(zip(tops, choice, strict=True))
-    indices = [_index(t) for t in mixture.pair()]
+    indices = [node_index(t) for t in mixture.pair()]
     mix = set(mixture.nodes)
 
     def build(node: Node, which: int) -> trees.Nested:
@@ -484,14 +485,14 @@ def claim5_mixed(
         If ``hybrid`` is not a decomposition over that hybrid tree.
     """
     h_tree = hybrid_tree(mixture, choice)
-    if _index(h_tree).keys() != _index(hybrid.tree).keys():
+    if node_index(h_tree).keys() != node_index(hybrid.tree).keys():
         raise InvalidDecomposition("the decomposition is not over the hybrid tree of this choice")
     r = hybrid.width
     ring = hybrid.ring
     pick = dict(zip(mixture.visit_order, choice, strict=True))
     root = mixture.root
     mix = set(mixture.nodes)
-    h_index = _index(hybrid.tree)
+    h_index = node_index(hybrid.tree)
     low, high = slice(0, r), slice(r, 2 * r)
 
     def block(node: Node, which: int) -> slice:

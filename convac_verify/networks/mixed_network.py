@@ -82,7 +82,7 @@ from ..algebra.fields import Array, Ring
 from ..errors import InvalidDecomposition
 from . import trees
 from .compilers import compile_network
-from .mixed import MixedDecomposition, Mixture, Node, _index
+from .mixed import MixedDecomposition, Mixture, Node, node_index
 from .tensor_network import FilledNetwork, TensorNetwork, fill_network
 
 __all__ = ["TAGS", "block_weight", "cached_mixed_network", "mixed_network"]
@@ -181,7 +181,7 @@ def mixed_network(mixture: Mixture, dim: int, width: int) -> TensorNetwork:
         raise InvalidDecomposition(f"r_mix must be even (half is swapped); got {width}")
     r = width
     pair = mixture.pair()
-    index = [_index(t) for t in pair]
+    index = [node_index(t) for t in pair]
     tops = mixture.visit_order
     seg = {top: i for i, top in enumerate(tops)}  # segment number (the root last)
     root = mixture.root

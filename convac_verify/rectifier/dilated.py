@@ -37,7 +37,7 @@ import numpy as np
 from ..algebra.fields import Array
 from ..errors import ConvacError
 from ..networks import trees
-from ..networks.mixed import Mixture, Node, _index
+from ..networks.mixed import Mixture, Node, node_index
 
 __all__ = [
     "BOUND",
@@ -125,7 +125,8 @@ def dilated_relu_grid(
             return cache[s, node]
         tree = mixture.pair()[s]
         kids = [
-            frozenset(trees.leaves_below(tree, c)) for c in trees.children(tree, _index(tree)[node])
+            frozenset(trees.leaves_below(tree, c))
+            for c in trees.children(tree, node_index(tree)[node])
         ]
         if len(kids) != 2:
             raise ConvacError(f"g acts on pairs: node {sorted(node)} has {len(kids)} children")

@@ -247,7 +247,7 @@ def check(
                         "<=",
                         "rank(A_mix - A_H) (identity for all weights)",
                         0,
-                        r"\operatorname{rank}(\mathcal{A}_{mix} - \mathcal{A}_H)",
+                        r"\mathrm{rank}(\mathcal{A}_{mix} - \mathcal{A}_H)",
                         quantity="rank of the difference",
                     )
                 else:

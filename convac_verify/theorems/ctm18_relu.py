@@ -176,7 +176,7 @@ def check(
                     ">=",
                     "max(rank T, rank T-bar) in this sample",
                     best_tree,
-                    r"\max(\operatorname{rank} T, \operatorname{rank} \bar T)",
+                    r"\max(\mathrm{rank}\,T, \mathrm{rank}\,\bar T)",
                     quantifier="sample",
                 ),
                 Measurement(max(ranks["mixed"], default=0), evidence, (size,)),
