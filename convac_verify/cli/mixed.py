@@ -18,7 +18,7 @@ the tiling is Theorem 7's own bound). Runs the checks ``ctm18-mixed`` and
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -34,6 +34,8 @@ from ..errors import ConvacError
 from ..networks import trees
 from ..networks.geometry2d import Grid
 from ..networks.mixed import R0_CONVENTION, Mixture, hybrids, make_mixture, node_text
+from ..networks.mixed_network import mixed_network
+from ..networks.network_file import network_to_dict
 from ..networks.partitions import Partition
 from ..networks.partitions2d import expand_partitions, split_specs
 from ..report import CheckResult, Report
@@ -706,6 +708,13 @@ def _ints(text: str, what: str) -> list[int]:
     "(ReLU; r channels each; needs the grid tensor, M^N entries).",
 )
 @click.option(
+    "--save-network",
+    "save_path",
+    default=None,
+    help="Write the compiled mixed network (r_mix = 2r) as a network file (JSON), for "
+    "'convac-verify mincut --network'.",
+)
+@click.option(
     "--list-hybrids",
     type=int,
     default=0,
@@ -728,6 +737,7 @@ def mixed(
     corollary_text: str,
     measured_cases: str,
     relu: bool,
+    save_path: str | None,
     list_hybrids: int,
     opts: RunOptions,
 ) -> int:
@@ -735,6 +745,7 @@ def mixed(
     for name, value in (("--M", dim), ("--r", width), ("--top", top)):
         if value < 1:
             raise ConvacError(f"{name} must be a positive integer; got {value}")
+    opts.add_output(save_path, "--save-network")
     widths = _ints(corollary_text, "--corollary")
     mixture, part, names = mixture_for(n_modes, group, trees_text, mix_text, rows_text, opts.seed)
     family = [part]
@@ -780,13 +791,22 @@ def mixed(
     extra["mixed_measured"] = _mixed_measured(report)
     extra["corollary8_measured"] = _corollary_measured(report)
     extra["relu"] = _relu_rows(report)
+    files: dict[str, Callable[[Report], str | bytes]] = {}
+    if save_path is not None:
+        net = mixed_network(mixture, dim, 2 * width)
+        files["--save-network"] = lambda rep: json.dumps(network_to_dict(net), indent=1) + "\n"
     if opts.fmt == "json":  # the report's JSON with the worked example beside it
         report = opts.gate(report)
         clear_progress()
-        opts.outputs.write({"-o": json.dumps(report.to_dict() | {"mixed": extra}, indent=2) + "\n"})
+        contents: dict[str, str | bytes] = {
+            "-o": json.dumps(report.to_dict() | {"mixed": extra}, indent=2) + "\n"
+        }
+        contents |= {option: make(report) for option, make in files.items()}
+        opts.outputs.write(contents)
         return report.exit_code
     return opts.emit(
         report,
         table=lambda rep, console: _print(rep, extra, part, console),
         latex=lambda rep: _latex(rep, extra),
+        files=files,
     )

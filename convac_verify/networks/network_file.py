@@ -43,7 +43,7 @@ from typing import Any
 from ..errors import InvalidNetwork
 from .tensor_network import TensorNetwork
 
-__all__ = ["load_network", "network_from_dict"]
+__all__ = ["load_network", "network_from_dict", "network_to_dict"]
 
 _TOP = {"name", "inputs", "dim", "bonds", "tensor", "delta"}
 
@@ -173,3 +173,68 @@ def network_from_dict(data: Mapping[str, Any], name: str = "network") -> TensorN
             except ValueError:
                 raise InvalidNetwork(f"{what} of {grp!r} must be integers") from None
     return net.validate()
+
+
+def network_to_dict(network: TensorNetwork) -> dict[str, Any]:
+    """A validated network as the file format's structure (write it with ``json.dumps``):
+    the inverse of :func:`network_from_dict` up to names -- input legs become ``x{m}``
+    and the output leg ``y``; tensors keep their order, so ``random_fill`` draws the same
+    weights from the same stream. Compiled networks (the mixed decomposition's, with its
+    fixed routers and free masks) can so be saved, edited and measured as files.
+
+    Examples
+    --------
+    >>> from convac_verify.networks.compilers import tree_network
+    >>> from convac_verify.networks.trees import balanced
+    >>> data = network_to_dict(tree_network(balanced(2), 2, 1))
+    >>> data["inputs"], data["tensor"][0]["legs"], data["delta"][0]["legs"]
+    (2, ['e0', 'x0'], ['d2', 'e0', 'e1'])
+    """
+    rename = {network.legs(x)[0]: f"x{network.mode(x)}" for x in network.nodes("input")}
+    (out,) = network.nodes("output")
+    rename[network.legs(out)[0]] = "y"
+    taken = set(rename.values())
+    for b in network.bonds():
+        if b not in rename and b in taken:
+            raise InvalidNetwork(f"bond {b!r} would collide with an input or the output leg")
+    dims = {network.bond_dim(network.legs(x)[0]) for x in network.nodes("input")}
+    if len(dims) != 1:
+        raise InvalidNetwork(f"a network file has one input dimension; this one has {sorted(dims)}")
+    bonds: dict[str, Any] = {}
+    for b in network.bonds():
+        if b in rename:
+            continue
+        layer = network.bond_layer(b)
+        bonds[b] = {"dim": network.bond_dim(b), "layer": layer} if layer else network.bond_dim(b)
+    tensors: list[dict[str, Any]] = []
+    fixed_written: set[str] = set()
+    for v in network.nodes("tensor"):
+        entry: dict[str, Any] = {"name": v, "legs": [rename.get(b, b) for b in network.legs(v)]}
+        group = network.group(v)
+        if group != v:
+            entry["group"] = group
+        if group in network.fixed and group not in fixed_written:
+            entry["fixed"] = _ints(network.fixed[group])
+            if group in network.free:
+                entry["free"] = _ints(network.free[group])
+            fixed_written.add(group)
+        tensors.append(entry)
+    deltas = [
+        {"name": d, "legs": [rename.get(b, b) for b in network.legs(d)]}
+        for d in network.nodes("delta")
+    ]
+    return {
+        "name": network.name,
+        "inputs": network.n_modes,
+        "dim": dims.pop(),
+        "bonds": bonds,
+        "tensor": tensors,
+        "delta": deltas,
+    }
+
+
+def _ints(values: object) -> Any:
+    """Nested lists of Python ints (JSON-ready)."""
+    import numpy as np
+
+    return np.asarray(values).astype(np.int64).tolist()
