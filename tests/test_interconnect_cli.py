@@ -274,3 +274,22 @@ def test_mixed_per_level_widths() -> None:
     for bad, msg in (("2,4,3,4", "r_2 = 3 must be even"), ("2,4,4", "need L = 4 values")):
         r = invoke_cli(*args, "--mix-widths", bad)
         assert r.exit_code == 2 and r.stderr.startswith("error: ") and msg in r.stderr
+
+
+def test_mixed_r4_m4_and_groups_of_three() -> None:
+    """The issue's other sizes: r = 4 needs M = 4 (discretizers spanning R^r); k = 3 needs
+    N = 64 (3 | L). Ranks r^(3N/8) / r^(N/2) for k = 2, 2^20 / 2^32 for k = 3 at N = 64
+    (P/U = 8/5), all certified through structure (the grids do not fit)."""
+    args = ("--corollary", "none", "--corollary-measured", "none", "--format", "json")
+    for extra, t_rank, mixed_rank in (
+        (("--r", "4", "--M", "4"), 4**6, 4**8),
+        (("--k", "3", "--N", "64"), 2**20, 2**32),
+    ):
+        r = invoke_cli("mixed", *extra, *args)
+        assert r.exit_code == 0, r.stderr
+        data = json.loads(r.stdout)
+        ranks = {row["subject"].split(" rank")[0]: row["measured_rank"] for row in data["results"]}
+        assert ranks["T"] == ranks["T-bar"] == t_rank
+        assert ranks["best hybrid"] == ranks["mixed (r_mix = 2r)"] == mixed_rank
+        assert data["mixed"]["mixed_measured"]["generic_rank"] == mixed_rank
+        assert {row["status"] for row in data["results"]} == {"proved"}

@@ -762,6 +762,9 @@ def mixed(
     opts.add_output(save_path, "--save-network")
     widths = _ints(corollary_text, "--corollary")
     mixture, part, names = mixture_for(n_modes, group, trees_text, mix_text, rows_text, opts.seed)
+    net_width: int | tuple[int, ...] = 2 * width
+    if mix_widths.strip():  # checked before any work
+        net_width = level_widths(mixture, _ints(mix_widths, "--mix-widths"))
     family = [part]
     if family_text:
         rng = np.random.default_rng(opts.seed)
@@ -786,9 +789,6 @@ def mixed(
         "rows": rows_text,
         "mix_widths": mix_widths,
     }
-    net_width: int | tuple[int, ...] = 2 * width
-    if mix_widths.strip():
-        net_width = level_widths(mixture, _ints(mix_widths, "--mix-widths"))
     plan: list[tuple[str, dict[str, Any]]] = [("ctm18-mixed", overrides)]
     if widths:
         plan.append(("ctm18-corollary-8", {"widths": ",".join(map(str, widths))}))
