@@ -38,6 +38,8 @@ the eq. 3 tensor network, both independent of the tilings; the tiling itself is 
 
 Negative control: ``variant=tree-alone`` -- "T alone reaches the hybrid's ``r^(N/2)``";
 the structural bound ``r^(N/4+N/8) < r^(N/2)`` makes it ``violated`` with certainty.
+``bound + 1`` (every lower bound raised by one) at uniform and at per-level widths
+(``mix_widths=2,3,6,5``): the mixed rows are refuted by the compiled network's min-cut.
 
 References
 ----------
@@ -192,6 +194,7 @@ def mixture_for(
     negative_controls={
         "tree-alone": {"variant": "tree-alone", "sizes": "16"},
         "bound + 1": {"claim": "bound+1", "sizes": "16,64"},
+        "per-level bound + 1": {"claim": "bound+1", "sizes": "16", "mix_widths": "2,3,6,5"},
     },
     choices={"variant": ("paper", "tree-alone")},
 )
