@@ -31,6 +31,7 @@ __all__ = [
     "PrimeField",
     "Ring",
     "is_prime",
+    "random_prime",
 ]
 
 MERSENNE_61 = 2**61 - 1
@@ -45,6 +46,27 @@ def is_prime(n: int) -> bool:
     from flint import fmpz
 
     return n >= 2 and bool(fmpz(n).is_prime())
+
+
+def random_prime(rng: np.random.Generator, bits: int = 61) -> int:
+    """A prime uniform among the primes in ``[2**bits, 2**(bits + 1))`` (rejection sampling).
+
+    Independent draws modulo fresh random primes multiply their failure probabilities
+    (a fixed nonzero integer has few prime divisors of a given size); repeated draws
+    modulo one fixed prime do not.
+
+    Examples
+    --------
+    >>> p = random_prime(np.random.default_rng(0), 25)
+    >>> 2**25 <= p < 2**26 and is_prime(p)
+    True
+    """
+    if not 1 <= bits <= 62:
+        raise InvalidField(f"random primes are drawn with 1 to 62 bits; got {bits}")
+    while True:
+        candidate = int(rng.integers(2**bits, 2 ** (bits + 1), dtype=np.uint64)) | 1
+        if is_prime(candidate):
+            return candidate
 
 
 class Ring(Protocol):

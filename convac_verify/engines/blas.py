@@ -94,6 +94,7 @@ from .base import RankEngine
 __all__ = [
     "ENGINE",
     "LIMIT",
+    "DEFAULT_PRIME",
     "MAX_PRIME",
     "balanced",
     "digit_split_needed",
@@ -105,8 +106,9 @@ MAX_PRIME = 2**26
 """The engine accepts primes ``p < MAX_PRIME``."""
 LIMIT = 2**53 - 2**27
 """Largest magnitude an intermediate integer may reach (module docstring)."""
-DEFAULT_PRIME = 67_108_859
-"""The largest prime below ``2**26``."""
+DEFAULT_PRIME = 8_388_593
+"""The largest prime below ``2**23``: the widest for which a panel's update (inner
+dimension 256) is one exact ``dgemm`` without digit splitting."""
 
 F64 = npt.NDArray[np.float64]
 

@@ -15,14 +15,27 @@ Methods
     :func:`convac_verify.engines.structured.structured_rank` (GF(p)); no grid tensor.
 ``auto``
     ``dense`` when it fits the budget, else ``structured``.
+
+Dense ranks of large matrices (``--field gfp``)
+-----------------------------------------------
+When a random instance's matricization has at least :data:`BLAS_MIN_SIDE` rows and
+columns, ``auto`` and ``dense`` first draw the weights modulo the ``blas`` engine's
+prime (below ``2**26``) and rank the matrix there, on float64 BLAS
+(:mod:`convac_verify.engines.blas`), many times faster than FLINT. That rank is a
+certified lower bound whatever the prime; when it meets the structural upper bound
+(the c-recursion) the rank is certain both ways and the measurement is kept (method
+``dense-blas``). Otherwise a single draw modulo a prime below ``2**26`` would leave a
+Schwartz--Zippel epsilon too large to report, so the instance is drawn again modulo
+``--prime`` and ranked with FLINT, as before. The choice is recorded in the evidence
+and reported on the progress line.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 import networkx as nx
 import numpy as np
@@ -41,14 +54,19 @@ from ..networks.grid import grid_tensor
 from ..networks.matricize import matricize
 from ..networks.partitions import Partition
 from . import get_rank_engine
+from .blas import DEFAULT_PRIME as BLAS_PRIME
+from .blas import MAX_PRIME as BLAS_MAX_PRIME
+from .blas import rank_mod
 from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, structured_rank
 
 __all__ = [
+    "BLAS_MIN_SIDE",
     "DEFAULT_MAX_MEMORY",
     "FIELDS",
     "METHODS",
     "Context",
     "RankSettings",
+    "TaskRunner",
     "check_dense_budget",
     "dense_bytes",
     "dense_rank",
@@ -56,11 +74,14 @@ __all__ = [
 ]
 
 DEFAULT_MAX_MEMORY = 4 * 2**30
-FIELDS = ("gfp", "qq")
+FIELDS = ("gfp", "qq", "blas")
 METHODS = ("auto", "dense", "structured")
 # peak bytes per grid-tensor entry on the dense path, measured at N = 24, M = 2
 # (uint64 tensor, matricized copy, Python-int list, fmpz_mat and nmod_mat copies)
-_DENSE_BYTES = {"gfp": 96, "qq": 400}
+_DENSE_BYTES = {"gfp": 96, "qq": 400, "blas": 24}
+# the BLAS path: uint64 tensor, its matricized copy converted in place to float64
+BLAS_MIN_SIDE = 1024
+"""Smallest side of a matricization that ``--field gfp`` ranks on BLAS first."""
 
 
 @dataclass(frozen=True)
@@ -68,9 +89,11 @@ class RankSettings:
     """How ranks are computed for a run (from the command line)."""
 
     field: str = "gfp"
-    """``gfp`` (weights uniform mod p, rank mod p) or ``qq`` (integer weights, rank over Q)."""
+    """``gfp`` (weights uniform mod p, rank mod p with FLINT), ``blas`` (the same with a
+    prime below ``2**26``, rank on float64 BLAS) or ``qq`` (integer weights, rank over Q)."""
     prime: int = MERSENNE_61
-    """The prime of GF(p)."""
+    """The prime of GF(p); with ``blas`` the default ``2**61 - 1`` stands for the engine's
+    default prime (the largest below ``2**23``)."""
     seed: int = 0
     """Seed of every random draw (each measurement derives its own stream from it)."""
     method: str = "auto"
@@ -83,10 +106,16 @@ class RankSettings:
             raise ConvacError(f"field must be one of {', '.join(FIELDS)}; got {self.field!r}")
         if self.method not in METHODS:
             raise ConvacError(f"method must be one of {', '.join(METHODS)}; got {self.method!r}")
+        if self.field == "blas" and self.prime >= BLAS_MAX_PRIME:
+            if self.prime != MERSENNE_61:
+                raise ConvacError(
+                    f"--field blas needs a prime below 2**26; got --prime {self.prime}"
+                )
+            object.__setattr__(self, "prime", BLAS_PRIME)
 
     def ring(self) -> Ring:
         """The ring the weights are drawn from."""
-        return PrimeField(self.prime) if self.field == "gfp" else IntegerRing()
+        return PrimeField(self.prime) if self.field in ("gfp", "blas") else IntegerRing()
 
 
 def dense_bytes(n_modes: int, dim: int, field: str = "gfp") -> int:
@@ -148,25 +177,73 @@ def measure_rank(
         if witness is not None
         else structured_peak_entries(tree, dim, decomp.widths, partition)
     )
+    upper = recursive_upper_bound(tree, dim, decomp.widths, partition)
+    blas_prime = _blas_prime(n, dim, partition, settings, witness, peak)
+    if blas_prime is not None:
+        small = replace(settings, prime=blas_prime)
+        small_decomp = _decomposition(tree, dim, widths, partition, small, None, shared)
+        matrix = _own_matrix(grid_tensor(small_decomp), partition)
+        rank = rank_mod(matrix, blas_prime, overwrite=True)
+        del matrix
+        if rank == upper:  # certain both ways, whatever the prime
+            evidence = _evidence(small_decomp, small, "dense-blas", "GF(p)")
+            return Measurement(rank, evidence, upper, UPPER_BOUND_BASIS)
     method = _choose_method(n, dim, settings, peak)
     if method == "dense":
         rank, field = dense_rank(grid_tensor(decomp), partition, settings)
     else:
         rank = structured_rank(decomp, partition, prime=settings.prime, budget=settings.max_memory)
         field = "GF(p)"
-    random = witness is None
-    ring = decomp.ring
-    evidence = Evidence(
+    evidence = _evidence(decomp, settings, method, field, None if witness is None else witness_name)
+    return Measurement(rank, evidence, upper, UPPER_BOUND_BASIS)
+
+
+def _evidence(
+    decomp: TreeDecomposition,
+    settings: RankSettings,
+    method: str,
+    field: str,
+    witness_name: str | None = None,
+) -> Evidence:
+    random = witness_name is None
+    return Evidence(
         field=field,
         method=method,
         weights="random" if random else (witness_name or "explicit witness"),
         prime=settings.prime if field == "GF(p)" else None,
         seed=settings.seed if random else None,
-        sample_space=ring.sample_space if random else None,
+        sample_space=decomp.ring.sample_space if random else None,
         degree=decomp.entry_degree() if random else None,
     )
-    upper = recursive_upper_bound(tree, dim, decomp.widths, partition)
-    return Measurement(rank, evidence, upper, UPPER_BOUND_BASIS)
+
+
+def _blas_prime(
+    n: int,
+    dim: int,
+    partition: Partition,
+    settings: RankSettings,
+    witness: Mapping[int, object] | None,
+    peak: int | None,
+) -> int | None:
+    """The prime of a first try on BLAS (module docstring), or ``None`` for no try."""
+    side = min(dim ** len(partition.rows), dim ** (n - len(partition.rows)))
+    if (
+        settings.field != "gfp"
+        or witness is not None
+        or settings.method == "structured"
+        or side < BLAS_MIN_SIDE
+        or dense_bytes(n, dim, "blas") > settings.max_memory
+    ):
+        return None
+    if settings.method == "auto" and peak is not None and peak * 16 <= dim**n:
+        return None  # the structured contraction is the cheaper path
+    return BLAS_PRIME
+
+
+def _own_matrix(tensor: Array, partition: Partition) -> Array:
+    """The matricization as an array no one else holds (so it may be overwritten)."""
+    matrix = matricize(tensor, partition)
+    return matrix if not np.shares_memory(matrix, tensor) else matrix.copy()
 
 
 def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> tuple[int, str]:
@@ -242,12 +319,23 @@ def fits_dense(n: int, dim: int, settings: RankSettings) -> bool:
     return dense_bytes(n, dim, settings.field) <= settings.max_memory
 
 
+class TaskRunner(Protocol):
+    """Runs a plan of checks as independent tasks (:mod:`convac_verify.sweeps`)."""
+
+    def run(self, plan: Sequence[tuple[str, Mapping[str, Any]]], ctx: Context) -> list[list[Any]]:
+        """One list of results per ``(check name, overrides)`` of ``plan``, in plan order."""
+        ...
+
+
 @dataclass
 class Context:
     """What a check may use: rank settings, a measurement cache and a progress sink."""
 
     settings: RankSettings = field(default_factory=RankSettings)
     progress: Callable[[str], None] = lambda message: None
+    tasks: TaskRunner | None = None
+    """Runs the runner's plans as independent tasks (process pool, Dask); ``None``: one
+    after another in this process."""
     _cache: dict[Any, Measurement] = field(default_factory=dict)
 
     def measure(

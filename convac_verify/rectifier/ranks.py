@@ -6,7 +6,7 @@ What each proves (see ``../shared/reference/exact-rank.md``):
   (FLINT ``fmpz_mat``; a full rank mod p short-cuts it). Certain, slow when the
   matrix is rank deficient (~50 ms at 81 x 81 with ~90-bit entries).
 * :func:`modular_rank` -- the rank modulo a prime drawn **uniformly at random** from
-  the primes in ``[2**61, 2**62)``. Always a certified lower bound on the rank over Q.
+  the primes in ``[2**61, 2**62)`` (:func:`~convac_verify.algebra.fields.random_prime`). Always a certified lower bound on the rank over Q.
   It is smaller only if p divides a fixed nonzero ``k x k`` minor (``k`` = the rank
   over Q), whose absolute value is at most the Hadamard bound
   ``H = (sqrt(k) * 2**bits)**k``; at most ``log2(H) / 61`` primes of the range divide
@@ -24,9 +24,9 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from flint import fmpz, fmpz_mat, nmod_mat
+from flint import fmpz_mat, nmod_mat
 
-from ..algebra.fields import Array
+from ..algebra.fields import Array, random_prime
 from ..engines.rational import rank_over_q
 
 __all__ = [
@@ -44,21 +44,6 @@ PRIMES_IN_RANGE = int(
     Fraction(2**62) / (62 * Fraction(6932, 10000))
     - Fraction(125506, 100000) * Fraction(2**61) / (61 * Fraction(6931, 10000))
 )
-
-
-def random_prime(rng: np.random.Generator) -> int:
-    """A prime uniform among the primes in ``[2**61, 2**62)`` (rejection sampling).
-
-    Examples
-    --------
-    >>> p = random_prime(np.random.default_rng(0))
-    >>> 2**61 <= p < 2**62 and bool(fmpz(p).is_prime())
-    True
-    """
-    while True:
-        candidate = int(rng.integers(2**61, 2**62, dtype=np.uint64)) | 1
-        if bool(fmpz(candidate).is_prime()):
-            return candidate
 
 
 def exact_rank(matrix: Array) -> int:
