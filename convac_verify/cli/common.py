@@ -23,6 +23,7 @@ from ..algebra.fields import MERSENNE_61
 from ..engines.measure import FIELDS, METHODS, Context, RankSettings
 from ..errors import ConvacError
 from ..report import FORMATS, Report, document_renderer, get_format
+from ..sweeps import Sweep, SweepOptions, available_cores
 
 __all__ = [
     "RunOptions",
@@ -57,7 +58,19 @@ def parse_size(text: str) -> int:
     return int(float(m.group(1)) * _UNITS[unit])
 
 
-_RUN_KEYS = ("field", "prime", "seed", "method", "max_memory", "fmt", "output")
+_RUN_KEYS = (
+    "field",
+    "prime",
+    "seed",
+    "method",
+    "max_memory",
+    "fmt",
+    "output",
+    "jobs",
+    "scheduler",
+    "out",
+    "resume",
+)
 
 
 @dataclass(frozen=True)
@@ -71,10 +84,24 @@ class RunOptions:
     max_memory: str
     fmt: str
     output: str | None
+    jobs: int | None = None
+    scheduler: str | None = None
+    out: str | None = None
+    resume: str | None = None
 
     def context(self) -> Context:
-        """A runner context (rank settings, progress on stderr)."""
-        return make_context(self.field, self.prime, self.seed, self.method, self.max_memory)
+        """A runner context (rank settings, progress on stderr, where tasks run)."""
+        ctx = make_context(self.field, self.prime, self.seed, self.method, self.max_memory)
+        ctx.tasks = Sweep(
+            SweepOptions(
+                jobs=available_cores() if self.jobs is None else self.jobs,
+                scheduler=self.scheduler,
+                out=self.out,
+                resume=self.resume,
+                progress=True,
+            )
+        )
+        return ctx
 
     def emit(
         self,
@@ -87,7 +114,8 @@ class RunOptions:
 
 
 def settings_options(fn: F) -> F:
-    """Add --field, --prime, --seed, --method, --max-memory, --format and -o.
+    """Add --field, --prime, --seed, --method, --max-memory, --format, -o and the task
+    options --jobs, --scheduler, --out, --resume.
 
     The decorated command receives them as one ``opts: RunOptions`` keyword argument.
     """
@@ -142,6 +170,31 @@ def settings_options(fn: F) -> F:
             type=click.Path(dir_okay=False, writable=True),
             default=None,
             help="Write results to FILE instead of stdout.",
+        ),
+        click.option(
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes for the run's independent tasks [default: the cores "
+            "available].",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="Run the tasks on a Dask distributed scheduler, e.g. tcp://host:8786.",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(dir_okay=False, writable=True),
+            default=None,
+            help="Stream each finished task's results to this JSON-lines journal.",
+        ),
+        click.option(
+            "--resume",
+            type=click.Path(dir_okay=False, exists=True),
+            default=None,
+            help="Resume from a journal: skip its finished tasks, append the rest.",
         ),
     ]
     wrapped: Any = command

@@ -92,9 +92,9 @@ from ..errors import ConvacError
 from .base import RankEngine
 
 __all__ = [
+    "DEFAULT_PRIME",
     "ENGINE",
     "LIMIT",
-    "DEFAULT_PRIME",
     "MAX_PRIME",
     "balanced",
     "digit_split_needed",

@@ -70,8 +70,14 @@ def run_checks(
     ctx: Context,
     notes: Sequence[str] = (),
 ) -> Report:
-    """Run ``(check name, overrides)`` pairs in order and assemble a report."""
-    results: list[CheckResult] = []
-    for name, overrides in plan:
-        results.extend(run_theorem(get_theorem(name), ctx, **overrides))
+    """Run ``(check name, overrides)`` pairs and assemble a report, in plan order.
+
+    The pairs are independent tasks: with ``ctx.tasks`` set they run wherever it sends
+    them (:mod:`convac_verify.sweeps`), else one after another here.
+    """
+    if ctx.tasks is not None:
+        per_task = ctx.tasks.run(plan, ctx)
+    else:
+        per_task = [run_theorem(get_theorem(name), ctx, **overrides) for name, overrides in plan]
+    results: list[CheckResult] = [r for rs in per_task for r in rs]
     return Report(command, ctx.settings, results, growth_lines(results), list(notes))
