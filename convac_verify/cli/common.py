@@ -175,8 +175,7 @@ def settings_options(fn: F) -> F:
             "--jobs",
             type=click.IntRange(min=1),
             default=None,
-            help="Worker processes for the run's independent tasks [default: the cores "
-            "available].",
+            help="Worker processes for the run's independent tasks [default: the cores available].",
         ),
         click.option(
             "--scheduler",
