@@ -13,6 +13,7 @@ from ..errors import ConvacError
 from ..networks.partitions import PARTITIONS
 from ..networks.trees import TREE_BUILDERS
 from ..report import render_junit, render_latex
+from ..sweeps.profiles import PROFILES, profile_plan
 from ..theorems import THEOREMS, get_theorem
 from ..theorems.runner import run_checks
 from .common import RunOptions, atomic_output, settings_options
@@ -122,16 +123,26 @@ def check(
     default=None,
     help="Also write the LaTeX tables to FILE.",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(sorted(PROFILES)),
+    default="default",
+    show_default=True,
+    help="default: every check at its CI sizes; paper: the papers' own sizes (see docs).",
+)
 @settings_options
 def all_checks(
     *,
     junit_path: str | None,
     latex_path: str | None,
+    profile: str,
     opts: RunOptions,
 ) -> int:
-    """Run every registered check at its default sizes (the main job)."""
+    """Run every registered check at its default sizes (the main job), or a profile."""
     ctx = opts.context()
-    report = run_checks("all", [(name, {}) for name in sorted(THEOREMS)], ctx)
+    plan = profile_plan(profile, sorted(THEOREMS))
+    command = "all" if profile == "default" else f"all --profile {profile}"
+    report = run_checks(command, plan, ctx)
     for path, render in ((junit_path, render_junit), (latex_path, render_latex)):
         if path:
             with atomic_output(path) as fh:

@@ -20,6 +20,8 @@ __all__ = ["execute", "run_task"]
 Todo = list[tuple[int, tuple[str, dict[str, Any]]]]
 
 _CONTEXTS: dict[RankSettings, Context] = {}
+CONNECT_TIMEOUT = "20s"
+"""How long to wait for a Dask scheduler before giving up."""
 
 
 def run_task(check: str, overrides: Mapping[str, Any], settings: RankSettings) -> list[Any]:
@@ -71,7 +73,7 @@ def _dask(
     own = client is None
     if own:
         try:
-            client = Client(scheduler, set_as_default=False, timeout="20s")
+            client = Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT)
         except OSError as exc:
             raise ConvacError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
     try:
@@ -80,7 +82,7 @@ def _dask(
             for i, (name, overrides) in todo
         }
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 yield futures[future], future.result()
         finally:
             client.cancel(list(futures))
