@@ -106,9 +106,9 @@ MAX_PRIME = 2**26
 """The engine accepts primes ``p < MAX_PRIME``."""
 LIMIT = 2**53 - 2**27
 """Largest magnitude an intermediate integer may reach (module docstring)."""
-DEFAULT_PRIME = 8_388_593
-"""The largest prime below ``2**23``: the widest for which a panel's update (inner
-dimension 256) is one exact ``dgemm`` without digit splitting."""
+DEFAULT_PRIME = 1_048_573
+"""The largest prime below ``2**20``: the widest for which the trailing matrix never
+needs reducing (delayed reduction over ``min(m, n) <= 32767``)."""
 
 F64 = npt.NDArray[np.float64]
 
@@ -219,11 +219,14 @@ def balanced(matrix: Array, p: int, *, overwrite: bool = False) -> F64:
     flat = src.view(np.float64) if in_place else np.empty(src.size)
     half, fp = p // 2, float(p)
     modulus = a.dtype.type(p)
+    signed = a.dtype.kind == "i"
     for start in range(0, src.size, _CHUNK):
         part = flat[start : start + _CHUNK]
-        residues = np.remainder(src[start : start + _CHUNK], modulus)
-        part[...] = residues  # read before written: the chunk is converted first
-        part -= fp * (part > half)
+        chunk = src[start : start + _CHUNK]
+        if chunk.size and (chunk.max() >= modulus or (signed and chunk.min() < 0)):
+            chunk = np.remainder(chunk, modulus)
+        part[...] = chunk  # the chunk is read (converted) before it is overwritten
+        np.subtract(part, fp, out=part, where=part > half)
     return flat.reshape(a.shape, order="F")
 
 
@@ -239,14 +242,13 @@ def _digits(e: F64, p: int) -> list[tuple[F64, int]]:
     return [(np.asfortranarray(lo), 2 ** (s - 1)), (np.asfortranarray(hi), _h(p) // 2**s + 1)]
 
 
-def _sub_product(c: F64, x: F64, e: F64, p: int, c_bound: int, *, transposed: bool = False) -> int:
+def _sub_product(c: F64, x: F64, e: F64, p: int, c_bound: int) -> int:
     """``c <- c - x e`` exactly (``|x| <= h``, ``|e| <= h``), in place; returns ``c``'s bound.
 
     ``c`` must be Fortran-contiguous (it is updated by ``dgemm`` with ``beta = 1``);
-    it is reduced first whenever the update could leave the exact range. With
-    ``transposed``, ``x`` holds ``X^T`` (``k x m``).
+    it is reduced first whenever the update could leave the exact range.
     """
-    k = x.shape[0] if transposed else x.shape[1]
+    k = x.shape[1]
     if k == 0 or c.size == 0:
         return c_bound
     parts = _digits(e, p)
@@ -262,12 +264,11 @@ def _sub_product(c: F64, x: F64, e: F64, p: int, c_bound: int, *, transposed: bo
                 c_bound = _h(p)
             out = _dgemm()(
                 -1.0,
-                np.asfortranarray(xi[start:stop] if transposed else xi[:, start:stop]),
+                np.asfortranarray(xi[:, start:stop]),
                 np.asfortranarray(d[start:stop]),
                 beta=1.0,
                 c=c,
                 overwrite_c=True,
-                trans_a=int(transposed),
             )
             if out is not c and not np.shares_memory(out, c):  # pragma: no cover
                 raise RuntimeError("dgemm did not update in place")
@@ -278,25 +279,18 @@ def _sub_product(c: F64, x: F64, e: F64, p: int, c_bound: int, *, transposed: bo
 def _mul(a: F64, b: F64, p: int) -> F64:
     """``a b mod p`` (reduced, Fortran order) for reduced ``a`` and ``b``."""
     k = a.shape[1]
-    if k <= max_inner_dimension(p, _h(p)):  # one exact product (NumPy's BLAS)
-        out = np.asfortranarray(a @ b)
-        out -= p * np.rint(out * (1.0 / p))
-        return out
+    if k <= max_inner_dimension(p, _h(p)):  # one exact product
+        if a.size * b.shape[1] < 1 << 16:  # tiny: NumPy's matmul has less overhead
+            out = np.asfortranarray(a @ b)
+            out -= p * np.rint(out * (1.0 / p))
+            return out
+        return _reduce_inplace(_dgemm()(1.0, a, b), p)
     out = np.zeros((a.shape[0], b.shape[1]), order="F")
     if out.size:
         _sub_product(out, a, b, p, 0)
         out *= -1.0
         _reduce_inplace(out, p)
     return out
-
-
-def _mul_t(a: F64, b: F64, p: int) -> F64:
-    """``(b a)^T mod p`` as a Fortran array, for reduced ``a`` (``k x k``) and ``b`` (``m x k``)."""
-    k = a.shape[0]
-    if k <= max_inner_dimension(p, _h(p)):
-        out = _dgemm()(1.0, a, b, trans_a=1, trans_b=1)
-        return _reduce_inplace(out, p)
-    return np.asfortranarray(_mul(b, a, p).T)
 
 
 # ----------------------------------------------------------------------------- panels
@@ -464,24 +458,33 @@ def _leaf_inverse(block: F64, p: int) -> F64 | None:
     """Inverse mod ``p`` of a small block by Gauss--Jordan on ``[block | I]`` with the
     diagonal as pivots; ``None`` if a pivot vanishes (the caller then pivots).
 
-    Entries are kept in ``(-p, p)`` with ``fmod`` (exact in IEEE arithmetic), so a
-    product is below ``p**2 < 2**52`` and a row update below ``2 p**2 < 2**53``.
+    The pivot column and row are brought into ``(-p, p)`` with ``fmod`` (exact in IEEE
+    arithmetic) before they are used, so each update adds less than ``p**2`` to an
+    entry; the whole block is reduced only when ``k`` such updates could pass
+    ``LIMIT`` (for ``p < 2**20``: never), which keeps the Python work per pivot small.
     """
     k = block.shape[0]
     aug = np.zeros((k, 2 * k))
     aug[:, :k] = block
     aug[:, k:] = np.eye(k)
     fp = float(p)
-    outer = np.multiply.outer
+    delayed = (k + 1) * p * p <= LIMIT
+    tmp = np.empty_like(aug)
+    col = np.empty(k)
     for j in range(k):
-        piv = int(aug[j, j]) % p
+        np.fmod(aug[:, j], fp, out=col)
+        piv = int(col[j]) % p
         if piv == 0:
             return None
-        row = aug[j] * float(pow(piv, -1, p))
+        row = aug[j]
         np.fmod(row, fp, out=row)
-        aug -= outer(aug[:, j], row)
-        aug[j] = row
-        np.fmod(aug, fp, out=aug)
+        row *= float(pow(piv, -1, p))
+        np.fmod(row, fp, out=row)
+        col[j] = 0.0
+        np.multiply(col[:, None], row, out=tmp)
+        aug -= tmp
+        if not delayed:
+            np.fmod(aug, fp, out=aug)
     out = np.asfortranarray(aug[:, k:])
     return _reduce_inplace(out, p)
 
@@ -533,8 +536,7 @@ def _eliminate(buf: F64, m: int, n: int, p: int, c_bound: int) -> int:
         # fast path: the leading b x b block is invertible (generic matrices)
         d_inv = _inverse(np.asfortranarray(panel[:b]), p) if m > b else None
         if d_inv is not None:
-            # X^T = D^-T P^T over all rows (the top b rows give the identity)
-            xt = _mul_t(d_inv, panel, p)[:, b:]
+            x = _mul(np.asfortranarray(panel[b:]), d_inv, p)
             e = np.array(s[:b, b:], order="F")
             r, m2 = b, m - b
         else:
@@ -546,7 +548,7 @@ def _eliminate(buf: F64, m: int, n: int, p: int, c_bound: int) -> int:
                 continue
             keep = np.ones(m, dtype=bool)
             keep[piv.rows] = False
-            xt = np.asfortranarray(_mul(np.asfortranarray(panel[keep][:, piv.cols]), piv.inv, p).T)
+            x = _mul(np.asfortranarray(panel[keep][:, piv.cols]), piv.inv, p)
             e = np.asfortranarray(s[piv.rows, b:])
             m2 = m - r
         if c_bound > h:
@@ -567,7 +569,7 @@ def _eliminate(buf: F64, m: int, n: int, p: int, c_bound: int) -> int:
         if m == 0 or n == 0:
             break
         c = buf[: m * n].reshape((m, n), order="F")
-        c_bound = _sub_product(c, xt, e, p, c_bound, transposed=True)
+        c_bound = _sub_product(c, x, e, p, c_bound)
     return rank
 
 
