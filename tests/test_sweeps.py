@@ -79,7 +79,8 @@ def test_interrupted_all_resumes_to_the_same_report(
     lines = journal.read_text().splitlines(keepends=True)
     full = invoke_cli("all", "--resume", str(journal), "--format", "json")
     part = tmp_path / "part.jsonl"
-    part.write_text("".join(lines[: 1 + len(THEOREMS) // 2]))
+    half = 1 + len(THEOREMS) // 2  # the header and half the tasks, then a line cut short
+    part.write_text("".join(lines[:half]) + lines[half][: len(lines[half]) // 2])
     resumed = invoke_cli("all", "--jobs", "1", "--resume", str(part), "--format", "json")
     assert resumed.exit_code == 0
     assert resumed.stdout == full.stdout
@@ -108,20 +109,6 @@ def test_jobs_do_not_change_the_report(tmp_path: Path) -> None:
     lines = (tmp_path / "run.jsonl").read_text().splitlines()
     assert json.loads(lines[0])["journal"] == "convac-verify run"
     assert len(lines) == 1 + 4
-
-
-def test_resume_skips_finished_tasks_and_gives_the_same_report(tmp_path: Path) -> None:
-    journal = tmp_path / "run.jsonl"
-    full = invoke_cli(*CHECKS, "--jobs", "1", "--out", str(journal))
-    lines = journal.read_text().splitlines(keepends=True)
-    # an interruption after two tasks, in the middle of writing the third
-    journal.write_text("".join(lines[:3]) + lines[3][: len(lines[3]) // 2])
-    resumed = invoke_cli(*CHECKS, "--jobs", "2", "--resume", str(journal))
-    assert resumed.exit_code == 0
-    assert resumed.stdout == full.stdout
-    after = journal.read_text().splitlines()
-    assert len(after) == 1 + 4  # the cut line was dropped, two tasks were run again
-    assert all(json.loads(line) for line in after)
 
 
 def test_resume_runs_nothing_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
