@@ -24,8 +24,7 @@ from ..rectifier.simulation import parse_width_specs
 from ..rectifier.user import user_operator_results
 from ..report import CheckResult, Report
 from ..report.rectifier_view import plot_histograms, rectifier_table, require_matplotlib
-from ..theorems import get_theorem
-from ..theorems.runner import growth_lines, run_theorem
+from ..theorems.runner import growth_lines, run_plan
 from .common import RunOptions, settings_options
 
 __all__ = ["rectifier"]
@@ -203,9 +202,7 @@ def rectifier(
                 },
             )
         )
-    results: list[CheckResult] = []
-    for name, overrides in plan:
-        results.extend(run_theorem(get_theorem(name), ctx, **overrides))
+    results: list[CheckResult] = run_plan(plan, ctx)
     if op is not None:
         user_results, user_notes = user_operator_results(
             op, ctx, n_modes=n_modes, dim=dim, specs=specs, draws=draws, F=rep, exact=exact

@@ -17,7 +17,7 @@ from ..evidence.status import decide
 from ..report.model import CheckResult, GrowthLine, Report
 from .registry import Theorem, get_theorem
 
-__all__ = ["growth_lines", "run_checks", "run_theorem"]
+__all__ = ["growth_lines", "run_checks", "run_plan", "run_theorem"]
 
 
 def run_theorem(theorem: Theorem, ctx: Context, **overrides: Any) -> list[CheckResult]:
@@ -70,7 +70,13 @@ def run_checks(
     ctx: Context,
     notes: Sequence[str] = (),
 ) -> Report:
-    """Run ``(check name, overrides)`` pairs and assemble a report, in plan order.
+    """Run ``(check name, overrides)`` pairs and assemble a report, in plan order."""
+    results = run_plan(plan, ctx)
+    return Report(command, ctx.settings, results, growth_lines(results), list(notes))
+
+
+def run_plan(plan: Sequence[tuple[str, Mapping[str, Any]]], ctx: Context) -> list[CheckResult]:
+    """Results of ``(check name, overrides)`` pairs, in plan order.
 
     The pairs are independent tasks: with ``ctx.tasks`` set they run wherever it sends
     them (:mod:`convac_verify.sweeps`), else one after another here.
@@ -79,5 +85,4 @@ def run_checks(
         per_task = ctx.tasks.run(plan, ctx)
     else:
         per_task = [run_theorem(get_theorem(name), ctx, **overrides) for name, overrides in plan]
-    results: list[CheckResult] = [r for rs in per_task for r in rs]
-    return Report(command, ctx.settings, results, growth_lines(results), list(notes))
+    return [r for rs in per_task for r in rs]
