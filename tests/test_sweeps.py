@@ -163,6 +163,8 @@ def test_bad_task_options() -> None:
     assert invoke_cli(*CHECKS, "--jobs", "0").exit_code == 2
     result = invoke_cli(*CHECKS, "--out", "a.jsonl", "--resume", __file__)
     assert result.exit_code == 2 and "--resume appends" in result.stderr
+    result = invoke_cli(*CHECKS, "--jobs", "1", "--out", "/nonexistent/dir/run.jsonl")
+    assert result.exit_code == 2 and "cannot use the journal" in result.stderr
 
 
 # ----------------------------------------------------------------------------- Dask

@@ -53,14 +53,17 @@ class Journal:
         self.path = Path(path)
         self.finished: dict[str, list[Any]] = {}
         header = {"journal": JOURNAL_KIND, "version": VERSION, "settings": encode(settings)}
-        if resume and self.path.exists():
-            self._read(settings)
-            self._fh: IO[str] = self.path.open("a", encoding="utf-8")
-        else:
-            if resume:
-                raise ConvacError(f"--resume: no journal at {self.path}")
-            self._fh = self.path.open("w", encoding="utf-8")
-            self._write(header)
+        try:
+            if resume and self.path.exists():
+                self._read(settings)
+                self._fh: IO[str] = self.path.open("a", encoding="utf-8")
+            else:
+                if resume:
+                    raise ConvacError(f"--resume: no journal at {self.path}")
+                self._fh = self.path.open("w", encoding="utf-8")
+                self._write(header)
+        except OSError as exc:
+            raise ConvacError(f"cannot use the journal {self.path}: {exc.strerror}") from None
 
     def _read(self, settings: RankSettings) -> None:
         raw = self.path.read_bytes()
