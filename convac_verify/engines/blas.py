@@ -534,7 +534,7 @@ def _eliminate(buf: F64, m: int, n: int, p: int, c_bound: int) -> int:
         if c_bound > h:
             _reduce_inplace(panel, p)  # the panel columns are contiguous
         # fast path: the leading b x b block is invertible (generic matrices)
-        d_inv = _inverse(np.asfortranarray(panel[:b]), p) if m > b else None
+        d_inv = _inverse(np.asfortranarray(panel[:b]), p) if m >= b else None
         if d_inv is not None:
             x = _mul(np.asfortranarray(panel[b:]), d_inv, p)
             e = np.array(s[:b, b:], order="F")
@@ -573,14 +573,22 @@ def _eliminate(buf: F64, m: int, n: int, p: int, c_bound: int) -> int:
     return rank
 
 
+@cache
+def _controller() -> Any:
+    """A ``threadpoolctl`` controller over the BLAS libraries loaded (SciPy's included):
+    built once, since finding the libraries costs milliseconds."""
+    from threadpoolctl import ThreadpoolController
+
+    _dgemm()  # load SciPy's BLAS first
+    return ThreadpoolController()
+
+
 @contextmanager
 def _blas_threads(threads: int | None) -> Iterator[None]:
     if threads is None:
         yield
         return
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=threads, user_api="blas"):
+    with _controller().limit(limits=threads, user_api="blas"):
         yield
 
 
@@ -617,6 +625,9 @@ def rank_mod(matrix: Array, prime: int, *, threads: int | None = 1, overwrite: b
         return 0
     work = balanced(a, prime, overwrite=overwrite)
     m, n = work.shape
+    if m < n:  # tall panels: the leading square blocks exist
+        work = np.asfortranarray(work.T)
+        m, n = n, m
     buf = work.reshape(-1, order="F")
     with _blas_threads(threads):
         return _eliminate(buf, m, n, prime, _h(prime))
