@@ -183,12 +183,18 @@ def test_rank_is_transpose_invariant_and_layout_free(rng: np.random.Generator) -
 
 def test_overwrite_converts_in_place(rng: np.random.Generator) -> None:
     p = 1048573
-    a = rng.integers(0, p, size=(50, 40)).astype(np.uint64)
+    for a in (
+        rng.integers(0, p, size=(300, 1100)).astype(np.uint64),  # residues already
+        rng.integers(-(2**62), 2**62, size=(300, 1100)),  # reduced on the way
+    ):
+        want = balanced(a, p)
+        out = balanced(a, p, overwrite=True)
+        assert np.shares_memory(out, a)
+        assert np.array_equal(out, want)
+        assert np.all(np.abs(out) <= p // 2)
+    a = rng.integers(0, 7, size=(60, 50)) @ rng.integers(0, 7, size=(50, 70))
     want = flint_rank(a, p)
-    out = balanced(a, p, overwrite=True)
-    assert np.shares_memory(out, a)
-    assert rank_mod(rng.integers(0, p, size=(50, 40)), p) == 40
-    assert want == 40
+    assert rank_mod(a.copy(), p, overwrite=True) == want == 50
 
 
 def test_rejects_bad_primes_and_inputs() -> None:
