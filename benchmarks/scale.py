@@ -14,7 +14,8 @@ Prints, in one run (``python benchmarks/scale.py``; ``--quick`` for a smoke run)
    ``convac-verify rank`` of the odd-even matricization at N = 24 (4096 x 4096) and
    N = 26 (8192 x 8192), M = 2, against a fresh process doing one float64 matmul of
    the same size; peak RSS of both (GNU time). A phase breakdown (grid tensor vs
-   rank) is timed inside one more fresh process.
+   rank) is timed inside one more fresh process, on an instance of its own (weights
+   from another stream: its rank mod p may fall below the generic rank by chance).
 3. **Sweeps**: ``convac-verify all --profile paper`` with ``--jobs 1`` and ``--jobs 2``
    (same report, byte for byte), and the same sweep interrupted (SIGINT) half-way and
    resumed from its journal.
@@ -27,6 +28,7 @@ ratios, which compare figures measured in the same run.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import statistics
@@ -175,16 +177,17 @@ def certificate_rows(sizes: list[int], repeat: int) -> list[list[str]]:
         ours, ours_mem, out = run([*cmd, "--rows", "odd-even", "--format", "json"], repeat)
         base, base_mem, _ = run([sys.executable, "-c", MATMUL, str(side)], repeat)
         _, _, phases = run([sys.executable, "-c", PHASES, str(n), TREES[n]])
-        imp, grid, mat, rnk, rank = phases.split()
-        status = "proved" if '"status": "proved"' in out else "NOT proved"
-        method = "dense-blas" if '"method": "dense-blas"' in out else "dense (FLINT)"
+        imp, grid, mat, rnk, phase_rank = phases.split()
+        result = json.loads(out)["results"][0]
+        rank, status = result["measured_rank"], result["status"]
+        method = result["evidence"]["method"]
         rows.append(
             [
                 f"N={n} ({side}x{side})",
                 f"{ours:.2f} s, {ours_mem // 1024} MiB",
                 f"{base:.2f} s, {base_mem // 1024} MiB",
                 f"{ours / base:.2f}x",
-                f"import {imp}, grid {grid}, matricize {mat}, rank {rnk} s",
+                f"import {imp}, grid {grid}, matricize {mat}, rank {rnk} s (rank {phase_rank})",
                 f"rank {rank}, {status} ({method})",
             ]
         )
