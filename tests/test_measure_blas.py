@@ -72,3 +72,24 @@ def test_cli_field_blas() -> None:
     assert f"p = {DEFAULT_PRIME}" in r.stdout
     bad = invoke_cli("depth", "--N", "4", "--field", "blas", "--prime", "2147483647")
     assert bad.exit_code == 2 and "below 2**26" in bad.stderr
+
+
+def test_fresh_primes_when_flint_does_not_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past FLINT's budget an unlucky draw is retried on BLAS modulo fresh random primes."""
+    monkeypatch.setattr(measure, "BLAS_MIN_SIDE", 4)
+    real = measure.rank_mod
+    tried: list[int] = []
+
+    def first_unlucky(matrix: object, prime: int, **kwargs: object) -> int:
+        tried.append(prime)
+        return 0 if prime == DEFAULT_PRIME else real(matrix, prime, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(measure, "rank_mod", first_unlucky)
+    settings = RankSettings(method="dense", max_memory=10_000)  # FLINT: ~24 kB, BLAS: ~6 kB
+    m = measure_rank(trees.balanced(8), 2, 2, odd_even(8), settings)
+    assert tried[0] == DEFAULT_PRIME and len(tried) == 2
+    assert 2**25 <= tried[1] < 2**26
+    assert m.evidence.method == "dense-blas" and m.evidence.prime == tried[1]
+    assert m.rank == m.upper_bound == 16
+    again = measure_rank(trees.balanced(8), 2, 2, odd_even(8), settings)
+    assert again.evidence.prime == tried[1]  # deterministic for the seed

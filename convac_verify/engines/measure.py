@@ -26,21 +26,23 @@ certified lower bound whatever the prime; when it meets the structural upper bou
 (the c-recursion) the rank is certain both ways and the measurement is kept (method
 ``dense-blas``). Otherwise a single draw modulo a prime below ``2**26`` would leave a
 Schwartz--Zippel epsilon too large to report, so the instance is drawn again modulo
-``--prime`` and ranked with FLINT, as before. The choice is recorded in the evidence
+``--prime`` and ranked with FLINT, as before; when FLINT's dense path does not fit the
+memory budget (e.g. N = 26, M = 2), up to :data:`BLAS_RETRIES` more instances are tried
+on BLAS modulo fresh random primes of 25 bits first. The choice is recorded in the evidence
 and reported on the progress line.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import networkx as nx
 import numpy as np
 
-from ..algebra.fields import MERSENNE_61, Array, IntegerRing, PrimeField, Ring
+from ..algebra.fields import MERSENNE_61, Array, IntegerRing, PrimeField, Ring, random_prime
 from ..bounds.recursion import UPPER_BOUND_BASIS, recursive_upper_bound
 from ..errors import BudgetExceeded, ConvacError
 from ..evidence.status import Evidence, Measurement
@@ -82,6 +84,8 @@ _DENSE_BYTES = {"gfp": 96, "qq": 400, "blas": 24}
 # the BLAS path: uint64 tensor, its matricized copy converted in place to float64
 BLAS_MIN_SIDE = 1024
 """Smallest side of a matricization that ``--field gfp`` ranks on BLAS first."""
+BLAS_RETRIES = 2
+"""Further tries modulo fresh random primes when FLINT's dense path does not fit."""
 
 
 @dataclass(frozen=True)
@@ -178,8 +182,7 @@ def measure_rank(
         else structured_peak_entries(tree, dim, decomp.widths, partition)
     )
     upper = recursive_upper_bound(tree, dim, decomp.widths, partition)
-    blas_prime = _blas_prime(n, dim, partition, settings, witness, peak)
-    if blas_prime is not None:
+    for blas_prime in _blas_primes(n, dim, partition, settings, witness, peak, shared):
         small = replace(settings, prime=blas_prime)
         small_decomp = _decomposition(tree, dim, widths, partition, small, None, shared)
         matrix = _own_matrix(grid_tensor(small_decomp), partition)
@@ -217,15 +220,21 @@ def _evidence(
     )
 
 
-def _blas_prime(
+def _blas_primes(
     n: int,
     dim: int,
     partition: Partition,
     settings: RankSettings,
     witness: Mapping[int, object] | None,
     peak: int | None,
-) -> int | None:
-    """The prime of a first try on BLAS (module docstring), or ``None`` for no try."""
+    shared: bool,
+) -> Iterator[int]:
+    """Primes for the tries on BLAS (module docstring); none when BLAS does not apply.
+
+    The engine's default prime, then -- only if the FLINT path does not fit the budget --
+    fresh random primes of 25 bits (each try is a new instance: a rank that falls short of
+    the bound by chance mod one prime rarely does so mod another).
+    """
     side = min(dim ** len(partition.rows), dim ** (n - len(partition.rows)))
     if (
         settings.field != "gfp"
@@ -234,10 +243,14 @@ def _blas_prime(
         or side < BLAS_MIN_SIDE
         or dense_bytes(n, dim, "blas") > settings.max_memory
     ):
-        return None
+        return
     if settings.method == "auto" and peak is not None and peak * 16 <= dim**n:
-        return None  # the structured contraction is the cheaper path
-    return BLAS_PRIME
+        return  # the structured contraction is the cheaper path
+    yield BLAS_PRIME
+    if not fits_dense(n, dim, settings):
+        rng = _stream(settings.seed, f"blas-primes/{n}/{dim}/{partition.rows}/{shared}")
+        for _ in range(BLAS_RETRIES):
+            yield random_prime(rng, 25)
 
 
 def _own_matrix(tensor: Array, partition: Partition) -> Array:
