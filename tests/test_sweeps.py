@@ -120,11 +120,17 @@ def test_resume_runs_nothing_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("a finished task ran again")
 
-    monkeypatch.setattr("convac_verify.sweeps.executors.execute", boom)
-    again = Sweep(SweepOptions(jobs=2, resume=str(journal)))
+    monkeypatch.setattr("convac_verify.sweeps.executors.run_task", boom)
+    monkeypatch.setattr("convac_verify.theorems.runner.run_theorem", boom)
+    again = Sweep(SweepOptions(jobs=1, resume=str(journal)))
     second = run_checks("t", PLAN, Context(RankSettings(seed=1), tasks=again))
     again.close()
     assert _render(first) == _render(second)
+    # and the guard itself bites: one task more than the journal holds
+    more = Sweep(SweepOptions(jobs=1, resume=str(journal)))
+    with pytest.raises(AssertionError, match="ran again"):
+        run_checks("t", [*PLAN, ("icml16-claim-4", {})], Context(RankSettings(seed=1), tasks=more))
+    more.close()
 
 
 def test_resume_refuses_other_settings(tmp_path: Path) -> None:

@@ -32,13 +32,14 @@ From Python, with a Dask client::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..engines.measure import Context, RankSettings
 from ..errors import ConvacError
-from .executors import execute, run_task
+from . import executors
+from .executors import run_task
 from .journal import Journal, task_id
 
 __all__ = ["Sweep", "SweepOptions", "available_cores", "run_task", "task_id"]
@@ -107,24 +108,20 @@ class Sweep:
                 if key in journal.finished:
                     done[i] = journal.finished[key]
         todo = [(i, task) for i, task in enumerate(tasks) if i not in done]
-        with _progress(self.options.progress, len(tasks), len(done)) as advance:
-            for i, results in self._execute(todo, ctx):
-                done[i] = results
-                if journal is not None:
-                    journal.record(*tasks[i], results)
-                advance()
-        return [done[i] for i in range(len(tasks))]
-
-    def _execute(
-        self, todo: list[tuple[int, tuple[str, dict[str, Any]]]], ctx: Context
-    ) -> Iterator[tuple[int, list[Any]]]:
-        yield from execute(
+        run = executors.execute(
             todo,
             ctx,
             jobs=self.options.jobs,
             scheduler=self.options.scheduler,
             client=self.options.client,
         )
+        with _Progress(self.options.progress, len(tasks), len(done)) as advance:
+            for i, results in run:
+                done[i] = results
+                if journal is not None:
+                    journal.record(*tasks[i], results)
+                advance()
+        return [done[i] for i in range(len(tasks))]
 
     def close(self) -> None:
         """Close the journal."""
@@ -168,7 +165,3 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-def _progress(show: bool, total: int, done: int) -> _Progress:
-    return _Progress(show, total, done)
