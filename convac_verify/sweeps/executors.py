@@ -68,7 +68,12 @@ def _pool(todo: Todo, settings: RankSettings, jobs: int) -> Iterator[tuple[int, 
 def _dask(
     todo: Todo, settings: RankSettings, scheduler: str | None, client: Any
 ) -> Iterator[tuple[int, list[Any]]]:
-    from distributed import Client, as_completed
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ConvacError(
+            "--scheduler needs Dask distributed: pip install 'convac-verify[cluster]'"
+        ) from None
 
     own = client is None
     if own:
