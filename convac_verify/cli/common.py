@@ -131,7 +131,9 @@ def settings_options(fn: F) -> F:
             type=click.Choice(FIELDS),
             default="gfp",
             show_default=True,
-            help="gfp: weights uniform mod p, rank mod p; qq: integer weights, rank over Q.",
+            help="gfp: weights uniform mod p, rank mod p (FLINT; large matrices on BLAS when "
+            "certain); blas: the same with p < 2**26 on float64 BLAS [p: 1048573]; qq: integer "
+            "weights, rank over Q.",
         ),
         click.option(
             "--prime",
