@@ -228,3 +228,17 @@ def test_prime_term_of_the_range_drawn_from() -> None:
     )
     assert ev.failure(k) == min(Fraction(1), expected)
     assert primes_in_range(19) < primes_in_range(25) < primes_in_range(61)
+
+
+def test_a_network_file_rank_meets_its_min_cut_on_blas() -> None:
+    """``measure_network_rank`` (network files, ``mincut``): BLAS first, kept at the min-cut."""
+    from convac_verify.engines.measure import measure_network_rank
+    from convac_verify.networks.compilers import tree_network
+
+    net = tree_network(N20, 2, 2)
+    m = measure_network_rank(net, odd_even(20), RankSettings())
+    assert m.rank == m.upper_bound == 1024 and m.is_exact
+    assert m.evidence.method == "dense-blas" and _small_random(m.evidence.prime)
+    assert any(b.certificate.kind == "min-cut" for b in m.bounds)
+    flint = measure_network_rank(net, odd_even(20), RankSettings(prime=2**61 - 1))
+    assert flint.rank == 1024  # a fixed prime: BLAS first all the same (certain when met)

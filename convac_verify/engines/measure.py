@@ -56,6 +56,7 @@ epsilon of their own.
 from __future__ import annotations
 
 import dataclasses
+import math
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -471,8 +472,8 @@ def measure_network_rank(
     bounds = tuple(network_upper_bounds(network, partition))
     key = f"network/{network.name}/{partition.rows}"
     degree = network.entry_degree()
-    rows = [network.dims[i] for i in partition.rows]
-    side = min(int(np.prod(rows, dtype=object)), dim**n // max(1, int(np.prod(rows, dtype=object))))
+    rows = math.prod(network.dims[i] for i in partition.rows)
+    side = min(rows, math.prod(network.dims) // rows)
     if (
         settings.field == "gfp"
         and degree > 0
