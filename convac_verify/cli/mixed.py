@@ -41,7 +41,7 @@ from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
 from ..theorems.ctm18_mixed import AWAITS, mixture_for
 from ..theorems.runner import run_checks
-from .common import RunOptions, clear_progress, settings_options
+from .common import RunOptions, clear_progress, sweep_options
 
 __all__ = ["mixed"]
 
@@ -424,7 +424,7 @@ def _ints(text: str, what: str) -> list[int]:
     show_default=True,
     help="Also list the first K hybrids (lazy enumeration) with P(H).",
 )
-@settings_options
+@sweep_options
 def mixed(
     *,
     n_modes: int,
