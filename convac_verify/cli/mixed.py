@@ -49,7 +49,7 @@ from ..theorems.ctm18_mixed import (
     mixture_for,
 )
 from ..theorems.runner import run_checks
-from .common import RunOptions, clear_progress, settings_options
+from .common import RunOptions, clear_progress, sweep_options
 
 __all__ = ["mixed"]
 
@@ -734,7 +734,7 @@ def _ints(text: str, what: str) -> list[int]:
     show_default=True,
     help="Also list the first K hybrids (lazy enumeration) with P(H).",
 )
-@settings_options
+@sweep_options
 def mixed(
     *,
     n_modes: int,
