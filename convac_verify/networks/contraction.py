@@ -29,10 +29,10 @@ product vectors on the row modes (label 0) and those of ``T`` on the column mode
 (label 1): the sketches of :mod:`convac_verify.engines.sketch`.
 
 Where a ``(K, M)`` matrix joins a tree-shaped network: not at its leg's own node but at
-the lowest node whose subtree holds a second leg of its label (the root if none), when
-``M < K``. Below that node the leg stays open (a factor M instead of K in every
-intermediate), and the node's opt_einsum path applies the matrices where they are
-cheapest -- a subtree with a single row mode costs ``M x K'`` per channel, not ``K x K'``.
+the highest node whose subtree holds no other leg of its label (the root if none), when
+``M < K``. Up to there the leg stays open (a factor M instead of K in every
+intermediate): a subtree with a single row mode costs ``M x K'`` per channel, not
+``K x K'``.
 
 Output layout: ``(K_0, K_1, ...)`` (one axis per sample label, labels in increasing
 order) ``+ (M,) * (number of open legs)``, open legs in mode order -- for
@@ -355,8 +355,9 @@ class _Layout:
             group = form.input_group[mode]
             if len(shape) == 2 and shape[1] < shape[0]:  # keep the leg open while it is alone
                 same = label_modes[(samples or {}).get(mode, 0)]
-                while len(form.group_modes[group] & same) < 2 and form.group_parent[group] >= 0:
-                    group = form.group_parent[group]
+                parent = form.group_parent[group]
+                while parent >= 0 and len(form.group_modes[parent] & same) < 2:
+                    group, parent = parent, form.group_parent[parent]
             self.groups[group].append(key)
         self.sample = [labels[label] for label in sorted(labels)]
         open_modes = [m for m in range(net.n_modes) if m not in shapes]
