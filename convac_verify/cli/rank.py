@@ -15,9 +15,9 @@ How the rank is obtained (cheapest certain route first)
    certified lower bound through the structured contraction, for any N. When it meets
    the upper bound the generic rank is proved exactly, without random weights (this is
    how ``depth --N 1024`` proves ``2**512``).
-3. Otherwise random weights (dense grid tensor, or the structured contraction) give the
-   generic rank with a Schwartz--Zippel epsilon, when they fit ``--max-memory`` and
-   ``--max-time``.
+3. Otherwise random weights (dense grid tensor, a sketch with random product vectors, or
+   the structured contraction) give the generic rank with a Schwartz--Zippel epsilon, when
+   they fit ``--max-memory`` and ``--max-time`` (``--method sketch`` skips step 2).
 4. Otherwise the row is bounded, not computed: witness lower bound and upper bound.
 
 Sweeps: ``--N 8,16,32`` (with ``--cp`` or a tree builder such as ``--tree balanced``),
@@ -41,7 +41,7 @@ from rich.table import Table
 
 from ..bounds import Bound, best_bound, tree_upper_bounds
 from ..engines.estimate import rank_estimate
-from ..engines.measure import RankSettings, fits_dense, measure_rank, require_budget
+from ..engines.measure import RankSettings, fits_dense, measure_rank, require_budget, sketch_plan
 from ..engines.structured import structured_peak_entries
 from ..errors import BudgetExceeded, ConvacError, NotAModeTree
 from ..evidence.claims import DEFAULT_MAX_BITS, parse_claim
@@ -146,8 +146,12 @@ def _max_bits(dim: int, part: Partition) -> int:
 
 
 def _random_fits(inst: _Instance, settings: RankSettings) -> bool:
-    """Whether random weights fit the memory and time budgets (dense or structured)."""
+    """Whether random weights fit the memory and time budgets (dense, sketch or structured)."""
     n = trees.n_modes(inst.tree)
+    if settings.method == "sketch":
+        return True  # measure_rank refuses with the estimate
+    if sketch_plan(inst.tree, inst.dim, inst.ws, inst.partition, settings) is not None:
+        return True
     if settings.method != "structured" and fits_dense(n, inst.dim, settings):
         est = rank_estimate(inst.tree, inst.dim, inst.ws, inst.partition, settings.field, "dense")
         if est.bytes <= settings.max_memory and est.seconds <= settings.max_seconds:
@@ -187,7 +191,7 @@ def _measure(
 
     name = WITNESS_NAME.format(h=h)
     m: Measurement | None = None
-    if predicted >= best.value and settings.method != "dense":
+    if predicted >= best.value and settings.method not in ("dense", "sketch"):
         m = measure_rank(
             inst.tree,
             inst.dim,
@@ -338,6 +342,9 @@ def _evidence_long(r: CheckResult) -> str:
         text += f", p = {ev.prime}" + (" (random prime)" if ev.prime_random else " (fixed)")
     if ev.weights == "random":
         text += f", seed {ev.seed}, |S| = {fmt_int(ev.sample_space)}, entry degree {ev.degree}"
+    if ev.method == "sketch":
+        sketch = r.observation.measurement.extra.get("sketch", "")
+        text += f" (N + weight degree: random product vectors, sketch {sketch})"
     cert = r.verdict.certificate
     if cert is not None:
         text += f"; certificate {cert.kind}: {cert.detail}"

@@ -59,6 +59,7 @@ from ..networks.tensor_network import TensorNetwork
 __all__ = [
     "Estimate",
     "check_budget",
+    "check_sketch_budget",
     "fmt_bytes",
     "fmt_seconds",
     "node_count_seconds",
@@ -352,3 +353,26 @@ def sketch_estimate(
     )
     peak = max(cost.largest * SKETCH_BYTES_PER_ENTRY, k * k2 * SKETCH_MATRIX_BYTES_PER_ENTRY)
     return Estimate("sketch", int(weights + vectors + peak), seconds, weights)
+
+
+def check_sketch_budget(estimate: Estimate, *, max_memory: int, max_seconds: float) -> None:
+    """Refuse a sketch over either budget (before anything is allocated).
+
+    Raises
+    ------
+    BudgetExceeded
+        With the estimate, the budget and what to do instead.
+    """
+    if estimate.bytes > max_memory:
+        raise BudgetExceeded(
+            f"refused before starting: the sketch needs ~{fmt_bytes(estimate.bytes)}, over "
+            f"--max-memory {fmt_bytes(max_memory)}; raise --max-memory, or use a partition "
+            "with a smaller upper bound (the sketch has as many rows as the bound)"
+        )
+    if estimate.seconds > max_seconds:
+        raise BudgetExceeded(
+            f"refused before starting: the sketch would take ~{fmt_seconds(estimate.seconds)} "
+            f"(estimate), over --max-time {fmt_seconds(max_seconds)}; raise --max-time (e.g. "
+            f"--max-time {_suggest(estimate.seconds)}) or use a partition with a smaller upper "
+            "bound"
+        )

@@ -13,8 +13,15 @@ Methods
     estimated memory exceeds the budget.
 ``structured``
     :func:`convac_verify.engines.structured.structured_rank` (GF(p)); no grid tensor.
+``sketch``
+    :func:`convac_verify.engines.sketch.sketch_rank`: the network contracted with random
+    product vectors at its input legs, a ``k x k'`` rank with ``k, k'`` at least the smallest
+    certified upper bound (any tensor network; GF(p); evidence degree ``N + deg_w``).
 ``auto``
-    ``dense`` when it fits the budget, else ``structured``.
+    ``dense`` when it fits the budget; else, for random weights, ``sketch`` when the
+    smallest certified upper bound is at most
+    :data:`~convac_verify.engines.sketch.SKETCH_MAX_RANK` and its estimate fits the
+    budget and beats ``structured``'s; else ``structured``.
 """
 
 from __future__ import annotations
@@ -31,10 +38,11 @@ import numpy as np
 
 from ..algebra.fields import Array, IntegerRing, PrimeField, Ring
 from ..algebra.primes import seeded_prime
-from ..bounds import network_upper_bounds, tree_upper_bounds
+from ..bounds import Bound, network_upper_bounds, tree_upper_bounds
 from ..errors import BudgetExceeded, ConvacError
 from ..evidence.status import Evidence, Measurement
 from ..networks import trees
+from ..networks.compilers import cached_tree_network, compile_network
 from ..networks.contraction import contract
 from ..networks.decompositions import (
     TreeDecomposition,
@@ -45,10 +53,19 @@ from ..networks.decompositions import (
 from ..networks.grid import grid_tensor
 from ..networks.matricize import matricize
 from ..networks.partitions import Partition
-from ..networks.tensor_network import TensorNetwork, random_fill
+from ..networks.tensor_network import FilledNetwork, TensorNetwork, random_fill
 from . import get_rank_engine
-from .estimate import RANK_OPS_PER_SECOND, Estimate, check_budget, fmt_seconds, rank_estimate
+from .estimate import (
+    RANK_OPS_PER_SECOND,
+    Estimate,
+    check_budget,
+    check_sketch_budget,
+    fmt_seconds,
+    rank_estimate,
+    sketch_estimate,
+)
 from .interruptible import run_interruptible
+from .sketch import SKETCH_MAX_RANK, sketch_evidence, sketch_rank, sketch_shape
 from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, structured_rank
 
 __all__ = [
@@ -58,13 +75,16 @@ __all__ = [
     "RANDOM_PRIME",
     "Context",
     "RankSettings",
+    "SketchPlan",
     "check_dense_budget",
     "dense_bytes",
     "dense_rank",
     "measure_network_rank",
     "measure_rank",
+    "network_sketch_plan",
     "random_evidence",
     "require_budget",
+    "sketch_plan",
 ]
 
 DEFAULT_MAX_MEMORY = 4 * 2**30
@@ -72,7 +92,7 @@ DEFAULT_MAX_SECONDS = 60.0
 LONG_SECONDS = 5.0
 """Computations estimated to take longer announce themselves (with the estimate)."""
 FIELDS = ("gfp", "qq")
-METHODS = ("auto", "dense", "structured")
+METHODS = ("auto", "dense", "structured", "sketch")
 # peak bytes per grid-tensor entry on the dense path, measured at N = 24, M = 2
 # (uint64 tensor, matricized copy, Python-int list, fmpz_mat and nmod_mat copies)
 _DENSE_BYTES = {"gfp": 96, "qq": 400}
@@ -92,7 +112,7 @@ class RankSettings:
     seed: int = 0
     """Seed of every random draw (each measurement derives its own stream from it)."""
     method: str = "auto"
-    """``auto``, ``dense`` or ``structured``."""
+    """``auto``, ``dense``, ``structured`` or ``sketch``."""
     max_memory: int = DEFAULT_MAX_MEMORY
     """Bytes a computation may use; larger ones are refused before they start."""
     max_seconds: float = DEFAULT_MAX_SECONDS
@@ -163,7 +183,9 @@ def measure_rank(
     shared : bool
         Random weights shared across locations.
     progress : callable, optional
-        Told, with the estimate, when the computation is expected to be long.
+        Told, with the estimate, when the computation is expected to be long; and, in a
+        message that starts with ``"note: "``, when ``auto`` sketches the rank because the
+        dense matrix does not fit.
 
     Raises
     ------
@@ -175,13 +197,14 @@ def measure_rank(
         raise ConvacError(f"partition is for N = {partition.n_modes} modes but the tree has {n}")
     ws = resolve_widths(tree, widths)
     peak = None if witness is not None else structured_peak_entries(tree, dim, ws, partition)
+    plan = None if witness is not None else sketch_plan(tree, dim, ws, partition, settings, peak)
+    if plan is not None:  # a sketched rank (issue 11 §2): see the sketch section below
+        _announce(plan, n, dim, partition, settings, progress)
+        return _sketch_tree(tree, dim, widths, partition, settings, shared, plan)
     method = _choose_method(n, dim, settings, peak)
     estimate = require_budget(tree, dim, ws, partition, settings, method, peak, shared=shared)
     if progress is not None and estimate.seconds >= LONG_SECONDS:
-        progress(
-            f"rank of N={n}, M={dim}, {partition.name} by the {estimate.path} path "
-            f"(estimated ~{fmt_seconds(estimate.seconds)}; Ctrl-C stops cleanly)"
-        )
+        progress(_long_message(n, dim, partition, estimate))
     decomp = _decomposition(tree, dim, widths, partition, settings, witness, shared)
     if method == "dense":
         rank, field = dense_rank(grid_tensor(decomp), partition, settings)
@@ -207,6 +230,13 @@ def measure_rank(
     return Measurement(rank, evidence, bounds)
 
 
+def _long_message(n: int, dim: int, partition: Partition, estimate: Estimate) -> str:
+    return (
+        f"rank of N={n}, M={dim}, {partition.name} by the {estimate.path} path "
+        f"(estimated ~{fmt_seconds(estimate.seconds)}; Ctrl-C stops cleanly)"
+    )
+
+
 def random_evidence(
     ring: Ring, field: str, method: str, settings: RankSettings, degree: int, coefficient_bits: int
 ) -> Evidence:
@@ -230,27 +260,38 @@ def random_evidence(
 
 
 def measure_network_rank(
-    network: TensorNetwork, partition: Partition, settings: RankSettings
+    network: TensorNetwork,
+    partition: Partition,
+    settings: RankSettings,
+    *,
+    progress: Callable[[str], None] | None = None,
 ) -> Measurement:
     """Rank of ``[[A]]_{I,J}`` for a tensor network (e.g. from a network file) at random
     weights: its grid tensor by the one contraction, then the dense rank.
 
     The measurement carries the bounds home's bounds for the network
     (:func:`convac_verify.bounds.network_upper_bounds`: its min-cut, and the tree bounds
-    when it was compiled from a tree).
+    when it was compiled from a tree). Beyond the dense limit the rank is sketched
+    (:func:`network_sketch_plan`), and ``progress`` is told so (as in :func:`measure_rank`).
 
     Raises
     ------
     BudgetExceeded
-        If the grid tensor does not fit ``settings.max_memory``.
+        If the grid tensor does not fit ``settings.max_memory`` and no sketch does.
     """
     if partition.n_modes != network.n_modes:
         raise ConvacError(
             f"partition is for N = {partition.n_modes} modes but the network has {network.n_modes}"
         )
-    check_dense_budget(network.n_modes, max(network.dims), settings)
     ring = settings.ring()
     key = f"network/{network.name}/{partition.rows}"
+    plan = network_sketch_plan(network, partition, settings)
+    if plan is not None:  # a sketched rank (issue 11 §2)
+        dim = max(network.dims)
+        _announce(plan, network.n_modes, dim, partition, settings, progress)
+        filled = random_fill(network, ring, _stream(settings.seed, key))
+        return _sketch_measurement(filled, partition, settings, plan, key)
+    check_dense_budget(network.n_modes, max(network.dims), settings)
     filled = random_fill(network, ring, _stream(settings.seed, key))
     rank, field_name = dense_rank(contract(filled), partition, settings)
     degree = network.entry_degree()
@@ -318,7 +359,7 @@ def check_dense_budget(n_modes: int, dim: int, settings: RankSettings) -> None:
         raise BudgetExceeded(
             f"the dense grid tensor has {dim}**{n_modes} entries and needs ~{_fmt_bytes(need)}, "
             f"over --max-memory {_fmt_bytes(settings.max_memory)}; use --method structured "
-            "(exact rank without the grid tensor) or a smaller N"
+            "or --method sketch (exact ranks without the grid tensor) or a smaller N"
         )
 
 
@@ -348,7 +389,7 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
     fits = need <= settings.max_memory
     if settings.method == "dense":
         check_dense_budget(n, dim, settings)
-    if settings.method == "structured" or (settings.method == "auto" and not fits):
+    if settings.method in ("structured", "sketch") or (settings.method == "auto" and not fits):
         if peak is not None and peak * STRUCTURED_BYTES_PER_ENTRY > settings.max_memory:
             raise BudgetExceeded(
                 f"neither path fits --max-memory {_fmt_bytes(settings.max_memory)}: the dense grid "
@@ -372,6 +413,160 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
 def fits_dense(n: int, dim: int, settings: RankSettings) -> bool:
     """Whether the dense path fits the memory budget."""
     return dense_bytes(n, dim, settings.field) <= settings.max_memory
+
+
+# --------------------------------------------------------------------------- sketches
+# The sketched rank (issue 11 §2; convac_verify.engines.sketch) joins the method choice
+# here, and only here: sketch_plan / network_sketch_plan say whether a measurement at
+# random weights is sketched, and _sketch_measurement makes it.
+
+
+@dataclass(frozen=True)
+class SketchPlan:
+    """A sketched rank that was chosen: its shape, its estimate and the bounds it rests on."""
+
+    shape: tuple[int, int]
+    """``(k, k')``: at least the smallest certified upper bound (or the matrix size)."""
+    estimate: Estimate
+    bounds: tuple[Bound, ...]
+    """Every certified upper bound of the bounds home (the measurement carries them)."""
+
+
+def _plan(
+    network: TensorNetwork,
+    partition: Partition,
+    settings: RankSettings,
+    bounds: Sequence[Bound],
+    structured: Estimate | None,
+) -> SketchPlan | None:
+    """The sketch when it is forced (``--method sketch``, refused over budget) or when
+    ``auto`` prefers it: the dense matrix does not fit, the smallest bound is at most
+    :data:`SKETCH_MAX_RANK`, and its estimate fits and beats ``structured`` (if any)."""
+    forced = settings.method == "sketch"
+    if not forced and not (
+        settings.method == "auto" and not fits_dense(network.n_modes, max(network.dims), settings)
+    ):
+        return None
+    bound = min(b.value for b in bounds)
+    if not forced and bound > SKETCH_MAX_RANK:
+        return None
+    shape = sketch_shape(network, partition, bound)
+    if not forced and max(shape) > SKETCH_MAX_RANK:
+        return None
+    estimate = sketch_estimate(network, partition, shape)
+    if forced:
+        check_sketch_budget(
+            estimate, max_memory=settings.max_memory, max_seconds=settings.max_seconds
+        )
+    elif (
+        estimate.bytes > settings.max_memory
+        or estimate.seconds > settings.max_seconds
+        or (
+            structured is not None
+            and structured.bytes <= settings.max_memory
+            and structured.seconds <= min(settings.max_seconds, estimate.seconds)
+        )
+    ):
+        return None
+    return SketchPlan(shape, estimate, tuple(bounds))
+
+
+def sketch_plan(
+    tree: nx.DiGraph,
+    dim: int,
+    ws: Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    peak: int | None = None,
+) -> SketchPlan | None:
+    """Whether random weights on this tree are measured by a sketch (see :func:`_plan`);
+    ``peak`` is the structured contraction's largest core, for the comparison."""
+    network = cached_tree_network(tree, dim, tuple(ws), False)
+    if settings.method not in ("auto", "sketch") or (
+        settings.method == "auto" and fits_dense(network.n_modes, dim, settings)
+    ):
+        return None
+    if peak is None:
+        peak = structured_peak_entries(tree, dim, tuple(ws), partition)
+    structured = rank_estimate(tree, dim, ws, partition, settings.field, "structured", peak)
+    bounds = tree_upper_bounds(tree, dim, tuple(ws), partition)
+    return _plan(network, partition, settings, bounds, structured)
+
+
+def network_sketch_plan(
+    network: TensorNetwork, partition: Partition, settings: RankSettings
+) -> SketchPlan | None:
+    """Whether random weights on this network are measured by a sketch (no structured
+    path exists for a general network)."""
+    if settings.method not in ("auto", "sketch") or (
+        settings.method == "auto" and fits_dense(network.n_modes, max(network.dims), settings)
+    ):
+        return None
+    return _plan(network, partition, settings, network_upper_bounds(network, partition), None)
+
+
+def _announce(
+    plan: SketchPlan,
+    n: int,
+    dim: int,
+    partition: Partition,
+    settings: RankSettings,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Say on ``progress`` that (and why) a rank is sketched; a forced sketch announces
+    only long work."""
+    if progress is None:
+        return
+    k, k2 = plan.shape
+    bound = min(b.value for b in plan.bounds)
+    if settings.method == "auto":
+        progress(
+            f"note: rank N={n} M={dim} {partition.name}: the dense {dim}^{n} grid tensor does "
+            f"not fit --max-memory; sketched with random product vectors ({k} x {k2}, "
+            f"upper bound {bound}; estimated ~{fmt_seconds(plan.estimate.seconds)})"
+        )
+    elif plan.estimate.seconds >= LONG_SECONDS:
+        progress(_long_message(n, dim, partition, plan.estimate))
+
+
+def _sketch_tree(
+    tree: nx.DiGraph,
+    dim: int,
+    widths: int | Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    shared: bool,
+    plan: SketchPlan,
+) -> Measurement:
+    decomp = _decomposition(tree, dim, widths, partition, settings, None, shared)
+    key = repr((trees.to_nested(tree), dim, widths, partition.rows, shared, settings.field))
+    return _sketch_measurement(compile_network(decomp), partition, settings, plan, key)
+
+
+def _sketch_measurement(
+    filled: FilledNetwork,
+    partition: Partition,
+    settings: RankSettings,
+    plan: SketchPlan,
+    key: str,
+) -> Measurement:
+    """The sketched rank of ``filled`` (random weights from ``settings``'s ring) and its
+    evidence (:func:`convac_verify.engines.sketch.sketch_evidence`)."""
+    rng = _stream(settings.seed, f"sketch/{key}")
+    k, k2 = plan.shape
+
+    def run() -> int:
+        return sketch_rank(filled, partition, plan.shape, rng, prime=settings.prime).rank
+
+    rank = run_interruptible(run) if plan.estimate.seconds >= 1.0 else run()  # Ctrl-C stays live
+    evidence = sketch_evidence(
+        filled.network,
+        filled.ring,
+        seed=settings.seed,
+        prime=settings.prime,
+        prime_random=settings.prime_random,
+    )
+    return Measurement(rank, evidence, plan.bounds, extra={"sketch": f"{k} x {k2}"})
 
 
 @dataclass
