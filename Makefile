@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python -m compileall -q convac_verify
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/networks.py
+	$(BIN)/python benchmarks/sketch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info
