@@ -41,7 +41,14 @@ from rich.table import Table
 
 from ..bounds import Bound, best_bound, tree_upper_bounds
 from ..engines.estimate import rank_estimate
-from ..engines.measure import RankSettings, fits_dense, measure_rank, require_budget, sketch_plan
+from ..engines.measure import (
+    RankSettings,
+    blas_estimate,
+    fits_dense,
+    measure_rank,
+    require_budget,
+    sketch_plan,
+)
 from ..engines.structured import structured_peak_entries
 from ..errors import BudgetExceeded, ConvacError, NotAModeTree
 from ..evidence.claims import DEFAULT_MAX_BITS, parse_claim
@@ -146,11 +153,15 @@ def _max_bits(dim: int, part: Partition) -> int:
 
 
 def _random_fits(inst: _Instance, settings: RankSettings) -> bool:
-    """Whether random weights fit the memory and time budgets (dense, sketch or structured)."""
+    """Whether random weights fit the memory and time budgets (dense on BLAS, dense,
+    sketch or structured)."""
     n = trees.n_modes(inst.tree)
     if settings.method == "sketch":
         return True  # measure_rank refuses with the estimate
     if sketch_plan(inst.tree, inst.dim, inst.ws, inst.partition, settings) is not None:
+        return True
+    peak = structured_peak_entries(inst.tree, inst.dim, inst.ws, inst.partition)
+    if blas_estimate(inst.tree, inst.dim, inst.ws, inst.partition, settings, peak) is not None:
         return True
     if settings.method != "structured" and fits_dense(n, inst.dim, settings):
         est = rank_estimate(inst.tree, inst.dim, inst.ws, inst.partition, settings.field, "dense")
@@ -160,7 +171,6 @@ def _random_fits(inst: _Instance, settings: RankSettings) -> bool:
             return True  # measure_rank refuses with the estimate
     if settings.method == "dense":
         return True
-    peak = structured_peak_entries(inst.tree, inst.dim, inst.ws, inst.partition)
     est = rank_estimate(
         inst.tree, inst.dim, inst.ws, inst.partition, settings.field, "structured", peak
     )

@@ -25,9 +25,8 @@ from ..rectifier.simulation import parse_width_specs
 from ..rectifier.user import user_operator_results
 from ..report import CheckResult, Report
 from ..report.rectifier_view import plot_histograms, rectifier_table, require_matplotlib
-from ..theorems import get_theorem
-from ..theorems.runner import growth_lines, run_theorem
-from .common import RunOptions, settings_options
+from ..theorems.runner import growth_lines, run_plan
+from .common import RunOptions, sweep_options
 
 __all__ = ["rectifier"]
 
@@ -129,7 +128,7 @@ UNIVERSALITY_MAX_N = 4  # Claims 3-4 build ~M^N channels: run them at N' <= 4
     metavar="FILE",
     help="Draw the App. F histogram to FILE (needs matplotlib: the [plot] extra).",
 )
-@settings_options
+@sweep_options
 def rectifier(
     *,
     n_modes: int,
@@ -211,9 +210,7 @@ def rectifier(
                 },
             )
         )
-    results: list[CheckResult] = []
-    for name, overrides in plan:
-        results.extend(run_theorem(get_theorem(name), ctx, **overrides))
+    results: list[CheckResult] = run_plan(plan, ctx)
     if op is not None:
         user_results, user_notes = user_operator_results(
             op, ctx, n_modes=n_modes, dim=dim, specs=specs, draws=draws, F=rep, exact=exact
