@@ -6,9 +6,11 @@ row runs ``convac-verify rank --method sketch`` end to end (a fresh process: imp
 bounds, weights, the contraction with random product vectors, the ``k x k`` rank,
 report) and, on the same architecture and partition:
 
-* the **rank floor**: a fresh process that converts one random ``k x k`` matrix mod the
-  same kind of 61-bit prime to FLINT and ranks it -- the part of the sketch no
-  contraction can avoid;
+* the **rank floors**: a fresh process that converts one random ``k x k`` matrix mod the
+  same kind of 61-bit prime to FLINT and ranks it, and one that ranks a random ``k x k``
+  matrix modulo a prime below ``2**20`` with the BLAS engine (sketches with both sides
+  >= 256 are taken modulo such a prime and ranked on BLAS first; ``sketch-blas``) -- the
+  part of the sketch no contraction can avoid;
 * the **structured path** (``--method structured``: the same generic rank at random
   weights through compressed cores), where it applies, with its own answer: the two
   ranks must agree.
@@ -44,6 +46,14 @@ from flint import fmpz_mat, nmod_mat
 k, p = int(sys.argv[1]), 4110573784261083869
 a = np.random.default_rng(0).integers(0, p, size=(k, k), dtype=np.uint64)
 print(int(nmod_mat(fmpz_mat(k, k, a.ravel().tolist()), p).rank()))
+"""
+
+BLAS_FLOOR = """
+import sys, numpy as np
+from convac_verify.engines.blas import rank_mod
+k, p = int(sys.argv[1]), 786433
+a = np.random.default_rng(0).integers(0, p, size=(k, k), dtype=np.int64)
+print(rank_mod(a, p, overwrite=True))
 """
 
 
@@ -145,7 +155,8 @@ def main() -> None:
         "case",
         "sketch wall (cpu), peak",
         "rank, evidence / status",
-        "rank floor k x k",
+        "FLINT k x k",
+        "BLAS k x k",
         "structured wall (cpu)",
         "structured rank",
         "target",
@@ -160,6 +171,7 @@ def main() -> None:
         )
         rank, how = rank_of(out)
         fwall, fcpu, _, _ = timed([sys.executable, "-c", RANK_FLOOR, str(k)], args.repeat)
+        bwall, bcpu, _, _ = timed([sys.executable, "-c", BLAS_FLOOR, str(k)], args.repeat)
         if args.no_structured:
             swall_text, srank_text = "-", "-"
         else:
@@ -174,6 +186,7 @@ def main() -> None:
             f"{wall:.1f} s ({cpu:.1f} s), {peak / 1024:.0f} MiB",
             f"{rank}, {how}",
             f"{fwall:.1f} s ({fcpu:.1f} s)",
+            f"{bwall:.1f} s ({bcpu:.1f} s)",
             swall_text,
             srank_text,
             target,

@@ -331,3 +331,51 @@ def test_pooling_beyond_the_dense_limit_sketches_and_says_so() -> None:
     assert {row["evidence"]["method"] for row in rows} == {"sketch"}
     assert {row["status"] for row in rows} == {"proved"}
     assert "note: rank N=256 M=2 left-right" in r.stderr and "sketched" in r.stderr
+
+
+def test_large_sketches_go_to_blas_first_and_fall_back_to_flint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With --field gfp a sketch with both sides >= 256 is drawn modulo a random prime below
+    2**20 and ranked on BLAS; kept (exact) when it meets the certified bound, else redone
+    modulo the run's 61-bit prime with FLINT -- the same rank either way."""
+    from convac_verify.engines import measure as measure_module
+
+    tree = trees.parse_tree("balanced:64")
+    part = Partition.from_rows([8 * i for i in range(8)], 64, "scattered")
+    settings = RankSettings(method="sketch", seed=5)
+    m = measure_rank(tree, 2, 2, part, settings)
+    assert m.evidence.method == "sketch-blas" and m.evidence.prime < 2**20
+    assert m.rank == m.upper_bound == 256 and m.is_exact
+    assert decide(Claim("==", "generic", 256), m, "rank").status is Status.PROVED
+    # the escalation (blas=False) and --field qq skip BLAS
+    m61 = measure_rank(tree, 2, 2, part, settings, blas=False)
+    assert m61.evidence.method == "sketch" and m61.evidence.prime == settings.prime
+    assert m61.rank == 256
+    # a BLAS rank short of the bound is not kept
+    monkeypatch.setattr(measure_module, "rank_mod", lambda a, p, **kw: 255)
+    again = measure_rank(tree, 2, 2, part, settings)
+    assert again.evidence.method == "sketch" and again.rank == 256
+
+
+def test_mixed_network_at_n64_is_measured_by_a_sketch() -> None:
+    """mixed --N 64 on a partition with a small bound: the compiled mixed network (2^64
+    grid entries) is measured by a sketch, and meets its min-cut."""
+    r = invoke_cli(
+        "mixed",
+        "--N",
+        "64",
+        "--rows",
+        "0,1,2,3",
+        "--corollary",
+        "none",
+        "--corollary-measured",
+        "none",
+        "--format",
+        "json",
+    )
+    assert r.exit_code == 0, r.stderr
+    rows = [x for x in json.loads(r.stdout)["results"] if "measured rank" in x["subject"]]
+    assert len(rows) == 1 and rows[0]["evidence"]["method"] == "sketch"
+    assert rows[0]["measured_rank"] == 8 and rows[0]["status"] == "proved"
+    assert "sketched with random product vectors" in r.stderr

@@ -352,7 +352,7 @@ def _evidence_long(r: CheckResult) -> str:
         text += f", p = {ev.prime}" + (" (random prime)" if ev.prime_random else " (fixed)")
     if ev.weights == "random":
         text += f", seed {ev.seed}, |S| = {fmt_int(ev.sample_space)}, entry degree {ev.degree}"
-    if ev.method == "sketch":
+    if ev.method.startswith("sketch"):
         sketch = r.observation.measurement.extra.get("sketch", "")
         text += f" (N + weight degree: random product vectors, sketch {sketch})"
     cert = r.verdict.certificate

@@ -104,6 +104,7 @@ from .estimate import (
     rank_estimate,
     sketch_estimate,
 )
+from .gfp import rank_mod_p
 from .interruptible import run_interruptible
 from .sketch import SKETCH_MAX_RANK, sketch_evidence, sketch_rank, sketch_shape
 from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, structured_rank
@@ -267,7 +268,7 @@ def measure_rank(
     plan = None if witness is not None else sketch_plan(tree, dim, ws, partition, settings, peak)
     if plan is not None:  # a sketched rank (issue 11 §2): see the sketch section below
         _announce_sketch(plan, n, dim, partition, settings, progress)
-        return _sketch_tree(tree, dim, widths, partition, settings, shared, plan)
+        return _sketch_tree(tree, dim, widths, partition, settings, shared, plan, blas)
     bounds = tuple(tree_upper_bounds(tree, dim, ws, partition))
     first = blas_estimate(tree, dim, ws, partition, settings, peak) if blas else None
     if first is not None and (witness is None or _dense_chosen(n, dim, settings)):
@@ -499,8 +500,11 @@ def measure_network_rank(
     plan = network_sketch_plan(network, partition, settings)
     if plan is not None:  # a sketched rank (issue 11 §2)
         _announce_sketch(plan, n, dim, partition, settings, progress)
-        filled = random_fill(network, settings.ring(), _stream(settings.seed, key))
-        return _sketch_measurement(filled, partition, settings, plan, key)
+
+        def fill(s: RankSettings, salt: str) -> FilledNetwork:
+            return random_fill(network, s.ring(), _stream(s.seed, key + salt))
+
+        return _sketch_measurement(fill, partition, settings, plan, key)
     degree = network.entry_degree()
     rows = math.prod(network.dims[i] for i in partition.rows)
     side = min(rows, math.prod(network.dims) // rows)
@@ -781,36 +785,79 @@ def _sketch_tree(
     settings: RankSettings,
     shared: bool,
     plan: SketchPlan,
+    blas: bool = True,
 ) -> Measurement:
-    decomp = _decomposition(tree, dim, widths, partition, settings, None, shared)
+    def fill(s: RankSettings, salt: str) -> FilledNetwork:
+        return compile_network(_decomposition(tree, dim, widths, partition, s, None, shared, salt))
+
     key = repr((trees.to_nested(tree), dim, widths, partition.rows, shared, settings.field))
-    return _sketch_measurement(compile_network(decomp), partition, settings, plan, key)
+    return _sketch_measurement(fill, partition, settings, plan, key, blas)
+
+
+SKETCH_BLAS_MIN_SIDE = 256
+"""Sketches with both sides at least this are first drawn and ranked modulo a random
+prime below ``2**20`` on BLAS (``--field gfp``), like large dense ranks (module
+docstring): kept when the rank meets a certified upper bound, else redone modulo the
+run's prime with FLINT."""
 
 
 def _sketch_measurement(
+    fill: Callable[[RankSettings, str], FilledNetwork],
+    partition: Partition,
+    settings: RankSettings,
+    plan: SketchPlan,
+    key: str,
+    blas: bool = True,
+) -> Measurement:
+    """The sketched rank of the network ``fill(settings, salt)`` (random weights from the
+    settings' ring) and its evidence (:func:`convac_verify.engines.sketch.sketch_evidence`).
+
+    With ``--field gfp`` and both sides at least :data:`SKETCH_BLAS_MIN_SIDE`, the sketch is
+    first taken modulo a random prime below ``2**20`` at a fresh point and ranked on BLAS
+    (method ``sketch-blas``): a rank that meets the smallest certified upper bound is exact
+    and kept (the lower bound holds whatever the prime); otherwise, as for a BLAS dense
+    rank, the sketch is redone modulo the run's prime with FLINT (method ``sketch``).
+    """
+    k, k2 = plan.shape
+    if blas and settings.field == "gfp" and min(k, k2) >= SKETCH_BLAS_MIN_SIDE:
+        prime = seeded_prime(settings.seed, f"sketch-blas/{key}", BLAS_PRIME_BITS)
+        small = dataclasses.replace(settings, prime=prime, prime_random=True)
+        m = _sketch_once(fill(small, "/sketch-blas"), partition, small, plan, key)
+        if m.exact:
+            return m
+    return _sketch_once(fill(settings, ""), partition, settings, plan, key)
+
+
+def _sketch_once(
     filled: FilledNetwork,
     partition: Partition,
     settings: RankSettings,
     plan: SketchPlan,
     key: str,
 ) -> Measurement:
-    """The sketched rank of ``filled`` (random weights from ``settings``'s ring) and its
-    evidence (:func:`convac_verify.engines.sketch.sketch_evidence`)."""
-    rng = _stream(settings.seed, f"sketch/{key}")
+    """One sketch modulo ``settings.prime``: on BLAS for a prime below ``2**26`` (exact
+    when it meets the smallest certified bound), else FLINT."""
+    rng = _stream(settings.seed, f"sketch/{key}/{settings.prime}")
     k, k2 = plan.shape
+    on_blas = 0 < settings.prime < BLAS_MAX_PRIME
 
     def run() -> int:
-        return sketch_rank(filled, partition, plan.shape, rng, prime=settings.prime).rank
+        rank = rank_mod if on_blas else rank_mod_p
+        return sketch_rank(filled, partition, plan.shape, rng, prime=settings.prime, rank=rank).rank
 
-    rank = run_interruptible(run) if plan.estimate.seconds >= 1.0 else run()  # Ctrl-C stays live
+    value = run_interruptible(run) if plan.estimate.seconds >= 1.0 else run()  # Ctrl-C stays live
     evidence = sketch_evidence(
         filled.network,
         filled.ring,
         seed=settings.seed,
         prime=settings.prime,
         prime_random=settings.prime_random,
+        method="sketch-blas" if on_blas else "sketch",
     )
-    return Measurement(rank, evidence, plan.bounds, extra={"sketch": f"{k} x {k2}"})
+    m = Measurement(value, evidence, plan.bounds, extra={"sketch": f"{k} x {k2}"})
+    if on_blas and value == m.upper_bound:
+        return dataclasses.replace(m, exact=True)
+    return m
 
 
 class TaskRunner(Protocol):

@@ -267,10 +267,12 @@ def sketch_evidence(
     seed: int,
     prime: int,
     prime_random: bool,
+    method: str = "sketch",
 ) -> Evidence:
     """The evidence of a sketched rank at weights drawn uniformly from ``weights``
     (module docstring): a random point of degree ``N + deg_w`` over
-    ``|S| = min(|S_w|, p)`` values, modulo ``prime``.
+    ``|S| = min(|S_w|, p)`` values, modulo ``prime``. ``method`` names how the sketch was
+    ranked (``sketch``: FLINT; ``sketch-blas``: the BLAS engine, a prime below ``2**26``).
 
     Examples
     --------
@@ -284,7 +286,7 @@ def sketch_evidence(
     """
     return Evidence.random(
         field="GF(p)",
-        method="sketch",
+        method=method,
         seed=seed,
         sample_space=min(weights.sample_space, prime),
         degree=network.entry_degree() + network.n_modes,

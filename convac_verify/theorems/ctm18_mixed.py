@@ -58,8 +58,16 @@ from ..bounds import eq3_upper_bounds, network_upper_bounds
 from ..bounds.hybrids import best_hybrid
 from ..bounds.tilings import tiling_bounds
 from ..engines.dilated_structured import dilated_structured_rank
-from ..engines.measure import Context, RankSettings, dense_rank, fits_dense, random_evidence
-from ..errors import ConvacError
+from ..engines.measure import (
+    Context,
+    RankSettings,
+    dense_rank,
+    fits_dense,
+    measure_network_rank,
+    network_sketch_plan,
+    random_evidence,
+)
+from ..errors import BudgetExceeded, ConvacError
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..networks.compilers import compile_network
@@ -111,6 +119,21 @@ def _witness_measurement(
         extra["dense_rank"] = dense
     evidence = _evidence(field, method, weights, settings)
     return Measurement(rank, evidence, tuple(eq3_upper_bounds(tree, dim, width, part)), extra)
+
+
+def _sketched_mixed(
+    ctx: Context, mixture: Mixture, part: Partition, dim: int, width: int
+) -> Measurement | None:
+    """The compiled mixed network's rank by a sketch with random product vectors (scale
+    issue §2), when ``auto`` takes one: the dense matrix does not fit and the smallest
+    certified bound is small; else ``None`` (not measured)."""
+    net = cached_mixed_network(mixture, dim, width)
+    try:
+        if network_sketch_plan(net, part, ctx.settings) is None:
+            return None
+        return measure_network_rank(net, part, ctx.settings, progress=ctx.progress)
+    except BudgetExceeded:
+        return None
 
 
 def measure_mixed(
@@ -281,6 +304,8 @@ def check(
         measured = None
         if n_entries <= DENSE_MAX_ENTRIES and fits_dense(n, dim, ctx.settings):
             measured = measure_mixed(mixture, part, dim, 2 * r, ctx.settings)
+        else:  # beyond the dense limit: a sketch when the certified bound is small
+            measured = _sketched_mixed(ctx, mixture, part, dim, 2 * r)
         mixed = Measurement(
             m_h.rank,
             _evidence(
