@@ -130,8 +130,10 @@ __all__ = [
     "measure_network_rank",
     "measure_rank",
     "network_sketch_plan",
+    "plan_sketch",
     "random_evidence",
     "require_budget",
+    "sketch_measurement",
     "sketch_plan",
 ]
 
@@ -509,7 +511,7 @@ def measure_network_rank(
         def fill(s: RankSettings, salt: str) -> FilledNetwork:
             return random_fill(network, s.ring(), _stream(s.seed, key + salt))
 
-        return _sketch_measurement(fill, partition, settings, plan, key)
+        return sketch_measurement(fill, partition, settings, plan, key)
     degree = network.entry_degree()
     rows = math.prod(network.dims[i] for i in partition.rows)
     side = min(rows, math.prod(network.dims) // rows)
@@ -677,8 +679,9 @@ def fits_dense(n: int, dim: int, settings: RankSettings) -> bool:
 
 # --------------------------------------------------------------------------- sketches
 # The sketched rank (issue 11 §2; convac_verify.engines.sketch) joins the method choice
-# here, and only here: sketch_plan / network_sketch_plan say whether a measurement at
-# random weights is sketched, and _sketch_measurement makes it.
+# here (and, for overlapping networks, in convac_verify.overlaps.measure through
+# plan_sketch): sketch_plan / network_sketch_plan say whether a measurement at
+# random weights is sketched, and sketch_measurement makes it.
 
 
 @dataclass(frozen=True)
@@ -692,20 +695,20 @@ class SketchPlan:
     """Every certified upper bound of the bounds home (the measurement carries them)."""
 
 
-def _plan(
+def plan_sketch(
     network: TensorNetwork,
     partition: Partition,
     settings: RankSettings,
     bounds: Sequence[Bound],
-    structured: Estimate | None,
+    structured: Estimate | None = None,
 ) -> SketchPlan | None:
     """The sketch when it is forced (``--method sketch``, refused over budget) or when
-    ``auto`` prefers it: the dense matrix does not fit, the smallest bound is at most
-    :data:`SKETCH_MAX_RANK`, and its estimate fits and beats ``structured`` (if any)."""
+    ``auto`` prefers it: the smallest bound is at most :data:`SKETCH_MAX_RANK`, and its
+    estimate fits and beats ``structured`` (if any). The caller has decided that the
+    dense matrix does not fit (its own dense limit) or that ``--method sketch`` was asked
+    for; any other method gives ``None``."""
     forced = settings.method == "sketch"
-    if not forced and not (
-        settings.method == "auto" and not fits_dense(network.n_modes, max(network.dims), settings)
-    ):
+    if not forced and settings.method != "auto":
         return None
     bound = min(b.value for b in bounds)
     if not forced and bound > SKETCH_MAX_RANK:
@@ -739,7 +742,7 @@ def sketch_plan(
     settings: RankSettings,
     peak: int | None = None,
 ) -> SketchPlan | None:
-    """Whether random weights on this tree are measured by a sketch (see :func:`_plan`);
+    """Whether random weights on this tree are measured by a sketch (see :func:`plan_sketch`);
     ``peak`` is the structured contraction's largest core, for the comparison."""
     network = cached_tree_network(tree, dim, tuple(ws), False)
     if settings.method not in ("auto", "sketch") or (
@@ -750,7 +753,7 @@ def sketch_plan(
         peak = structured_peak_entries(tree, dim, tuple(ws), partition)
     structured = rank_estimate(tree, dim, ws, partition, settings.field, "structured", peak)
     bounds = tree_upper_bounds(tree, dim, tuple(ws), partition)
-    return _plan(network, partition, settings, bounds, structured)
+    return plan_sketch(network, partition, settings, bounds, structured)
 
 
 def network_sketch_plan(
@@ -762,7 +765,7 @@ def network_sketch_plan(
         settings.method == "auto" and fits_dense(network.n_modes, max(network.dims), settings)
     ):
         return None
-    return _plan(network, partition, settings, network_upper_bounds(network, partition), None)
+    return plan_sketch(network, partition, settings, network_upper_bounds(network, partition))
 
 
 def _announce_sketch(
@@ -803,7 +806,7 @@ def _sketch_tree(
         return compile_network(_decomposition(tree, dim, widths, partition, s, None, shared, salt))
 
     key = repr((trees.to_nested(tree), dim, widths, partition.rows, shared, settings.field))
-    return _sketch_measurement(fill, partition, settings, plan, key, blas)
+    return sketch_measurement(fill, partition, settings, plan, key, blas)
 
 
 SKETCH_BLAS_MIN_SIDE = 256
@@ -813,7 +816,7 @@ docstring): kept when the rank meets a certified upper bound, else redone modulo
 run's prime with FLINT."""
 
 
-def _sketch_measurement(
+def sketch_measurement(
     fill: Callable[[RankSettings, str], FilledNetwork],
     partition: Partition,
     settings: RankSettings,
