@@ -134,6 +134,7 @@ __all__ = [
     "random_evidence",
     "require_budget",
     "sketch_measurement",
+    "sketch_path",
     "sketch_plan",
 ]
 
@@ -272,7 +273,11 @@ def measure_rank(
         raise ConvacError(f"partition is for N = {partition.n_modes} modes but the tree has {n}")
     ws = resolve_widths(tree, widths)
     peak = None if witness is not None else structured_peak_entries(tree, dim, ws, partition)
-    plan = None if witness is not None else sketch_plan(tree, dim, ws, partition, settings, peak)
+    plan = (
+        None
+        if witness is not None
+        else sketch_plan(tree, dim, ws, partition, settings, peak, blas=blas)
+    )
     if plan is not None:  # a sketched rank (issue 11 §2): see the sketch section below
         _announce_sketch(plan, n, dim, partition, settings, progress)
         return _sketch_tree(tree, dim, widths, partition, settings, shared, plan, blas)
@@ -701,12 +706,16 @@ def plan_sketch(
     settings: RankSettings,
     bounds: Sequence[Bound],
     structured: Estimate | None = None,
+    *,
+    blas: bool = True,
 ) -> SketchPlan | None:
     """The sketch when it is forced (``--method sketch``, refused over budget) or when
     ``auto`` prefers it: the smallest bound is at most :data:`SKETCH_MAX_RANK`, and its
     estimate fits and beats ``structured`` (if any). The caller has decided that the
     dense matrix does not fit (its own dense limit) or that ``--method sketch`` was asked
-    for; any other method gives ``None``."""
+    for; any other method gives ``None``. The estimate is that of the path the sketch will
+    take (:func:`sketch_path`: BLAS first for a large sketch with ``--field gfp`` unless
+    ``blas`` is false)."""
     forced = settings.method == "sketch"
     if not forced and settings.method != "auto":
         return None
@@ -716,7 +725,7 @@ def plan_sketch(
     shape = sketch_shape(network, partition, bound)
     if not forced and max(shape) > SKETCH_MAX_RANK:
         return None
-    estimate = sketch_estimate(network, partition, shape)
+    estimate = sketch_estimate(network, partition, shape, sketch_path(settings, shape, blas))
     if forced:
         check_sketch_budget(
             estimate, max_memory=settings.max_memory, max_seconds=settings.max_seconds
@@ -741,6 +750,8 @@ def sketch_plan(
     partition: Partition,
     settings: RankSettings,
     peak: int | None = None,
+    *,
+    blas: bool = True,
 ) -> SketchPlan | None:
     """Whether random weights on this tree are measured by a sketch (see :func:`plan_sketch`);
     ``peak`` is the structured contraction's largest core, for the comparison."""
@@ -753,7 +764,7 @@ def sketch_plan(
         peak = structured_peak_entries(tree, dim, tuple(ws), partition)
     structured = rank_estimate(tree, dim, ws, partition, settings.field, "structured", peak)
     bounds = tree_upper_bounds(tree, dim, tuple(ws), partition)
-    return plan_sketch(network, partition, settings, bounds, structured)
+    return plan_sketch(network, partition, settings, bounds, structured, blas=blas)
 
 
 def network_sketch_plan(
@@ -816,6 +827,22 @@ docstring): kept when the rank meets a certified upper bound, else redone modulo
 run's prime with FLINT."""
 
 
+def sketch_path(settings: RankSettings, shape: tuple[int, int], blas: bool = True) -> str:
+    """The path a sketch of ``shape`` takes first: ``sketch-blas`` (modulo a random prime
+    below ``2**20`` on BLAS) with ``--field gfp`` and both sides at least
+    :data:`SKETCH_BLAS_MIN_SIDE` unless ``blas`` is false, else ``sketch``.
+
+    Examples
+    --------
+    >>> sketch_path(RankSettings(), (4096, 4096)), sketch_path(RankSettings(), (255, 4096))
+    ('sketch-blas', 'sketch')
+    >>> sketch_path(RankSettings(field="qq"), (4096, 4096))
+    'sketch'
+    """
+    gfp = settings.field == "gfp"
+    return "sketch-blas" if blas and gfp and min(shape) >= SKETCH_BLAS_MIN_SIDE else "sketch"
+
+
 def sketch_measurement(
     fill: Callable[[RankSettings, str], FilledNetwork],
     partition: Partition,
@@ -833,8 +860,7 @@ def sketch_measurement(
     and kept (the lower bound holds whatever the prime); otherwise, as for a BLAS dense
     rank, the sketch is redone modulo the run's prime with FLINT (method ``sketch``).
     """
-    k, k2 = plan.shape
-    if blas and settings.field == "gfp" and min(k, k2) >= SKETCH_BLAS_MIN_SIDE:
+    if sketch_path(settings, plan.shape, blas) == "sketch-blas":
         prime = seeded_prime(settings.seed, f"sketch-blas/{key}", BLAS_PRIME_BITS)
         small = dataclasses.replace(settings, prime=prime, prime_random=True)
         m = _sketch_once(fill(small, "/sketch-blas"), partition, small, plan, key)
