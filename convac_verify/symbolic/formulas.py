@@ -9,7 +9,9 @@ builds them as SymPy expressions:
 * :func:`joint_span_formula` -- the joint-span recursion (:mod:`convac_verify.bounds.spans`);
 * :func:`levine_left_right_formula` -- Levine et al., eq. 16: the min-cut of the
   left-right partition of the balanced binary tree,
-  ``min(r_{L-1}, r_{L-2}, r_{L-3}^2, ..., r_0^{N/4}, M^{N/2})``.
+  ``min(r_{L-1}, r_{L-2}, r_{L-3}^2, ..., r_0^{N/4}, M^{N/2})``;
+* :func:`witness_formula` -- a LOWER bound for almost all weights: the rank of the
+  Kronecker witness, ``max_h min(M, r_0, ..., r_{h-1})**S_h``.
 
 Each evaluates, at integer widths, to the number the integer recursion gives (pinned by
 tests).
@@ -65,6 +67,7 @@ __all__ = [
     "judge_family_claim",
     "levine_left_right_formula",
     "width_symbols",
+    "witness_formula",
 ]
 
 MAX_GRID_POINTS = 20_000
@@ -415,3 +418,43 @@ def judge_family_claim(
             tuple(comps),
         )
     return FamilyJudgement("consistent", "the certificates do not decide the claim", tuple(comps))
+
+
+def witness_formula(tree: nx.DiGraph, partition: Partition) -> Any:
+    """The rank of the Kronecker witness as a formula: a lower bound for almost all weights.
+
+    The witness merging channels at height ``h`` (``kronecker_witness`` in
+    :mod:`convac_verify.networks.witnesses`; ``h = 1`` is the assignment of the proof of
+    COLT 2016 Thm 1) matricizes to a Kronecker product with one factor of rank
+    ``min(M, r_0, ..., r_{h-1})`` per node of height ``h`` that meets both ``I`` and ``J``
+    (``S_h`` of them) and rank-one factors elsewhere; so the generic rank is at least
+    ``max_h min(M, r_0, ..., r_{h-1})**S_h`` for every ``M`` and all widths. Returned as
+    ``Max`` over the heights whose ``S_h`` exceeds that of every lower height (the other
+    terms are never larger), ``1`` when no node is split.
+
+    Examples
+    --------
+    >>> from convac_verify.networks.trees import balanced
+    >>> from convac_verify.networks.partitions import odd_even, left_right
+    >>> witness_formula(balanced(8), odd_even(8))
+    Min(M, r0)**4
+    >>> witness_formula(balanced(8), left_right(8))
+    Min(M, r0, r1, r2)
+    """
+    import sympy
+
+    depth = trees.height(tree, trees.root(tree))
+    m_sym, rs = width_symbols(depth)
+    split: dict[int, int] = {}
+    for v in trees.internal_nodes(tree):
+        n_i, n_j = _leaf_sets(tree, partition, v)
+        if n_i and n_j:
+            h = trees.height(tree, v)
+            split[h] = split.get(h, 0) + 1
+    # a higher height mins over more widths: it can be larger only with more split nodes
+    terms, most = [], 0
+    for h, s in sorted(split.items()):
+        if s > most:
+            terms.append(sympy.Min(m_sym, *rs[:h]) ** s)
+            most = s
+    return sympy.Max(*terms) if terms else sympy.Integer(1)
