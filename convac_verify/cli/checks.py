@@ -12,6 +12,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from .. import api
 from ..engines import RANK_ENGINES
 from ..errors import ConvacError
 from ..evidence.status import Status
@@ -20,7 +21,6 @@ from ..networks.trees import TREE_BUILDERS
 from ..report import render_junit, render_latex
 from ..theorems import THEOREMS, get_theorem
 from ..theorems.registry import load_all
-from ..theorems.runner import run_checks
 from .common import RunOptions, settings_options
 
 __all__ = ["all_checks", "check", "draw_note", "list_checks"]
@@ -183,7 +183,8 @@ def check(
         th.validate(overrides)  # refuse bad --set values before any work
         controls = th.negative_controls.values() if negative_control else [{}]
         plan.extend((name, {**control, **overrides}) for control in controls)
-    report = run_checks("check " + " ".join(names), plan, opts.context())
+    ctx = opts.context()
+    report = api.run_plan("check " + " ".join(names), plan, ctx.settings, ctx.progress)
     note = draw_note(plan)
     if note:
         report = replace(report, notes=[*report.notes, note])
@@ -221,7 +222,7 @@ def all_checks(
     opts.add_output(latex_path, "--latex")
     ctx = opts.context()
     plan: list[tuple[str, Mapping[str, Any]]] = [(name, {}) for name in sorted(load_all())]
-    report = run_checks("all", plan, ctx)
+    report = api.run_plan("all", plan, ctx.settings, ctx.progress)
     note = draw_note(plan)
     if note:
         report = replace(report, notes=[*report.notes, note])
