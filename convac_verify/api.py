@@ -75,6 +75,7 @@ __all__ = [
     "Report",
     "Status",
     "SymbolicRank",
+    "SymbolicResult",
     "TensorNetwork",
     "Theorem",
     "Verdict",
@@ -520,6 +521,56 @@ def rank(
     return measure_query(q, settings)
 
 
+@dataclass(frozen=True)
+class SymbolicResult:
+    """A rank over Q(w) (symbolic weights) with SymPy views of what certifies it.
+
+    The rank over the field of rational functions is the generic rank AND the maximum
+    over all weights: ``proved`` in both directions. Its weights are SymPy symbols named
+    after the papers (``a^{l,j,g}_alpha``; ``docs/symbolic.md``).
+    """
+
+    raw: SymbolicRank
+    """The elimination's own result (FLINT or SymPy polynomials)."""
+
+    @property
+    def rank(self) -> int:
+        """The rank over Q(w)."""
+        return self.raw.rank
+
+    @property
+    def weights(self) -> tuple[Any, ...]:
+        """The weights as SymPy symbols, in the network's order."""
+        return self.raw.network.ring.symbols()
+
+    def matrix(self) -> Any:
+        """The matricization ``[[A]]_{I,J}`` as a ``sympy.Matrix`` of polynomials."""
+        import sympy
+
+        ring, m = self.raw.network.ring, self.raw.matrix
+        return sympy.Matrix(m.shape[0], m.shape[1], lambda i, j: ring.to_sympy(m[i, j]))
+
+    def minor(self, *, factored: bool = True) -> Any:
+        """A nonzero maximal minor (SymPy; factored over Z by default): it vanishes at
+        every weight setting where the rank drops."""
+        ring = self.raw.network.ring
+        return ring.factored_sympy(self.raw.minor) if factored else ring.to_sympy(self.raw.minor)
+
+    def minors(self) -> tuple[Any, ...] | None:
+        """All distinct nonzero maximal minors up to sign (SymPy), whose common zeros are
+        exactly the exceptional set, or ``None`` when there were too many to compute."""
+        ideal = self.raw.ideal
+        if ideal is None:
+            return None
+        return tuple(self.raw.network.ring.to_sympy(g) for g in ideal.generators)
+
+    def to_dict(self, show: str = "auto") -> dict[str, Any]:
+        """The data ``convac-verify symbolic --format json`` carries (strings and ints)."""
+        from .symbolic.summary import summarize
+
+        return summarize(self.raw, show)
+
+
 def symbolic_rank(
     mode_tree: nx.DiGraph,
     dim: int,
@@ -528,24 +579,29 @@ def symbolic_rank(
     *,
     shared: bool = False,
     kind: str = "same-channel",
-) -> SymbolicRank:
-    """The rank over Q(w) with symbolic weights: the generic rank, proved both ways.
+    minors: bool = True,
+) -> SymbolicResult:
+    """The rank over Q(w) with every weight a symbol: the generic rank, proved both ways.
 
-    ``.rank`` is the rank, ``.minor`` a nonzero maximal minor (``.network.ring.to_sympy``
-    and ``factored_sympy`` turn polynomials into SymPy expressions).
+    ``kind="dilated"`` is the eq. 3 decomposition of Cohen-Tamari-Shashua (one width r);
+    ``minors=False`` skips the ideal of all maximal minors. Instances too large for
+    symbolic work are refused before they start (``BudgetExceeded``).
 
     Examples
     --------
     >>> t = tree("balanced:4")
     >>> s = symbolic_rank(t, 2, 1, partition("odd-even", t))
-    >>> s.rank, s.network.ring.factored_sympy(s.minor).func.__name__
-    (1, 'Mul')
+    >>> s.rank, s.matrix().shape, len(s.weights)
+    (1, (4, 4), 11)
+    >>> s.minor()
+    a^{0,1,1}_1*a^{0,2,1}_1*a^{0,3,1}_1*a^{0,4,1}_1*a^{1,1,1}_1*a^{1,2,1}_1*a^{2,1}_1
     """
     from .symbolic.networks import symbolic_network
     from .symbolic.rank import symbolic_rank as _symbolic_rank
 
     ws = r if kind == "dilated" else widths(mode_tree, r)
-    return _symbolic_rank(symbolic_network(mode_tree, dim, ws, kind=kind, shared=shared), part)
+    net = symbolic_network(mode_tree, dim, ws, kind=kind, shared=shared)
+    return SymbolicResult(_symbolic_rank(net, part, minors=minors))
 
 
 # --------------------------------------------------------------------------- checks

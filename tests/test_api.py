@@ -107,3 +107,24 @@ def test_check_command_runs_through_the_api(capsys: pytest.CaptureFixture[str]) 
     assert exc.value.code == 0
     assert [r["status"] for r in doc["results"]] == [r.status.value for r in rep.results]
     assert doc["results"] == rep.to_dict()["results"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "dim", "ws", "rows"),
+    [
+        ("balanced:4", 2, 2, "odd-even"),
+        ("balanced:4", 2, 2, "left-right"),
+        ("balanced:4", 2, (1, 2), "0,3"),
+        ("((0,1,2),3)", 2, 2, "0,1"),
+    ],
+)
+def test_symbolic_rank_equals_the_numeric_generic_rank(
+    spec: str, dim: int, ws: int | tuple[int, ...], rows: str
+) -> None:
+    t = api.tree(spec)
+    part = api.partition(rows, t)
+    s = api.symbolic_rank(t, dim, ws, part)
+    r = api.rank(t, dim, ws, part)
+    assert r.exact and s.rank == r.rank
+    assert s.matrix().shape == (dim ** len(part.rows), dim ** len(part.cols))
+    assert s.minor() != 0 and s.to_dict()["rank"] == s.rank
