@@ -53,7 +53,7 @@ from .networks.tensor_network import TensorNetwork
 from .networks.witnesses import kronecker_witness
 from .pooling.profiles import witness_bound
 from .report.model import SCHEMA_VERSION, CheckResult, Report
-from .symbolic.family import FamilyCheck, judge_rank_family
+from .symbolic.family import FamilyCheck, FormulaTooLarge, judge_rank_family
 from .symbolic.rank import SymbolicRank
 from .theorems.registry import Theorem, get_theorem, load_all
 from .theorems.runner import run_checks
@@ -332,6 +332,8 @@ class RankResult:
     family: FamilyCheck | None = None
     """The claim judged for the whole family of widths, when one was given and the
     formula layer supports it."""
+    family_note: str = ""
+    """Why a claim in ``M``, ``Z`` or the widths was not judged for its family, or ``""``."""
 
     @property
     def rank(self) -> int:
@@ -439,13 +441,18 @@ def _measure(
     return m, bounds
 
 
-def _family(q: RankQuery) -> FamilyCheck | None:
+def _family(q: RankQuery) -> tuple[FamilyCheck | None, str]:
+    """The claim judged for its family, or why it is not (``""``: it has no family)."""
     if q.expect is None:
-        return None
+        return None, ""
     parsed = parse_expression(q.expect, q.symbols, _max_bits(q.dim, q.partition))
-    return judge_rank_family(
-        q.tree, q.partition, parsed.relation, parsed.expression, uniform=q.uniform, cp=q.cp
-    )
+    try:
+        family = judge_rank_family(
+            q.tree, q.partition, parsed.relation, parsed.expression, uniform=q.uniform, cp=q.cp
+        )
+    except FormulaTooLarge as exc:
+        return None, str(exc)
+    return family, ""
 
 
 def measure_query(
@@ -481,7 +488,7 @@ def measure_query(
         f"your claim rank {q.expect.strip()}" if q.expect else "generic rank of your architecture"
     )
     result = CheckResult("rank", reference, "rank", obs, decide(claim, m, "rank"))
-    return RankResult(result, tuple(bounds), _family(q))
+    return RankResult(result, tuple(bounds), *_family(q))
 
 
 def _quiet(message: str) -> None:

@@ -90,6 +90,14 @@ def test_family_negative_control_fails_the_gate(capsys: pytest.CaptureFixture[st
     assert code == 1 and doc["verdict"] == "fail"
 
 
+def test_family_not_judged_is_said(capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = _cli_json(
+        capsys, "--tree", "balanced:32", "--widths", "2,2,2,2,2", "--M", "2", "--expect", ">= r0"
+    )
+    assert code == 0 and "family" not in doc
+    assert any(n.startswith("family not judged: per-level widths") for n in doc["notes"])
+
+
 def test_family_sweep_judges_each_family_once(capsys: pytest.CaptureFixture[str]) -> None:
     code, doc = _cli_json(capsys, "--cp", "3", "--N", "4,6", "--M", "2", "--expect", "<= Z")
     assert code == 0 and [f["status"] for f in doc["family"]] == ["proved", "proved"]

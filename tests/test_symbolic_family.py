@@ -50,3 +50,42 @@ def test_witness_formula_matches_the_measured_witness() -> None:
                 values = {"M": dim, **{f"r{i}": w for i, w in enumerate(ws)}}
                 got = f.subs({claim_symbol(k): v for k, v in values.items()})
                 assert int(got) == witness_bound(tree, dim, ws, part)[0], (ws, dim)
+
+
+def test_uneven_trees_judge_the_uniform_family() -> None:
+    """Leaves at several depths admit only a uniform width: no bogus members."""
+    from convac_verify.networks.partitions import Partition
+    from convac_verify.networks.trees import from_nested
+
+    t = from_nested(((0, 1), 2))
+    r0 = claim_symbol("r0")
+    f = judge_rank_family(t, Partition.from_rows([0], 3), "<=", r0, uniform=False)
+    assert f is not None and "r = r0 = ..." in f.family
+    assert f.status == "proved"  # min(M, r) at the split leaf pair: rank <= r
+
+
+def test_witness_formula_on_uneven_trees() -> None:
+    from convac_verify.networks.partitions import Partition
+    from convac_verify.networks.trees import from_nested
+
+    t = from_nested(((0, (1, 2)), 3))
+    for rows in ((0, 1), (1,), (1, 3), (0, 3)):
+        part = Partition.from_rows(rows, 4)
+        f = witness_formula(t, part)
+        for dim in (1, 2, 3):
+            for r in (1, 2, 3):
+                values = {claim_symbol("M"): dim, **{claim_symbol(f"r{i}"): r for i in range(3)}}
+                assert int(f.subs(values)) == witness_bound(t, dim, r, part)[0]
+
+
+def test_large_families_are_refused_before_any_formula() -> None:
+    import pytest
+
+    from convac_verify.symbolic.family import MAX_PER_LEVEL_MODES, FormulaTooLarge
+
+    r0 = claim_symbol("r0")
+    n = 2 * MAX_PER_LEVEL_MODES
+    with pytest.raises(FormulaTooLarge, match="per-level widths"):
+        judge_rank_family(balanced(n), odd_even(n), ">=", r0, uniform=False)
+    f = judge_rank_family(balanced(n), odd_even(n), ">=", r0, uniform=True)  # (M, r) only
+    assert f is not None and f.status == "violated"  # at M = 1

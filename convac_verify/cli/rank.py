@@ -375,6 +375,7 @@ def rank(
     settings = ctx.settings
     results: list[CheckResult] = []
     family: dict[str, FamilyCheck] = {}
+    skipped: list[str] = []
     for i, inst in enumerate(instances, start=1):
         where = f" {i}/{len(instances)}" if len(instances) > 1 else ""
         ctx.progress(f"rank{where}: {inst.label}, N={trees.n_modes(inst.tree)}, M={inst.dim}")
@@ -387,9 +388,11 @@ def rank(
         results.append(out.result)
         if out.family is not None:  # one judgement per family (a sweep of M or r shares it)
             family.setdefault(f"{out.family.family} {out.family.claim}", out.family)
+        elif out.family_note and out.family_note not in skipped:
+            skipped.append(out.family_note)
     growth = _growth(results, var, expect) if var else []
     judged = list(family.values())
-    notes = [_family_note(f) for f in judged]
+    notes = [_family_note(f) for f in judged] + skipped
     report = Report("rank", settings, results, growth, notes=notes, family=judged)
     return opts.emit(report, table=rank_table)
 

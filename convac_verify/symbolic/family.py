@@ -12,7 +12,8 @@ the structural bounds are formulas in ``M`` and the widths
 
 The family is the one the instance was given in: one width for all levels (``--r R`` or
 ``--widths R``) means the uniform family (every ``r_l = r``); per-level widths mean every
-``r_0, ..., r_{L-1} >= 1`` independently. ``N`` and ``L`` are those of the tree; the
+``r_0, ..., r_{L-1} >= 1`` independently (a tree with leaves at several depths admits
+only uniform widths, so its family is uniform). ``N`` and ``L`` are those of the tree; the
 claim's ``r`` (the smallest width) is ``min(r_0, ..., r_{L-1})``; a CP network's ``Z``
 is its one width.
 
@@ -33,6 +34,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..errors import ConvacError
 from ..networks import trees
 from ..networks.partitions import Partition
 from .formulas import (
@@ -44,10 +46,26 @@ from .formulas import (
     witness_formula,
 )
 
-__all__ = ["MAX_FAMILY_MODES", "FamilyCheck", "judge_rank_family"]
+__all__ = [
+    "MAX_FAMILY_MODES",
+    "MAX_PER_LEVEL_MODES",
+    "FamilyCheck",
+    "FormulaTooLarge",
+    "judge_rank_family",
+]
 
 MAX_FAMILY_MODES = 4096
-"""Largest tree (modes) whose family is judged (formula work grows with the tree)."""
+"""Largest tree (modes) whose uniform family is judged (formula work grows with the tree)."""
+MAX_PER_LEVEL_MODES = 16
+"""Largest tree whose family with independent per-level widths is judged: the formulas'
+minima of monomials in ``M, r0, ..., r_{L-1}`` grow fast (a random partition of 32 modes
+takes ~15 s, of 64 modes ~2 min; the uniform family, in ``M, r`` only, takes ~0.5 s at
+4096 modes)."""
+
+
+class FormulaTooLarge(ConvacError):
+    """The family's formulas would take too long to build: the claim is not judged."""
+
 
 _ORDER = {"violated": 0, "proved": 1, "consistent": 2}
 _FAMILY_SYMBOL = re.compile(r"M|Z|r|r\d+")
@@ -101,7 +119,12 @@ def _substitutions(
     m_sym, rs = width_symbols(depth)
     r = sympy.Symbol("Z" if cp else "r", integer=True, positive=True)
     n = trees.n_modes(tree)
-    rename: dict[Any, Any] = dict.fromkeys(rs, r) if uniform else {}
+    # the uniform builders write the one width as ``r``; the family calls it r (or Z)
+    rename: dict[Any, Any] = (
+        {**dict.fromkeys(rs, r), sympy.Symbol("r", integer=True, positive=True): r}
+        if uniform
+        else {}
+    )
     widths = [r] if uniform else list(rs)
     smallest = sympy.Min(*widths)
     values: dict[str, Any] = {
@@ -147,9 +170,15 @@ def judge_rank_family(
     Returns
     -------
     FamilyCheck or None
-        ``None`` when the family is not judged: a strict relation, a claim without
+        ``None`` when the claim has no family: a strict relation, or a claim without
         ``M``, ``Z`` or a width (``N`` and ``L`` are fixed by the tree: such a claim is
-        about the instance only), or a tree over more than :data:`MAX_FAMILY_MODES` modes.
+        about the instance only).
+
+    Raises
+    ------
+    FormulaTooLarge
+        A tree over :data:`MAX_FAMILY_MODES` modes, or a per-level family over
+        :data:`MAX_PER_LEVEL_MODES` modes (refused before any formula is built).
 
     Examples
     --------
@@ -165,11 +194,19 @@ def judge_rank_family(
     >>> judge_rank_family(balanced(8), odd_even(8), ">=", r0**4, uniform=False).status
     'violated'
     """
-    if relation not in ("<=", ">=", "==") or trees.n_modes(tree) > MAX_FAMILY_MODES:
+    if relation not in ("<=", ">=", "=="):
         return None
     if not any(_FAMILY_SYMBOL.fullmatch(s.name) for s in claim.free_symbols):
         return None  # a claim in N alone (or a number) is about this instance only
-    uniform = uniform or cp
+    if trees.n_modes(tree) > MAX_FAMILY_MODES:
+        raise FormulaTooLarge(
+            f"family not judged: trees up to N = {MAX_FAMILY_MODES} modes "
+            f"(this one has {trees.n_modes(tree)})"
+        )
+    # CP has one width; with leaves at several depths only a uniform width is an
+    # architecture (same-channel pooling needs one width among siblings)
+    levels = {len(nx.ancestors(tree, leaf)) for leaf in range(trees.n_modes(tree))}
+    uniform = uniform or cp or len(levels) > 1
     import sympy
 
     depth = trees.height(tree, trees.root(tree))
@@ -177,7 +214,16 @@ def judge_rank_family(
     expr = claim.subs(
         {s: values[s.name] for s in claim.free_symbols if s.name in values}, simultaneous=True
     )
-    upper = sympy.Min(c_recursion_formula(tree, partition), joint_span_formula(tree, partition))
+    if not uniform and trees.n_modes(tree) > MAX_PER_LEVEL_MODES:
+        raise FormulaTooLarge(
+            f"family not judged: per-level widths are judged up to N = {MAX_PER_LEVEL_MODES} "
+            f"modes (formula work grows fast with the width symbols); give one width for "
+            "all levels (--r R) for the uniform family"
+        )
+    upper = sympy.Min(
+        c_recursion_formula(tree, partition, uniform=uniform),
+        joint_span_formula(tree, partition, uniform=uniform),
+    )
     lower = witness_formula(tree, partition)
     if rename:
         upper, lower = upper.subs(rename), lower.subs(rename)
@@ -188,7 +234,8 @@ def judge_rank_family(
         judge_family_claim(relation, expr, upper, part, grid_max=grid_max) for part in parts
     ]
     best = min(judgements, key=lambda j: _ORDER.get(j.status, 3))
-    name = str(tree.graph.get("name") or "")
-    nested = str(trees.to_nested(tree)) if trees.n_modes(tree) <= 16 else name
-    family = f"tree {nested or name}, partition {partition.name}, all {free}"
+    n = trees.n_modes(tree)
+    name = str(tree.graph.get("name") or "") or f"of {n} modes, depth {depth}"
+    shown = str(trees.to_nested(tree)) if n <= 16 else name
+    family = f"tree {shown}, partition {partition.name}, all {free}"
     return FamilyCheck(relation, expr, upper, lower, family, best)
