@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: verify test lint typecheck format test-slow bench clean
+.PHONY: verify test lint typecheck format test-slow bench bench-scale clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench: $(STAMP)
 	$(BIN)/python -m compileall -q convac_verify
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/networks.py
+
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -36,7 +36,14 @@ import numpy as np
 
 from .bounds import Bound, best_bound, min_cut_bound, tree_upper_bounds
 from .engines.estimate import rank_estimate
-from .engines.measure import Context, RankSettings, fits_dense, measure_rank, require_budget
+from .engines.measure import (
+    Context,
+    RankSettings,
+    blas_estimate,
+    fits_dense,
+    measure_rank,
+    require_budget,
+)
 from .engines.structured import structured_peak_entries
 from .errors import ConvacError, NotAModeTree
 from .evidence.certificates import Certificate
@@ -56,7 +63,7 @@ from .report.model import SCHEMA_VERSION, CheckResult, Report
 from .symbolic.family import FamilyCheck, FormulaTooLarge, judge_rank_family
 from .symbolic.rank import SymbolicRank
 from .theorems.registry import Theorem, get_theorem, load_all
-from .theorems.runner import run_checks
+from .theorems.runner import run_checks as _run_checks
 
 __all__ = [
     "API_VERSION",
@@ -89,7 +96,7 @@ __all__ = [
     "rank_query",
     "run_all",
     "run_check",
-    "run_plan",
+    "run_checks",
     "symbolic_rank",
     "tensor_network",
     "tree",
@@ -390,8 +397,12 @@ def _max_bits(dim: int, part: Partition) -> int:
 
 
 def _random_fits(q: RankQuery, settings: RankSettings) -> bool:
-    """Whether random weights fit the memory and time budgets (dense or structured)."""
+    """Whether random weights fit the memory and time budgets (dense on BLAS, dense or
+    structured)."""
     n = trees.n_modes(q.tree)
+    peak = structured_peak_entries(q.tree, q.dim, q.widths, q.partition)
+    if blas_estimate(q.tree, q.dim, q.widths, q.partition, settings, peak) is not None:
+        return True
     if settings.method != "structured" and fits_dense(n, q.dim, settings):
         est = rank_estimate(q.tree, q.dim, q.widths, q.partition, settings.field, "dense")
         if est.bytes <= settings.max_memory and est.seconds <= settings.max_seconds:
@@ -400,7 +411,6 @@ def _random_fits(q: RankQuery, settings: RankSettings) -> bool:
             return True  # measure_rank refuses with the estimate
     if settings.method == "dense":
         return True
-    peak = structured_peak_entries(q.tree, q.dim, q.widths, q.partition)
     est = rank_estimate(q.tree, q.dim, q.widths, q.partition, settings.field, "structured", peak)
     return est.bytes <= settings.max_memory and est.seconds <= settings.max_seconds
 
@@ -648,23 +658,36 @@ def run_check(
         list(th.negative_controls.values()) if negative_control else [{}]
     )
     plan = [(name, {**control, **overrides}) for control in controls]
-    return run_plan(f"check {name}", plan, settings, progress)
+    return run_checks(f"check {name}", plan, settings, progress)
 
 
-def run_plan(
+def run_checks(
     command: str,
     plan: Sequence[tuple[str, Mapping[str, Any]]],
     settings: RankSettings | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    context: Context | None = None,
 ) -> Report:
-    """Run ``(check name, overrides)`` pairs in order (``convac-verify check``)."""
+    """Run ``(check name, overrides)`` pairs in order and assemble the report
+    (``convac-verify check`` and ``all``). ``context`` replaces ``settings`` and
+    ``progress`` (the command line passes its own: progress on stderr, and where the
+    tasks run with ``--jobs``/``--scheduler``)."""
     load_all()
-    ctx = Context(settings or RankSettings(), progress=progress or _quiet)
-    return run_checks(command, plan, ctx)
+    ctx = context or Context(settings or RankSettings(), progress=progress or _quiet)
+    return _run_checks(command, plan, ctx)
 
 
 def run_all(
-    settings: RankSettings | None = None, progress: Callable[[str], None] | None = None
+    settings: RankSettings | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    profile: str = "default",
 ) -> Report:
-    """Every registered check at its default sizes (``convac-verify all``)."""
-    return run_plan("all", [(name, {}) for name in sorted(load_all())], settings, progress)
+    """Every registered check at its default sizes (``convac-verify all``), or at the
+    sizes of a profile (``"paper"``: the papers' own sizes)."""
+    from .sweeps.profiles import profile_plan
+
+    plan = list(profile_plan(profile, sorted(load_all())))
+    command = "all" if profile == "default" else f"all --profile {profile}"
+    return run_checks(command, plan, settings, progress)

@@ -108,7 +108,9 @@ def test_decide(
 
 def test_epsilon_is_schwartz_zippel_plus_the_prime_term() -> None:
     v = decide(Claim("<=", "b", 4), _m(3, RANDOM))
-    assert v.epsilon == Fraction(5 * 31, 2**61) + prime_failure(5 * (3 + 8))
+    # the prime term is computed for the range of the prime's bit length (2**61 - 1 lies
+    # in [2**60, 2**61))
+    assert v.epsilon == Fraction(5 * 31, 2**61) + prime_failure(5 * (3 + 8), 60)
 
 
 @pytest.mark.parametrize(

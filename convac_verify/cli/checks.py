@@ -19,9 +19,10 @@ from ..evidence.status import Status
 from ..networks.partitions import PARTITIONS
 from ..networks.trees import TREE_BUILDERS
 from ..report import render_junit, render_latex
+from ..sweeps.profiles import PROFILES, profile_plan
 from ..theorems import THEOREMS, get_theorem
 from ..theorems.registry import load_all
-from .common import RunOptions, settings_options
+from .common import RunOptions, sweep_options
 
 __all__ = ["all_checks", "check", "draw_note", "list_checks"]
 
@@ -137,7 +138,9 @@ def draw_note(plan: Sequence[tuple[str, Mapping[str, Any]]]) -> str | None:
         params = {**get_theorem(name).defaults, **overrides}
         if "draws" in params:
             per = " per width" if name == "icml16-appendix-f" else ""
-            counts.append(f"{name} {params['draws']}{per}")
+            entry = f"{name} {params['draws']}{per}"
+            if entry not in counts:  # a profile runs a check once per size
+                counts.append(entry)
     if not counts:
         return None
     return "random draws (sampled checks): " + ", ".join(counts)
@@ -167,7 +170,7 @@ def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
     is_flag=True,
     help="Run each check's registered negative controls instead (their claims are false).",
 )
-@settings_options
+@sweep_options
 def check(
     *,
     names: tuple[str, ...],
@@ -183,8 +186,7 @@ def check(
         th.validate(overrides)  # refuse bad --set values before any work
         controls = th.negative_controls.values() if negative_control else [{}]
         plan.extend((name, {**control, **overrides}) for control in controls)
-    ctx = opts.context()
-    report = api.run_plan("check " + " ".join(names), plan, ctx.settings, ctx.progress)
+    report = api.run_checks("check " + " ".join(names), plan, context=opts.context())
     note = draw_note(plan)
     if note:
         report = replace(report, notes=[*report.notes, note])
@@ -210,19 +212,28 @@ def _short(text: str, limit: int = 40) -> str:
     metavar="FILE",
     help="Also write the LaTeX tables to FILE.",
 )
-@settings_options
+@click.option(
+    "--profile",
+    type=click.Choice(sorted(PROFILES)),
+    default="default",
+    show_default=True,
+    help="default: every check at its CI sizes; paper: the papers' own sizes (see docs).",
+)
+@sweep_options
 def all_checks(
     *,
     junit_path: str | None,
     latex_path: str | None,
+    profile: str,
     opts: RunOptions,
 ) -> int:
-    """Run every registered check at its default sizes (the main job)."""
+    """Run every registered check at its default sizes (the main job), or a profile."""
     opts.add_output(junit_path, "--junit")
     opts.add_output(latex_path, "--latex")
     ctx = opts.context()
-    plan: list[tuple[str, Mapping[str, Any]]] = [(name, {}) for name in sorted(load_all())]
-    report = api.run_plan("all", plan, ctx.settings, ctx.progress)
+    plan: list[tuple[str, Mapping[str, Any]]] = list(profile_plan(profile, sorted(load_all())))
+    command = "all" if profile == "default" else f"all --profile {profile}"
+    report = api.run_checks(command, plan, context=ctx)
     note = draw_note(plan)
     if note:
         report = replace(report, notes=[*report.notes, note])

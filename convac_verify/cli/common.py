@@ -4,6 +4,12 @@ Results go to stdout or ``-o FILE``; every output file of a command (``-o``, ``-
 ``--latex``, ...) is checked before any work and written as a set at the end
 (:mod:`convac_verify.cli.outputs`). Messages and progress go to stderr; the progress
 line of a terminal clears itself.
+
+Commands that run plans of checks (``check``, ``all``, ``depth``, ``pooling``, ``mixed``,
+``rectifier``) also take the task options of :func:`sweep_options` (``--jobs``,
+``--scheduler``, ``--out``, ``--resume``; :mod:`convac_verify.sweeps`). A run journal is
+written as tasks finish, not at the end, but it is checked with the other outputs before
+any work, and like them it is never renamed over a device or a FIFO.
 """
 
 from __future__ import annotations
@@ -33,9 +39,11 @@ from ..engines.measure import (
 )
 from ..errors import BudgetExceeded, ConvacError
 from ..report import FORMATS, Report, document_renderer, get_format
-from .outputs import OutputSet
+from ..report.rectifier_view import require_matplotlib
+from .outputs import OutputError, OutputSet
 
 __all__ = [
+    "PLOT_FORMATS",
     "PROGRESS",
     "Progress",
     "RunOptions",
@@ -45,10 +53,12 @@ __all__ = [
     "parse_int_list",
     "parse_size",
     "parse_widths",
+    "plot_output",
     "render_text",
     "require_tree_time",
     "settings_options",
     "stderr_console",
+    "sweep_options",
     "width_params",
 ]
 
@@ -86,6 +96,7 @@ _RUN_KEYS = (
     "output",
     "strict",
 )
+_TASK_KEYS = ("jobs", "scheduler", "out", "resume")
 
 
 class Progress:
@@ -138,6 +149,16 @@ class RunOptions:
     strict: bool = False
     """``--strict``: inconclusive results fail the gate too."""
     outputs: OutputSet = dc_field(default_factory=OutputSet)
+    tasks: bool = False
+    """Whether the command runs plans as tasks (:func:`sweep_options`)."""
+    jobs: int | None = None
+    """``--jobs``: local worker processes (default: the cores available)."""
+    scheduler: str | None = None
+    """``--scheduler``: a Dask distributed scheduler's address."""
+    out: str | None = None
+    """``--out``: the run journal to write."""
+    resume: str | None = None
+    """``--resume``: the run journal to resume."""
 
     def settings(self) -> RankSettings:
         """The rank settings of these options (no ``--prime``: a random prime drawn from
@@ -154,8 +175,50 @@ class RunOptions:
         )
 
     def context(self) -> Context:
-        """A runner context (rank settings, progress on stderr)."""
-        return make_context(self.settings())
+        """A runner context (rank settings, progress on stderr, and -- for commands with
+        :func:`sweep_options` -- where their tasks run)."""
+        ctx = make_context(self.settings())
+        if self.tasks:
+            from ..sweeps import Sweep, SweepOptions, available_cores
+
+            ctx.tasks = Sweep(
+                SweepOptions(
+                    jobs=available_cores() if self.jobs is None else self.jobs,
+                    scheduler=self.scheduler,
+                    out=self.out,
+                    resume=self.resume,
+                    progress=True,
+                )
+            )
+        return ctx
+
+    def check_journal(self) -> None:
+        """Check ``--out`` / ``--resume`` before any work, with the other outputs (one-line
+        errors): the journal is an output like ``-o`` (a missing directory, a directory,
+        an unwritable file, a file another option writes are refused; a device or FIFO
+        is written in place), and ``--resume`` needs an existing, readable regular file."""
+        if (
+            self.out is not None
+            and self.resume is not None
+            and os.path.realpath(self.out) != os.path.realpath(self.resume)
+        ):
+            raise ConvacError(
+                "--resume appends to its own journal; drop --out or give the same file"
+            )
+        if self.resume is not None:
+            if self.resume in ("", "-"):
+                raise OutputError(f"--resume takes a journal file; got {self.resume!r}")
+            if not os.path.exists(self.resume):
+                raise OutputError(f"--resume {self.resume!r}: no such file")
+            if not os.path.isfile(self.resume):
+                raise OutputError(f"--resume {self.resume!r} is not a regular file (a journal)")
+            if not os.access(self.resume, os.R_OK):
+                raise OutputError(f"--resume {self.resume!r}: permission denied")
+            self.outputs.add(self.resume, "--resume")
+        elif self.out is not None:
+            if self.out == "-":
+                raise OutputError("--out takes a journal file, not standard output")
+            self.outputs.add(self.out, "--out")
 
     def add_output(self, path: str | None, option: str) -> None:
         """Check another output file now (before any work); written by :meth:`emit`."""
@@ -185,12 +248,24 @@ def settings_options(fn: F) -> F:
     The decorated command receives them as one ``opts: RunOptions`` keyword argument,
     with ``-o`` already checked (before the command does any work).
     """
+    return _with_options(fn, tasks=False)
+
+
+def sweep_options(fn: F) -> F:
+    """:func:`settings_options` plus the task options of commands that run plans:
+    --jobs, --scheduler, --out and --resume (journals checked before any work)."""
+    return _with_options(fn, tasks=True)
+
+
+def _with_options(fn: F, *, tasks: bool) -> F:
+    keys = _RUN_KEYS + (_TASK_KEYS if tasks else ())
 
     @functools.wraps(fn)
     def command(**kwargs: Any) -> Any:
-        opts = RunOptions(**{key: kwargs.pop(key) for key in _RUN_KEYS})
+        opts = RunOptions(**{key: kwargs.pop(key) for key in keys}, tasks=tasks)
         opts.settings()  # validates --max-memory, --max-time and the field
         opts.outputs.add(opts.output if opts.output is not None else "-", "-o")
+        opts.check_journal()
         return fn(opts=opts, **kwargs)
 
     decorators = [
@@ -199,15 +274,19 @@ def settings_options(fn: F) -> F:
             type=click.Choice(FIELDS),
             default="gfp",
             show_default=True,
-            help="gfp: weights uniform mod p, rank mod p; qq: integer weights, rank over Q.",
+            help="gfp: weights uniform mod p, rank mod p (FLINT; a large matrix is tried on "
+            "BLAS first and kept when it meets a certified bound); blas: the same with p < 2**26, "
+            "every dense rank on float64 BLAS (epsilon-dependent rows inconclusive unless "
+            "escalated); qq: integer weights, rank over Q.",
         ),
         click.option(
             "--prime",
             type=int,
             default=None,
-            help="A fixed prime p of GF(p) (below 2**62). Default: a prime drawn uniformly from "
-            "[2**61, 2**62) from the seed, which makes every epsilon rigorous; with a fixed "
-            "prime, results that depend on an epsilon are inconclusive.",
+            help="A fixed prime p of GF(p) (below 2**62; below 2**26 with --field blas). Default: "
+            "a prime drawn uniformly from [2**61, 2**62) ([2**19, 2**20) with --field blas) "
+            "from the seed, which makes every epsilon rigorous; with a fixed prime, results "
+            "that depend on an epsilon are inconclusive.",
         ),
         click.option(
             "--seed",
@@ -221,7 +300,8 @@ def settings_options(fn: F) -> F:
             type=click.Choice(METHODS),
             default="auto",
             show_default=True,
-            help="dense: grid tensor + FLINT; structured: no grid tensor; auto: dense if it fits.",
+            help="dense: grid tensor + rank (FLINT or BLAS); structured: no grid tensor; auto: "
+            "dense if it fits.",
         ),
         click.option(
             "--max-memory",
@@ -256,10 +336,59 @@ def settings_options(fn: F) -> F:
             help="Fail (exit 1) on inconclusive results too, not only on violated ones.",
         ),
     ]
+    if tasks:
+        decorators += [
+            click.option(
+                "--jobs",
+                type=click.IntRange(min=1),
+                default=None,
+                help="Worker processes for the run's independent tasks [default: the cores "
+                "available].",
+            ),
+            click.option(
+                "--scheduler",
+                default=None,
+                metavar="ADDRESS",
+                help="Run the tasks on a Dask distributed scheduler, e.g. tcp://host:8786.",
+            ),
+            click.option(
+                "--out",
+                default=None,
+                metavar="FILE",
+                help="Stream each finished task's results to this JSON-lines journal.",
+            ),
+            click.option(
+                "--resume",
+                default=None,
+                metavar="FILE",
+                help="Resume from a journal: skip its finished tasks, append the rest.",
+            ),
+        ]
     wrapped: Any = command
     for d in reversed(decorators):
         wrapped = d(wrapped)
     return cast(F, wrapped)
+
+
+PLOT_FORMATS = ("png", "pdf", "svg")
+"""File types ``--plot`` writes (chosen by the file's extension)."""
+
+
+def plot_output(opts: RunOptions, path: str | None) -> str:
+    """Check ``--plot FILE`` before any work (matplotlib present, a known extension, a
+    writable place: :meth:`RunOptions.add_output`); return the image suffix (``.png`` when
+    no plot is asked for). The command passes the plot's bytes to :meth:`RunOptions.emit`
+    under ``"--plot"``, so it is written with the other outputs."""
+    suffix = os.path.splitext(path or "")[1].lower() or ".png"
+    if path is None:
+        return suffix
+    require_matplotlib()
+    if suffix.lstrip(".") not in PLOT_FORMATS:
+        raise ConvacError(
+            f"--plot writes {', '.join(PLOT_FORMATS)} files (by extension); got {path!r}"
+        )
+    opts.add_output(path, "--plot")
+    return suffix
 
 
 def stderr_console() -> Console:

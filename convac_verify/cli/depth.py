@@ -25,7 +25,7 @@ from ..report.latex import escape, latex_document, latex_table, settings_caption
 from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
 from ..theorems.runner import run_checks
-from .common import RunOptions, parse_widths, require_tree_time, settings_options, width_params
+from .common import RunOptions, parse_widths, require_tree_time, sweep_options, width_params
 
 __all__ = ["depth"]
 
@@ -291,7 +291,7 @@ def _preflight(n_modes: int, dim: int, ws: tuple[int, ...], opts: RunOptions, sh
     show_default=True,
     help="Include the truncated-depth table (Theorem 3) at N.",
 )
-@settings_options
+@sweep_options
 def depth(
     *,
     n_modes: int,

@@ -24,7 +24,7 @@ from ..pooling.tailor import DEFAULT_MAX_CANDIDATES, WINDOW_SHAPES, candidates, 
 from ..report import Report
 from ..report.numbers import fmt_int
 from ..theorems.runner import run_checks
-from .common import RunOptions, parse_widths, settings_options, width_params
+from .common import RunOptions, parse_widths, sweep_options, width_params
 from .pooling_view import RANK_NOTE, computed_notes, make_view, pooling_latex
 
 __all__ = ["pooling"]
@@ -151,7 +151,7 @@ def _proper_on(spec: str, grid: Grid, seed: int) -> bool:
     show_default=True,
     help="Draw each partition's mask (grids up to 8x8).",
 )
-@settings_options
+@sweep_options
 def pooling(
     *,
     grid_text: str,

@@ -1,4 +1,4 @@
-"""Rank engines, in a registry: ``RANK_ENGINES[name]`` (gfp, qq, float).
+"""Rank engines, in a registry: ``RANK_ENGINES[name]`` (gfp, blas, qq, float).
 
 Tests iterate this registry, so a new engine is cross-checked against the others and
 against the independent elimination in ``tests/`` the day it is registered.
@@ -6,7 +6,7 @@ against the independent elimination in ``tests/`` the day it is registered.
 
 from __future__ import annotations
 
-from . import floating, gfp, rational
+from . import blas, floating, gfp, rational
 from .base import RankEngine
 
 __all__ = ["RANK_ENGINES", "RankEngine", "get_rank_engine", "register_rank_engine"]
@@ -31,5 +31,5 @@ def get_rank_engine(name: str) -> RankEngine:
         raise KeyError(f"unknown rank engine {name!r}; known: {', '.join(_RANK_ENGINES)}") from None
 
 
-for _module in (gfp, rational, floating):
+for _module in (gfp, blas, rational, floating):
     register_rank_engine(_module.ENGINE)

@@ -18,6 +18,13 @@ were measured on this implementation (2-core machine, 61-bit prime):
   :data:`SECONDS_PER_PAIR` per (output channel, input channel) pair and
   :data:`SECONDS_PER_DENSE_CALL` once (planning the contraction); then FLINT ranks an
   ``a x b`` matrix in about ``a * b * min(a, b) / RANK_OPS_PER_SECOND[field]`` seconds;
+* dense path on the BLAS engine (field ``blas``: ``--field blas``, and the first try of
+  a large matrix with ``--field gfp``, :mod:`convac_verify.engines.measure`): the same
+  contraction, then the block elimination on float64 BLAS at
+  ``RANK_OPS_PER_SECOND["blas"]`` (measured about ``3e10`` for ``n >= 2048`` with one BLAS
+  thread; ``1e10`` leaves room for a loaded machine and small matrices), and
+  ``DENSE_BYTES["blas"]`` per grid-tensor entry (the tensor, its matricization converted
+  in place to float64, panel buffers);
 * structured path with random weights: :data:`SECONDS_PER_STRUCTURED_NODE` per node plus
   :data:`SECONDS_PER_CORE_ENTRY` per entry of the largest core;
 * explicit (Kronecker) witness: :data:`SECONDS_PER_WITNESS_NODE` per node (identical
@@ -69,15 +76,18 @@ SECONDS_PER_NODE = 120e-6
 # re-measured on the one contraction (benchmarks/estimates.py): 4-10 ns per operation mod
 # p, about 400 ns over Z (Python integers), nothing measurable per channel pair
 SECONDS_PER_PAIR = 0.2e-6
-SECONDS_PER_ENTRY = {"gfp": 10e-9, "qq": 700e-9}
+SECONDS_PER_ENTRY = {"gfp": 10e-9, "qq": 700e-9, "blas": 10e-9}
 SECONDS_PER_DENSE_CALL = 0.03
-RANK_OPS_PER_SECOND = {"gfp": 3e9, "qq": 1e8}
+RANK_OPS_PER_SECOND = {"gfp": 3e9, "qq": 1e8, "blas": 1e10}
 SECONDS_PER_STRUCTURED_NODE = 100e-6
 SECONDS_PER_CORE_ENTRY = 300e-9
 SECONDS_PER_WITNESS_NODE = 20e-6
 SECONDS_PER_WIDE_CHILD = 300e-6
-WEIGHT_BYTES = {"gfp": 8, "qq": 48}
-DENSE_BYTES = {"gfp": 96, "qq": 400}
+WEIGHT_BYTES = {"gfp": 8, "qq": 48, "blas": 8}
+# peak bytes per grid-tensor entry on the dense path, measured at N = 24, M = 2 (FLINT:
+# uint64 tensor, matricized copy, Python-int list, fmpz_mat and nmod_mat copies; BLAS:
+# the tensor, its matricization converted in place, panel buffers)
+DENSE_BYTES = {"gfp": 96, "qq": 400, "blas": 24}
 STRUCTURED_BYTES = 48
 
 
@@ -86,7 +96,7 @@ class Estimate:
     """Peak memory and time of one computation."""
 
     path: str
-    """``dense``, ``structured`` or ``witness``."""
+    """``dense``, ``dense-blas``, ``structured`` or ``witness``."""
     bytes: int
     seconds: float
     weight_bytes: int
@@ -212,7 +222,8 @@ def rank_estimate(
             peak = peak_entries or 0
             seconds += nodes * SECONDS_PER_STRUCTURED_NODE + _float(peak) * SECONDS_PER_CORE_ENTRY
             extra = peak * STRUCTURED_BYTES
-    return Estimate(path, wbytes + extra, seconds, wbytes)
+    name = "dense-blas" if path == "dense" and field == "blas" else path
+    return Estimate(name, wbytes + extra, seconds, wbytes)
 
 
 def _float(n: int) -> float:

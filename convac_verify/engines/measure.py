@@ -3,28 +3,65 @@
 :func:`measure_rank` builds the decomposition (random weights from the seed, or an
 explicit witness), chooses how to get the matrix, computes its rank with a
 registered engine and returns a :class:`~convac_verify.evidence.status.Measurement` that
-records field, prime, seed, method, |S|, the entry degree and the structural upper
-bound for all weights.
+records field, prime, seed, method, |S|, the entry degree and the certified upper
+bounds for all weights (the bounds home, :mod:`convac_verify.bounds`, min-cut included).
 
 Methods
 -------
 ``dense``
-    Grid tensor (``M**N`` entries), matricization, FLINT rank. Refused up front when the
-    estimated memory exceeds the budget.
+    Grid tensor (``M**N`` entries), matricization, rank with the engine of the field
+    (FLINT for ``gfp`` and ``qq``, float64 BLAS for ``blas``). Refused up front when the
+    estimated memory or time exceeds the budget.
 ``structured``
     :func:`convac_verify.engines.structured.structured_rank` (GF(p)); no grid tensor.
 ``auto``
     ``dense`` when it fits the budget, else ``structured``.
+
+Large dense ranks on BLAS first (``--field gfp``)
+-------------------------------------------------
+A random instance whose matricization has at least :data:`BLAS_MIN_SIDE` rows and
+columns is first drawn modulo a random prime below ``2**20`` (uniform in
+``[2**19, 2**20)``, drawn from the seed and what is measured) and ranked on float64 BLAS
+(:mod:`convac_verify.engines.blas`, method ``dense-blas``), many times faster than FLINT.
+What that rank ``k`` proves:
+
+* ``k`` is a certified **lower bound** on the rank over Q at that point, whatever the
+  prime, hence on the generic rank: witness lower bounds are certain.
+* When ``k`` meets a certified upper bound ``U`` for all weights -- any bound of the
+  bounds home, the min-cut included -- the rank over Q at that point and the generic
+  rank both **equal** ``U``: the measurement is exact (``Measurement.exact``) and kept.
+  (A theorem's own bound still may not *decide* that theorem's rows,
+  :data:`~convac_verify.evidence.certificates.OWN_BOUNDS`; it remains a true fact about
+  the rank, which is all that keeping the measurement uses.)
+* Its evidence is a random point modulo a *random* small prime, with the honest
+  Schwartz--Zippel epsilon ``k deg / p`` plus the prime term for the range it was
+  drawn from (:mod:`convac_verify.algebra.primes`): far above the threshold
+  ``1e-6``, so a row whose status depends on epsilon is never ``verified`` or
+  ``violated`` from it. Such a row is ``inconclusive`` with ``escalate`` set, and the
+  runner's one escalation (:attr:`Measurement.redraw`) redraws it at a fresh point
+  modulo a fresh random 61-bit prime with FLINT. So lower bounds and rows decided by a
+  certificate are answered on BLAS; epsilon-dependent rows on FLINT; the evidence
+  method says which (``dense-blas`` or ``dense``).
+
+When ``k`` falls short of every bound, the instance is measured again by the FLINT path
+modulo the run's prime (``--prime``, a random 61-bit prime by default), as without BLAS.
+When that path does not fit the budget (e.g. N = 26, M = 2), up to
+:data:`BLAS_RETRIES` fresh instances are tried on BLAS modulo fresh random primes of
+:data:`BLAS_RETRY_BITS` bits, only to find a rank that meets the bound; if none does,
+the largest BLAS rank is kept (a certified lower bound; its epsilon-dependent rows stay
+``inconclusive`` when the escalation does not fit either). The retries report no
+epsilon of their own.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 import networkx as nx
 import numpy as np
@@ -47,17 +84,33 @@ from ..networks.matricize import matricize
 from ..networks.partitions import Partition
 from ..networks.tensor_network import TensorNetwork, random_fill
 from . import get_rank_engine
-from .estimate import RANK_OPS_PER_SECOND, Estimate, check_budget, fmt_seconds, rank_estimate
+from .blas import MAX_PRIME as BLAS_MAX_PRIME
+from .blas import rank_mod
+from .estimate import (
+    DENSE_BYTES,
+    RANK_OPS_PER_SECOND,
+    Estimate,
+    check_budget,
+    fmt_seconds,
+    rank_estimate,
+)
 from .interruptible import run_interruptible
 from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, structured_rank
 
 __all__ = [
+    "BLAS_MIN_SIDE",
+    "BLAS_PRIME_BITS",
+    "BLAS_RETRIES",
+    "BLAS_RETRY_BITS",
     "DEFAULT_MAX_MEMORY",
     "FIELDS",
+    "MAX_TENSOR_MODES",
     "METHODS",
     "RANDOM_PRIME",
     "Context",
     "RankSettings",
+    "TaskRunner",
+    "blas_estimate",
     "check_dense_budget",
     "dense_bytes",
     "dense_rank",
@@ -71,14 +124,25 @@ DEFAULT_MAX_MEMORY = 4 * 2**30
 DEFAULT_MAX_SECONDS = 60.0
 LONG_SECONDS = 5.0
 """Computations estimated to take longer announce themselves (with the estimate)."""
-FIELDS = ("gfp", "qq")
+FIELDS = ("gfp", "qq", "blas")
 METHODS = ("auto", "dense", "structured")
-# peak bytes per grid-tensor entry on the dense path, measured at N = 24, M = 2
-# (uint64 tensor, matricized copy, Python-int list, fmpz_mat and nmod_mat copies)
-_DENSE_BYTES = {"gfp": 96, "qq": 400}
+MAX_TENSOR_MODES = 32
+"""A grid tensor has one array axis per mode, and NumPy arrays have at most 32 axes (64
+from NumPy 2): no grid tensor with more modes is formed (only M = 1 makes one small enough
+to fit the memory budget); the structured path takes over."""
 RANDOM_PRIME = 0
-"""``RankSettings(prime=RANDOM_PRIME)``: draw the prime uniformly from the primes in
-``[2**61, 2**62)``, from the seed (:mod:`convac_verify.algebra.primes`)."""
+"""``RankSettings(prime=RANDOM_PRIME)``: draw the prime from the seed, uniformly from the
+primes in ``[2**61, 2**62)`` (``gfp``, ``qq``) or ``[2**19, 2**20)`` (``blas``)
+(:mod:`convac_verify.algebra.primes`)."""
+BLAS_MIN_SIDE = 1024
+"""Smallest side of a matricization that ``--field gfp`` ranks on BLAS first."""
+BLAS_PRIME_BITS = 19
+"""BLAS primes are drawn from ``[2**19, 2**20)``: below ``2**20`` the engine never reduces
+the trailing matrix (delayed reduction up to ``32767 x 32767``)."""
+BLAS_RETRY_BITS = 25
+"""Bits of the fresh primes of the retries (past FLINT's budget)."""
+BLAS_RETRIES = 2
+"""Further tries on BLAS, modulo fresh random primes, when FLINT's path does not fit."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +150,9 @@ class RankSettings:
     """How ranks are computed for a run (from the command line)."""
 
     field: str = "gfp"
-    """``gfp`` (weights uniform mod p, rank mod p) or ``qq`` (integer weights, rank over Q)."""
+    """``gfp`` (weights uniform mod p, rank mod p; FLINT, large matrices on BLAS first),
+    ``blas`` (the same with a prime below ``2**26``, every dense rank on float64 BLAS) or
+    ``qq`` (integer weights, rank over Q)."""
     prime: int = RANDOM_PRIME
     """The prime of GF(p); :data:`RANDOM_PRIME` (the default) draws one from the seed."""
     seed: int = 0
@@ -104,22 +170,30 @@ class RankSettings:
     by the user is fixed."""
 
     def __post_init__(self) -> None:
-        if self.prime == RANDOM_PRIME:
-            object.__setattr__(self, "prime", seeded_prime(self.seed, "run"))
-            object.__setattr__(self, "prime_random", True)
         if self.field not in FIELDS:
             raise ConvacError(f"field must be one of {', '.join(FIELDS)}; got {self.field!r}")
         if self.method not in METHODS:
             raise ConvacError(f"method must be one of {', '.join(METHODS)}; got {self.method!r}")
+        if self.prime == RANDOM_PRIME:
+            bits = BLAS_PRIME_BITS if self.field == "blas" else None
+            prime = (
+                seeded_prime(self.seed, "run")
+                if bits is None
+                else seeded_prime(self.seed, "run", bits)
+            )
+            object.__setattr__(self, "prime", prime)
+            object.__setattr__(self, "prime_random", True)
+        if self.field == "blas" and self.prime >= BLAS_MAX_PRIME:
+            raise ConvacError(f"--field blas needs a prime below 2**26; got --prime {self.prime}")
 
     def ring(self) -> Ring:
         """The ring the weights are drawn from."""
-        return PrimeField(self.prime) if self.field == "gfp" else IntegerRing()
+        return IntegerRing() if self.field == "qq" else PrimeField(self.prime)
 
 
 def dense_bytes(n_modes: int, dim: int, field: str = "gfp") -> int:
     """Estimated peak memory of the dense path: ``M**N`` entries times a measured constant."""
-    return int(dim) ** int(n_modes) * _DENSE_BYTES[field]
+    return int(dim) ** int(n_modes) * DENSE_BYTES[field]
 
 
 def _fmt_bytes(n: int) -> str:
@@ -145,6 +219,7 @@ def measure_rank(
     witness_name: str = "",
     shared: bool = False,
     progress: Callable[[str], None] | None = None,
+    blas: bool = True,
 ) -> Measurement:
     """Rank of ``[[A]]_{I,J}`` for one instance of the architecture.
 
@@ -164,27 +239,38 @@ def measure_rank(
         Random weights shared across locations.
     progress : callable, optional
         Told, with the estimate, when the computation is expected to be long.
+    blas : bool
+        Whether a large random instance may be ranked on BLAS first (module docstring);
+        the escalation to a fresh random 61-bit prime passes ``False``.
 
     Raises
     ------
     BudgetExceeded
-        If the chosen method needs more than ``settings.max_memory``.
+        If the chosen method needs more than ``settings.max_memory`` or ``max_seconds``.
     """
     n = trees.n_modes(tree)
     if partition.n_modes != n:
         raise ConvacError(f"partition is for N = {partition.n_modes} modes but the tree has {n}")
     ws = resolve_widths(tree, widths)
     peak = None if witness is not None else structured_peak_entries(tree, dim, ws, partition)
+    bounds = tuple(tree_upper_bounds(tree, dim, ws, partition))
+    first = blas_estimate(tree, dim, ws, partition, settings, peak) if blas else None
+    if first is not None and (witness is None or _dense_chosen(n, dim, settings)):
+        _announce(progress, n, dim, partition, first)
+        kept = _measure_on_blas(
+            tree, dim, widths, partition, settings, bounds, peak, shared, witness, witness_name
+        )
+        if kept is not None:
+            return kept
+        if progress is not None:
+            progress(f"rank N={n} M={dim} {partition.name}: FLINT modulo the run's prime")
     method = _choose_method(n, dim, settings, peak)
     estimate = require_budget(tree, dim, ws, partition, settings, method, peak, shared=shared)
-    if progress is not None and estimate.seconds >= LONG_SECONDS:
-        progress(
-            f"rank of N={n}, M={dim}, {partition.name} by the {estimate.path} path "
-            f"(estimated ~{fmt_seconds(estimate.seconds)}; Ctrl-C stops cleanly)"
-        )
+    _announce(progress, n, dim, partition, estimate)
     decomp = _decomposition(tree, dim, widths, partition, settings, witness, shared)
     if method == "dense":
         rank, field = dense_rank(grid_tensor(decomp), partition, settings)
+        method = "dense-blas" if settings.field == "blas" else method
     else:
         rank = structured_rank(decomp, partition, prime=settings.prime, budget=settings.max_memory)
         field = "GF(p)"
@@ -203,8 +289,145 @@ def measure_rank(
             prime_random=prime_random,
             point="kronecker" if method == "structured" else "witness",
         )
-    bounds = tuple(tree_upper_bounds(tree, dim, decomp.widths, partition))
     return Measurement(rank, evidence, bounds)
+
+
+def _announce(
+    progress: Callable[[str], None] | None,
+    n: int,
+    dim: int,
+    partition: Partition,
+    estimate: Estimate,
+) -> None:
+    if progress is not None and estimate.seconds >= LONG_SECONDS:
+        progress(
+            f"rank of N={n}, M={dim}, {partition.name} by the {estimate.path} path "
+            f"(estimated ~{fmt_seconds(estimate.seconds)}; Ctrl-C stops cleanly)"
+        )
+
+
+def blas_estimate(
+    tree: nx.DiGraph,
+    dim: int,
+    ws: Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    peak: int | None,
+) -> Estimate | None:
+    """The estimate of ranking a random instance on BLAS first (module docstring), or
+    ``None`` when :func:`measure_rank` would not: another field, ``--method structured``,
+    a matricization with a side below :data:`BLAS_MIN_SIDE`, a structured contraction
+    much smaller than the grid tensor, or a BLAS path over the budget."""
+    n = trees.n_modes(tree)
+    rows = len(partition.rows)
+    if (
+        settings.field != "gfp"
+        or settings.method == "structured"
+        or min(dim**rows, dim ** (n - rows)) < BLAS_MIN_SIDE
+    ):
+        return None
+    if settings.method == "auto" and peak is not None and peak * 16 <= dim**n:
+        return None  # the structured contraction is the cheaper path
+    estimate = rank_estimate(tree, dim, ws, partition, "blas", "dense", peak)
+    if estimate.bytes > settings.max_memory or estimate.seconds > settings.max_seconds:
+        return None
+    return estimate
+
+
+def _dense_chosen(n: int, dim: int, settings: RankSettings) -> bool:
+    """Whether an explicit witness would take the dense path (else its Kronecker
+    structure, which is cheaper than any dense rank)."""
+    try:
+        return _choose_method(n, dim, settings, None) == "dense"
+    except BudgetExceeded:
+        return False
+
+
+def _flint_fits(
+    tree: nx.DiGraph,
+    dim: int,
+    ws: Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    peak: int | None,
+    shared: bool,
+) -> bool:
+    """Whether the path :func:`measure_rank` takes without BLAS fits the budget."""
+    try:
+        method = _choose_method(trees.n_modes(tree), dim, settings, peak)
+        require_budget(tree, dim, ws, partition, settings, method, peak, shared=shared)
+    except BudgetExceeded:
+        return False
+    return True
+
+
+def _measure_on_blas(
+    tree: nx.DiGraph,
+    dim: int,
+    widths: int | Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    bounds: tuple[Any, ...],
+    peak: int | None,
+    shared: bool,
+    witness: Mapping[int, object] | None = None,
+    witness_name: str = "",
+) -> Measurement | None:
+    """The BLAS tries of the module docstring: a measurement that meets a certified upper
+    bound (exact), the best BLAS measurement when FLINT's path does not fit, else ``None``
+    (measure with FLINT). An explicit witness is ranked modulo the same kind of prime
+    (its rank mod p is a certified lower bound too)."""
+    key = _instance_key(tree, dim, widths, partition, shared)
+    ws = resolve_widths(tree, widths)
+    best: Measurement | None = None
+    for attempt in range(BLAS_RETRIES + 1):
+        if attempt == 0:
+            prime = seeded_prime(settings.seed, f"blas/{key}", BLAS_PRIME_BITS)
+        else:
+            prime = seeded_prime(settings.seed, f"blas-retry-{attempt}/{key}", BLAS_RETRY_BITS)
+        small = dataclasses.replace(settings, prime=prime, prime_random=True)
+        salt = "" if attempt == 0 else f"blas-retry-{attempt}"
+        decomp = _decomposition(tree, dim, widths, partition, small, witness, shared, salt)
+        if witness is None:
+            evidence = random_evidence(
+                decomp.ring,
+                "GF(p)",
+                "dense-blas",
+                small,
+                decomp.entry_degree(),
+                decomp.coefficient_bits(),
+            )
+        else:
+            evidence = Evidence.witness(
+                witness_name or "explicit witness",
+                field="GF(p)",
+                method="dense-blas",
+                prime=prime,
+                prime_random=True,
+            )
+        m = _rank_on_blas(_own_matrix(grid_tensor(decomp), partition), evidence, bounds)
+        if m.exact:
+            return m
+        if best is None or m.rank > best.rank:
+            best = m
+        if attempt == 0 and _flint_fits(tree, dim, ws, partition, settings, peak, shared):
+            return None
+    return best
+
+
+def _rank_on_blas(matrix: Array, evidence: Evidence, bounds: tuple[Any, ...]) -> Measurement:
+    """Rank of ``matrix`` (ours to overwrite) modulo ``evidence.prime`` on BLAS; exact when
+    it meets the smallest certified upper bound for all weights (any certificate)."""
+    assert evidence.prime is not None
+    rank = rank_mod(matrix, evidence.prime, overwrite=True)
+    m = Measurement(rank, evidence, bounds)
+    return dataclasses.replace(m, exact=True) if rank == m.upper_bound else m
+
+
+def _own_matrix(tensor: Array, partition: Partition) -> Array:
+    """The matricization as an array no one else holds (so it may be overwritten)."""
+    matrix = matricize(tensor, partition)
+    return matrix if not np.shares_memory(matrix, tensor) else matrix.copy()
 
 
 def random_evidence(
@@ -233,7 +456,9 @@ def measure_network_rank(
     network: TensorNetwork, partition: Partition, settings: RankSettings
 ) -> Measurement:
     """Rank of ``[[A]]_{I,J}`` for a tensor network (e.g. from a network file) at random
-    weights: its grid tensor by the one contraction, then the dense rank.
+    weights: its grid tensor by the one contraction, then the dense rank (on BLAS first
+    for a large matricization with ``--field gfp``, kept when it meets a certified bound:
+    see the module docstring).
 
     The measurement carries the bounds home's bounds for the network
     (:func:`convac_verify.bounds.network_upper_bounds`: its min-cut, and the tree bounds
@@ -248,25 +473,45 @@ def measure_network_rank(
         raise ConvacError(
             f"partition is for N = {partition.n_modes} modes but the network has {network.n_modes}"
         )
-    check_dense_budget(network.n_modes, max(network.dims), settings)
-    ring = settings.ring()
+    n, dim = network.n_modes, max(network.dims)
+    bounds = tuple(network_upper_bounds(network, partition))
     key = f"network/{network.name}/{partition.rows}"
+    degree = network.entry_degree()
+    rows = math.prod(network.dims[i] for i in partition.rows)
+    side = min(rows, math.prod(network.dims) // rows)
+    if (
+        settings.field == "gfp"
+        and degree > 0
+        and side >= BLAS_MIN_SIDE
+        and dense_bytes(n, dim, "blas") <= settings.max_memory
+    ):
+        prime = seeded_prime(settings.seed, f"blas/{key}", BLAS_PRIME_BITS)
+        small = dataclasses.replace(settings, prime=prime, prime_random=True)
+        ring = small.ring()
+        tensor = contract(random_fill(network, ring, _stream(settings.seed, key)))
+        bits = network.coefficient_bits()
+        evidence = random_evidence(ring, "GF(p)", "dense-blas", small, degree, bits)
+        m = _rank_on_blas(_own_matrix(tensor, partition), evidence, bounds)
+        if m.exact:
+            return m
+    check_dense_budget(n, dim, settings)
+    ring = settings.ring()
     filled = random_fill(network, ring, _stream(settings.seed, key))
     rank, field_name = dense_rank(contract(filled), partition, settings)
-    degree = network.entry_degree()
+    method = "dense-blas" if settings.field == "blas" else "dense"
     if degree == 0:  # every weight is fixed: one explicit point
         gfp = field_name == "GF(p)"
         evidence = Evidence.witness(
             "the network's fixed weights",
             field=field_name,
-            method="dense",
+            method=method,
             prime=settings.prime if gfp else None,
             prime_random=settings.prime_random and gfp,
         )
     else:
         bits = network.coefficient_bits()
-        evidence = random_evidence(ring, field_name, "dense", settings, degree, bits)
-    return Measurement(rank, evidence, tuple(network_upper_bounds(network, partition)))
+        evidence = random_evidence(ring, field_name, method, settings, degree, bits)
+    return Measurement(rank, evidence, bounds)
 
 
 def require_budget(
@@ -302,17 +547,21 @@ def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> t
 
     The building block for any decomposition whose grid tensor can be formed (call
     :func:`check_dense_budget` first). Returns the rank and the field it was computed in.
+    FLINT's long calls run in a forked child (Ctrl-C stays live); the BLAS engine returns
+    to Python between panels, so it is interruptible in place.
     """
     engine = get_rank_engine(settings.field)
     matrix = matricize(tensor, partition)
     a, b = matrix.shape
-    if a * b * min(a, b) / RANK_OPS_PER_SECOND[settings.field] >= 1.0:  # long: Ctrl-C stays live
+    long = a * b * min(a, b) / RANK_OPS_PER_SECOND[settings.field] >= 1.0
+    if long and settings.field != "blas":
         return run_interruptible(lambda: engine.rank(matrix, settings.prime)), engine.field
     return engine.rank(matrix, settings.prime), engine.field
 
 
 def check_dense_budget(n_modes: int, dim: int, settings: RankSettings) -> None:
-    """Refuse, before any allocation, a grid tensor that does not fit the budget."""
+    """Refuse, before any allocation, a grid tensor that does not fit the budget (or has
+    more than :data:`MAX_TENSOR_MODES` modes)."""
     need = dense_bytes(n_modes, dim, settings.field)
     if need > settings.max_memory:
         raise BudgetExceeded(
@@ -320,6 +569,21 @@ def check_dense_budget(n_modes: int, dim: int, settings: RankSettings) -> None:
             f"over --max-memory {_fmt_bytes(settings.max_memory)}; use --method structured "
             "(exact rank without the grid tensor) or a smaller N"
         )
+    if n_modes > MAX_TENSOR_MODES:
+        raise BudgetExceeded(
+            f"a grid tensor has one array axis per mode, at most {MAX_TENSOR_MODES}; N = "
+            f"{n_modes} is more: use --method structured (exact rank without the grid tensor)"
+        )
+
+
+def _instance_key(
+    tree: nx.DiGraph,
+    dim: int,
+    widths: int | Sequence[int],
+    partition: Partition,
+    shared: bool,
+) -> str:
+    return repr((trees.to_nested(tree), dim, widths, partition.rows, shared))
 
 
 def _decomposition(
@@ -330,12 +594,14 @@ def _decomposition(
     settings: RankSettings,
     witness: Mapping[int, object] | None,
     shared: bool,
+    salt: str = "",
 ) -> TreeDecomposition:
     ring = settings.ring()
     if witness is not None:
         return decomposition_from_weights(tree, dim, widths, witness, ring)
     key = repr((trees.to_nested(tree), dim, widths, partition.rows, shared, settings.field))
-    return random_decomposition(tree, dim, widths, ring, _stream(settings.seed, key), shared=shared)
+    rng = _stream(settings.seed, f"{salt}/{key}" if salt else key)
+    return random_decomposition(tree, dim, widths, ring, rng, shared=shared)
 
 
 def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -> str:
@@ -345,7 +611,7 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
     (``None`` for an explicit witness, whose Kronecker structure keeps it small).
     """
     need = dense_bytes(n, dim, settings.field)
-    fits = need <= settings.max_memory
+    fits = need <= settings.max_memory and n <= MAX_TENSOR_MODES
     if settings.method == "dense":
         check_dense_budget(n, dim, settings)
     if settings.method == "structured" or (settings.method == "auto" and not fits):
@@ -361,7 +627,7 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
         return "structured"
     if (
         settings.method == "auto"
-        and settings.field == "gfp"  # over Q the dense path gives the exact rank
+        and settings.field != "qq"  # over Q the dense path gives the exact rank
         and peak is not None
         and peak * 16 <= dim**n
     ):
@@ -370,16 +636,29 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
 
 
 def fits_dense(n: int, dim: int, settings: RankSettings) -> bool:
-    """Whether the dense path fits the memory budget."""
-    return dense_bytes(n, dim, settings.field) <= settings.max_memory
+    """Whether the dense path fits the memory budget (and the grid tensor's axes fit an
+    array: :data:`MAX_TENSOR_MODES`)."""
+    return n <= MAX_TENSOR_MODES and dense_bytes(n, dim, settings.field) <= settings.max_memory
+
+
+class TaskRunner(Protocol):
+    """Runs a plan of checks as independent tasks (:mod:`convac_verify.sweeps`)."""
+
+    def run(self, plan: Sequence[tuple[str, Mapping[str, Any]]], ctx: Context) -> list[list[Any]]:
+        """One list of results per ``(check name, overrides)`` of ``plan``, in plan order."""
+        ...
 
 
 @dataclass
 class Context:
-    """What a check may use: rank settings, a measurement cache and a progress sink."""
+    """What a check may use: rank settings, a measurement cache, a progress sink and where
+    a runner's plans run."""
 
     settings: RankSettings = field(default_factory=RankSettings)
     progress: Callable[[str], None] = lambda message: None
+    tasks: TaskRunner | None = None
+    """Runs the runner's plans as independent tasks (process pool, Dask); ``None``: one
+    after another in this process."""
     _cache: dict[Any, Measurement] = field(default_factory=dict)
 
     def measure(
@@ -440,13 +719,20 @@ class Context:
         shared: bool,
         key: str,
     ) -> Measurement:
-        """The same network at a fresh random point modulo a fresh random prime."""
-        settings = dataclasses.replace(
-            self.settings,
-            field="gfp",
-            prime=seeded_prime(self.settings.seed, f"escalate/{key}"),
-            prime_random=True,
-            seed=zlib.crc32(f"escalate/{self.settings.seed}/{key}".encode()),
-        )
-        self.progress(f"rank N={trees.n_modes(tree)} M={dim} {partition.name} (fresh prime)")
-        return measure_rank(tree, dim, widths, partition, settings, shared=shared)
+        """The same network at a fresh random point modulo a fresh random 61-bit prime,
+        ranked with FLINT (never on BLAS: this is the escalation of an epsilon-dependent
+        row); computed once per measurement, however many rows escalate."""
+        cache_key = ("escalate", key)
+        if cache_key not in self._cache:
+            settings = dataclasses.replace(
+                self.settings,
+                field="gfp",
+                prime=seeded_prime(self.settings.seed, f"escalate/{key}"),
+                prime_random=True,
+                seed=zlib.crc32(f"escalate/{self.settings.seed}/{key}".encode()),
+            )
+            self.progress(f"rank N={trees.n_modes(tree)} M={dim} {partition.name} (fresh prime)")
+            self._cache[cache_key] = measure_rank(
+                tree, dim, widths, partition, settings, shared=shared, blas=False
+            )
+        return self._cache[cache_key]

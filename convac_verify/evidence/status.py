@@ -87,7 +87,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
 
-from ..algebra.primes import prime_failure
+from ..algebra.primes import prime_failure, prime_range_bits
 from .certificates import CERTIFICATE_KINDS, Bound, Certificate, may_decide
 
 __all__ = [
@@ -198,7 +198,10 @@ class Evidence:
     polynomial: bool = True
     """Whether grid-tensor entries are polynomials in the weights (False for max/ReLU)."""
     prime_random: bool = False
-    """Whether the prime was drawn uniformly from the primes in ``[2**61, 2**62)``."""
+    """Whether the prime was drawn uniformly from the primes of its bit length,
+    ``[2**b, 2**(b+1))`` with ``b = prime.bit_length() - 1``
+    (:func:`~convac_verify.algebra.primes.random_prime`: ``b = 61`` by default, ``19`` or
+    ``25`` for the BLAS engine); the prime term of epsilon is computed for that range."""
     entry_bits: int | None = None
     """``b`` with ``|D| <= k! * 2**(k b)`` for the integer D a prime must divide to lower a
     ``k x k`` minor (its content for weights mod p, its value for integer weights)."""
@@ -338,8 +341,9 @@ class Evidence:
         if self.field == "GF(p)":
             if not self.prime_random:
                 return None
-            assert self.entry_bits is not None
-            eps += prime_failure(k * (k.bit_length() + self.entry_bits))
+            assert self.entry_bits is not None and self.prime is not None
+            bits = prime_range_bits(self.prime)
+            eps += prime_failure(k * (k.bit_length() + self.entry_bits), bits)
         return min(Fraction(1), eps)
 
     def caveat(self) -> str:
@@ -372,7 +376,9 @@ class Measurement:
     """Free-form details for reports (e.g. the float rank as a contrast)."""
     exact: bool | None = None
     """Whether ``rank`` is the exact value of the quantity at this point (default: the
-    evidence is a rank over Q)."""
+    evidence is a rank over Q). A GF(p) rank that meets one of ``bounds`` is exact (it is
+    a lower bound on the rank over Q); ``decide`` then still takes the upper side from
+    a bound that may decide the row, never from this flag."""
     bound_only: bool = False
     """Whether ``rank`` only bounds the claimed quantity from below (e.g. the channels a
     shallow network needs are at least a rank): then a value below a claimed lower bound
@@ -504,7 +510,7 @@ def _point_certificate(m: Measurement, point: bool = False) -> Certificate:
         how = "SymPy" if kind == "symbolic-identity" else "interval enclosures"
         value = "exactly" if m.is_exact else f"{how} prove >="
         return Certificate(kind, f"{where}: {value} {m.rank} ({ev.method})")
-    if point and m.is_exact:
+    if point and m.is_exact and ev.field != "GF(p)":
         if kind is not None:
             return Certificate(kind, f"{where}: exactly {m.rank}")
         return Certificate("exact-rank", f"{where}: exact rank over Q {m.rank}")
@@ -581,7 +587,7 @@ def _decide_generic(claim: Claim, m: Measurement, check: str) -> Verdict:
             f"random point has {what} {k} <= {v}; no independent certificate for all weights",
             _random_certificate(m, v + 1, eps),
         )
-    if eps is not None and eps < 1:  # a fresh point modulo a fresh random prime may decide
+    if eps is not None:  # a fresh point modulo a fresh (61-bit) random prime may decide
         return Verdict(
             Status.INCONCLUSIVE,
             eps,
@@ -679,8 +685,11 @@ def _below(claim: Claim, m: Measurement, up: Bound | None, check: str = "") -> V
 def _decide_point(claim: Claim, m: Measurement, check: str) -> Verdict:
     """A claim about the measured weights only: the value lies in ``[lo, hi]``."""
     k, v, what = m.rank, claim.value, claim.quantity
-    lo, hi = k, (k if m.is_exact else None)
-    hi_cert = _point_certificate(m, point=True) if m.is_exact else None
+    # a GF(p) rank is exact only through a certified bound it meets (a large matrix on
+    # BLAS, engines/measure.py); that bound must itself be allowed to decide the row
+    exact = m.is_exact and m.evidence.field != "GF(p)"
+    lo, hi = k, (k if exact else None)
+    hi_cert = _point_certificate(m, point=True) if exact else None
     b = m.best_bound(check)
     if b is not None and (hi is None or b.value < hi):
         hi, hi_cert = b.value, b.certificate

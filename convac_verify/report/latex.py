@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
+from ..algebra.primes import prime_range_bits
 from ..evidence.status import Status
 from .model import CheckResult, Report
 from .numbers import abbreviate_digits, latex_int
@@ -200,9 +201,10 @@ def settings_caption(report: Report) -> str:
         return f"Random integer weights, seed {s.seed}."
     p = s.prime
     if s.prime_random:
+        b = prime_range_bits(p)
         return (
             f"Field GF($p$), $p={p}$ drawn at random from the primes in "
-            f"$[2^{{61}},2^{{62}})$, seed {s.seed}."
+            f"$[2^{{{b}}},2^{{{b + 1}}})$, seed {s.seed}."
         )
     k = (p + 1).bit_length() - 1
     shown = f"2^{{{k}}}-1" if p > 2**20 and p + 1 == 2**k else latex_int(p)

@@ -6,6 +6,12 @@ not decide its rows), escalates a row whose status depends on an epsilon that is
 large (a fresh random point modulo a fresh random prime, when the settings allow it),
 reports an unmet hypothesis as ``inconclusive``, applies claim controls (negative
 controls that strengthen the claim), and classifies the growth of every series.
+
+A plan -- ``(check name, overrides)`` pairs -- is a list of independent tasks:
+:func:`run_plan` runs them here, one after another, or hands them to ``ctx.tasks``
+(:mod:`convac_verify.sweeps`: a process pool, Dask, a journal). Each task is judged where
+it runs (escalation included), so its results are final when they come back, and they
+are put back in plan order: the report is the same whatever runs them.
 """
 
 from __future__ import annotations
@@ -15,14 +21,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..engines.measure import Context
-from ..errors import ConvacError
+from ..errors import BudgetExceeded, ConvacError
 from ..evidence.growth import classify
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Status, Verdict, decide
 from ..report.model import CheckResult, GrowthLine, Report
 from .registry import CLAIM_CONTROLS, Theorem, get_theorem
 
-__all__ = ["growth_lines", "judge", "run_checks", "run_control", "run_theorem", "strengthen"]
+__all__ = [
+    "growth_lines",
+    "judge",
+    "run_checks",
+    "run_control",
+    "run_plan",
+    "run_theorem",
+    "strengthen",
+]
 
 
 def judge(check: str, o: Observation) -> tuple[Observation, Verdict]:
@@ -32,7 +46,12 @@ def judge(check: str, o: Observation) -> tuple[Observation, Verdict]:
     verdict = decide(o.claim, o.measurement, check)
     redraw = o.measurement.redraw
     if verdict.escalate and redraw is not None:
-        m = redraw()
+        try:
+            m = redraw()
+        except BudgetExceeded as exc:  # the fresh prime's path does not fit: stay undecided
+            return o, dataclasses.replace(
+                verdict, reason=f"{verdict.reason}; no escalation: {exc}", escalate=False
+            )
         m = dataclasses.replace(m, extra={**o.measurement.extra, **m.extra, "escalated": True})
         o = dataclasses.replace(o, measurement=m)
         verdict = decide(o.claim, m, check)
@@ -78,6 +97,9 @@ def run_theorem(theorem: Theorem, ctx: Context, **overrides: Any) -> list[CheckR
                 continue
             o = dataclasses.replace(o, claim=moved, subject=f"{o.subject} [control {mode}]")
         o, verdict = judge(theorem.name, o)
+        # judged: the redraw closure (it holds the context) is spent, and results must
+        # travel between processes and into journals
+        o = dataclasses.replace(o, measurement=dataclasses.replace(o.measurement, redraw=None))
         results.append(CheckResult(theorem.name, theorem.reference, theorem.family, o, verdict))
     return results
 
@@ -128,8 +150,19 @@ def run_checks(
     ctx: Context,
     notes: Sequence[str] = (),
 ) -> Report:
-    """Run ``(check name, overrides)`` pairs in order and assemble a report."""
-    results: list[CheckResult] = []
-    for name, overrides in plan:
-        results.extend(run_theorem(get_theorem(name), ctx, **overrides))
+    """Run ``(check name, overrides)`` pairs and assemble a report, in plan order."""
+    results = run_plan(plan, ctx)
     return Report(command, ctx.settings, results, growth_lines(results), list(notes))
+
+
+def run_plan(plan: Sequence[tuple[str, Mapping[str, Any]]], ctx: Context) -> list[CheckResult]:
+    """Results of ``(check name, overrides)`` pairs, in plan order.
+
+    The pairs are independent tasks: with ``ctx.tasks`` set they run wherever it sends
+    them (:mod:`convac_verify.sweeps`), else one after another here.
+    """
+    if ctx.tasks is not None:
+        per_task = ctx.tasks.run(plan, ctx)
+    else:
+        per_task = [run_theorem(get_theorem(name), ctx, **overrides) for name, overrides in plan]
+    return [r for rs in per_task for r in rs]

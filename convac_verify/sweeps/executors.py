@@ -1,0 +1,96 @@
+"""Where tasks run: this process, a local process pool, or a Dask distributed cluster.
+
+Each yields ``(task index, results)`` as tasks finish. Worker processes keep one
+:class:`~convac_verify.engines.measure.Context` per settings, so measurements shared
+by several tasks on one worker are computed once there (results do not depend on it).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..engines.measure import Context, RankSettings
+from ..errors import ConvacError
+
+__all__ = ["execute", "run_task"]
+
+Todo = list[tuple[int, tuple[str, dict[str, Any]]]]
+
+_CONTEXTS: dict[RankSettings, Context] = {}
+CONNECT_TIMEOUT = "20s"
+"""How long to wait for a Dask scheduler before giving up."""
+
+
+def run_task(check: str, overrides: Mapping[str, Any], settings: RankSettings) -> list[Any]:
+    """Run one check with ``overrides`` under ``settings``: the unit of work of a sweep."""
+    from ..theorems.registry import get_theorem
+    from ..theorems.runner import run_theorem
+
+    ctx = _CONTEXTS.setdefault(settings, Context(settings))
+    return run_theorem(get_theorem(check), ctx, **overrides)
+
+
+def execute(
+    todo: Todo, ctx: Context, *, jobs: int, scheduler: str | None, client: Any
+) -> Iterator[tuple[int, list[Any]]]:
+    """Run the tasks of ``todo`` and yield their results as they finish."""
+    if not todo:
+        return
+    if client is not None or scheduler is not None:
+        yield from _dask(todo, ctx.settings, scheduler, client)
+    elif jobs > 1 and len(todo) > 1:
+        yield from _pool(todo, ctx.settings, jobs)
+    else:
+        from ..theorems.registry import get_theorem
+        from ..theorems.runner import run_theorem
+
+        for i, (name, overrides) in todo:
+            yield i, run_theorem(get_theorem(name), ctx, **overrides)
+
+
+def _run_indexed(item: tuple[int, str, dict[str, Any], RankSettings]) -> tuple[int, list[Any]]:
+    i, name, overrides, settings = item
+    return i, run_task(name, overrides, settings)
+
+
+def _pool(todo: Todo, settings: RankSettings, jobs: int) -> Iterator[tuple[int, list[Any]]]:
+    # fork: workers start at once with everything imported (no refresh threads run here);
+    # leaving the block (an error, Ctrl-C) terminates the workers
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    items = [(i, name, overrides, settings) for i, (name, overrides) in todo]
+    with multiprocessing.get_context(method).Pool(min(jobs, len(todo))) as pool:
+        yield from pool.imap_unordered(_run_indexed, items)
+
+
+def _dask(
+    todo: Todo, settings: RankSettings, scheduler: str | None, client: Any
+) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ConvacError(
+            "--scheduler needs Dask distributed: pip install 'convac-verify[cluster]'"
+        ) from None
+
+    own = client is None
+    if own:
+        try:
+            client = Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT)
+        except OSError as exc:
+            raise ConvacError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+    try:
+        futures = {
+            client.submit(run_task, name, overrides, settings, pure=False): i
+            for i, (name, overrides) in todo
+        }
+        try:
+            for future in as_completed(futures, loop=client.loop):
+                yield futures[future], future.result()
+        finally:
+            client.cancel(list(futures))
+    finally:
+        if own:
+            client.close()
