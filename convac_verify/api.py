@@ -43,6 +43,7 @@ from .engines.measure import (
     fits_dense,
     measure_rank,
     require_budget,
+    sketch_plan,
 )
 from .engines.structured import structured_peak_entries
 from .errors import ConvacError, NotAModeTree
@@ -397,9 +398,13 @@ def _max_bits(dim: int, part: Partition) -> int:
 
 
 def _random_fits(q: RankQuery, settings: RankSettings) -> bool:
-    """Whether random weights fit the memory and time budgets (dense on BLAS, dense or
-    structured)."""
+    """Whether random weights fit the memory and time budgets (dense on BLAS, dense,
+    sketch or structured)."""
     n = trees.n_modes(q.tree)
+    if settings.method == "sketch":
+        return True  # measure_rank refuses with the estimate
+    if sketch_plan(q.tree, q.dim, q.widths, q.partition, settings) is not None:
+        return True
     peak = structured_peak_entries(q.tree, q.dim, q.widths, q.partition)
     if blas_estimate(q.tree, q.dim, q.widths, q.partition, settings, peak) is not None:
         return True
@@ -434,7 +439,7 @@ def _measure(
     name = WITNESS_NAME.format(h=h)
     args = (q.tree, q.dim, q.widths, q.partition, settings)
     m: Measurement | None = None
-    if predicted >= best.value and settings.method != "dense":
+    if predicted >= best.value and settings.method not in ("dense", "sketch"):
         m = measure_rank(*args, witness=witness(), witness_name=name, progress=progress)
         if m.rank < best.value:
             m = None  # not determined: try random weights

@@ -15,9 +15,9 @@ How the rank is obtained (cheapest certain route first)
    certified lower bound through the structured contraction, for any N. When it meets
    the upper bound the generic rank is proved exactly, without random weights (this is
    how ``depth --N 1024`` proves ``2**512``).
-3. Otherwise random weights (dense grid tensor, or the structured contraction) give the
-   generic rank with a Schwartz--Zippel epsilon, when they fit ``--max-memory`` and
-   ``--max-time``.
+3. Otherwise random weights (dense grid tensor, a sketch with random product vectors, or
+   the structured contraction) give the generic rank with a Schwartz--Zippel epsilon, when
+   they fit ``--max-memory`` and ``--max-time`` (``--method sketch`` skips step 2).
 4. Otherwise the row is bounded, not computed: witness lower bound and upper bound.
 
 Sweeps: ``--N 8,16,32`` (with ``--cp`` or a tree builder such as ``--tree balanced``),
@@ -175,6 +175,9 @@ def _evidence_long(r: CheckResult) -> str:
         text += f", p = {ev.prime}" + (" (random prime)" if ev.prime_random else " (fixed)")
     if ev.weights == "random":
         text += f", seed {ev.seed}, |S| = {fmt_int(ev.sample_space)}, entry degree {ev.degree}"
+    if ev.method.startswith("sketch"):
+        sketch = r.observation.measurement.extra.get("sketch", "")
+        text += f" (N + weight degree: random product vectors, sketch {sketch})"
     cert = r.verdict.certificate
     if cert is not None:
         text += f"; certificate {cert.kind}: {cert.detail}"
