@@ -75,25 +75,52 @@ def test_mixed_default_golden() -> None:
     r = invoke_cli("mixed")
     assert r.exit_code == 0, r.stderr
     _golden("mixed_default.txt", r)
-    assert "awaiting the measured mixed rank" in r.stdout
+    assert "awaiting" not in r.stdout and "awaits" not in r.stdout
+    assert (
+        "mixed network (compiled tensor network): rank 256 at random weights; Claim 5 + witness "
+        ">= 256; upper bound 256 (min-cut)" in r.stdout
+    )
     assert "64^(16/9)" in r.stdout and "1626" in r.stdout
+    assert "Corollary 8 measured" in r.stdout and ">= 16 (not reached with w <= 4)" in r.stdout
 
 
-def test_mixed_json_is_deterministic_and_says_what_awaits() -> None:
-    args = ("mixed", "--N", "64", "--corollary", "none", "--format", "json")
-    a, b = invoke_cli(*args), invoke_cli(*args)
+def test_mixed_measured_at_16_and_certified_through_structure_at_64() -> None:
+    """N = 16: the compiled network's rank at random weights (256) meets its min-cut;
+    N = 64: not measured (2^64 grid entries), certified 2^32 = min-cut; deterministic."""
+    args = ("mixed", "--N", "64", "--corollary", "none", "--corollary-measured", "none")
+    a, b = invoke_cli(*args, "--format", "json"), invoke_cli(*args, "--format", "json")
     assert a.exit_code == 0 and a.stdout == b.stdout
     doc = json.loads(a.stdout)
     by = {r["params"]["network"]: r for r in doc["results"] if r["relation"] == ">="}
     assert by["T"]["measured_rank"] == by["T-bar"]["measured_rank"] == 2**24
     assert by["best hybrid"]["measured_rank"] == 2**32
+    assert "mixed (measured)" not in by
     mixed = by["mixed"]
     assert mixed["status"] == "proved" and mixed["bound"]["value"] == 2**32
-    assert mixed["extra"]["measured_mixed_rank"] is None and mixed["upper_bound"] is None
+    assert mixed["extra"]["measured_mixed_rank"] is None and "not_measured" in mixed["extra"]
+    assert mixed["upper_bound"]["value"] == 2**32
+    assert mixed["upper_bounds"][0]["certificate"]["kind"] == "min-cut"
     assert mixed["params"]["r_mix"] == 4 and mixed["params"]["r0"] == 4
     assert "first 1x1 conv" in mixed["params"]["r0_convention"]
     extra = doc["mixed"]
     assert extra["hybrid_count"] == 2**17 and extra["best_hybrid"]["pairs"] == 32
+    assert extra["mixed_measured"]["generic_rank"] == 2**32
+    assert extra["mixed_measured"]["rank"] is None
+    r16 = invoke_cli(
+        "mixed", "--corollary", "none", "--corollary-measured", "none", "--format", "json"
+    )
+    doc16 = json.loads(r16.stdout)
+    got = [r for r in doc16["results"] if r["params"]["network"] == "mixed (measured)"]
+    assert [r["measured_rank"] for r in got] == [256] and got[0]["status"] == "proved"
+    assert got[0]["upper_bound"]["value"] == 256 and got[0]["evidence"]["weights"] == "random"
+    assert doc16["mixed"]["mixed_measured"] | {"upper_certificate": "min-cut"} == {
+        "rank": 256,
+        "lower_bound": 256,
+        "upper_bound": 256,
+        "upper_certificate": "min-cut",
+        "generic_rank": 256,
+        "not_measured": None,
+    }
 
 
 def test_mixed_search_and_corollary() -> None:
@@ -112,14 +139,26 @@ def test_mixed_search_and_corollary() -> None:
     doc = json.loads(r.stdout)["mixed"]
     top = doc["search"]["rows"][0]
     assert top["exponents"] == [8, 8] and len(top["mix"]) == 2 and top["hybrids"] == 8
+    assert top["measured"] == [256, 256] and top["upper_bounds"] == [256, 256]
     assert [row["forced_T"] for row in doc["corollary8"]] == [4, 7, 10, 12, 14, 15]
+    measured = [row for row in doc["corollary8_measured"] if row["network"] == "T"]
+    assert [(row["N"], row["M"], row["r_mix"]) for row in measured] == [
+        (8, 4, 2),
+        (8, 4, 4),
+        (16, 2, 2),
+        (16, 2, 4),
+    ]
+    assert measured[1]["ranks"] == [1, 8, 27, 64] and measured[1]["predicted"] == 3
+    assert measured[1]["width_needed_at_least"] == 16
 
 
 def test_mixed_latex() -> None:
     r = invoke_cli("mixed", "--corollary", "128", "--format", "latex")
     assert r.exit_code == 0
     assert r"$64^{16/9}$ & $1625.50$ & $1626$" in r.stdout
-    assert "mixed & -- & $256$ & -- & proved" in r.stdout
+    assert "mixed & $256$ & $256$ & $256$ & proved" in r.stdout
+    assert r"\label{tab:ctm18-corollary-8-measured}" in r.stdout
+    assert r"$\geq 16$ (not reached with $w\leq 4$)" in r.stdout
 
 
 @pytest.mark.parametrize(
@@ -144,7 +183,9 @@ def test_mixed_errors_are_one_line(args: tuple[str, ...], message: str) -> None:
 def test_mixed_csv_is_the_shared_report_csv() -> None:
     from convac_verify.report import CSV_COLUMNS
 
-    r = invoke_cli("mixed", "--corollary", "none", "--format", "csv")
+    r = invoke_cli(
+        "mixed", "--corollary", "none", "--corollary-measured", "none", "--format", "csv"
+    )
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == ",".join(CSV_COLUMNS)
@@ -176,3 +217,40 @@ def test_outputs_go_through_the_shared_writer(tmp_path: Path, args: tuple[str, .
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert json.loads(received[0])
     assert [p.name for p in tmp_path.iterdir()] == ["out.fifo"]
+
+
+def test_mixed_relu_rows() -> None:
+    r = invoke_cli(
+        "mixed", "--relu", "--corollary", "none", "--corollary-measured", "none", "--format", "json"
+    )
+    assert r.exit_code == 0, r.stderr
+    rows = json.loads(r.stdout)["mixed"]["relu"]
+    assert [row["network"] for row in rows] == ["T", "T-bar", "T+T-bar", "mixed", "mixed vs trees"]
+    assert all(row["status"] in ("proved", "consistent", "inconclusive") for row in rows)
+    assert rows[-1]["status"] in ("consistent", "inconclusive")  # a sample statistic
+    r = invoke_cli("mixed", "--relu", "--N", "64")
+    assert r.exit_code == 2 and "--relu evaluates the grid tensor" in r.stderr
+
+
+def test_mixed_save_network_is_a_network_file(tmp_path: Path) -> None:
+    """Two trees interconnected at shared nodes, as a network file: the compiled mixed
+    network saved by ``mixed --save-network`` measures the same rank under ``mincut``."""
+    path = tmp_path / "mixed16.json"
+    r = invoke_cli(
+        "mixed", "--corollary", "none", "--corollary-measured", "none", "--save-network", str(path)
+    )
+    assert r.exit_code == 0, r.stderr
+    r = invoke_cli(
+        "mincut", "--network", str(path), "--rows", "ctm18-example;left-right", "--format", "json"
+    )
+    assert r.exit_code == 0, r.stderr
+    rows = json.loads(r.stdout)["mincuts"]
+    assert [(row["min_cut"], row["measured_rank"]) for row in rows] == [(256, 256), (64, 17)]
+    again = tmp_path / "again.json"
+    r = invoke_cli(
+        "mixed", "--corollary", "none", "--corollary-measured", "none", "--format", "json",
+        "--save-network", str(again),
+    )  # fmt: skip
+    assert r.exit_code == 0 and again.read_bytes() == path.read_bytes()  # any format, same bytes
+    bad = invoke_cli("mixed", "--save-network", str(tmp_path / "nodir" / "x.json"))
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: ")

@@ -8,15 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from convac_verify.algebra.fields import IntegerRing
+from convac_verify.algebra.fields import IntegerRing, PrimeField
 from convac_verify.bounds.mincut import min_cut
 from convac_verify.errors import InvalidNetwork
 from convac_verify.networks.contraction import contract
 from convac_verify.networks.network_file import load_network, network_from_dict
 from convac_verify.networks.partitions import left_right, odd_even
-from convac_verify.networks.tensor_network import fill_network
+from convac_verify.networks.tensor_network import fill_network, random_fill
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "binary4.toml"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLE = EXAMPLES / "binary4.toml"
 
 
 def test_worked_example_loads_and_contracts() -> None:
@@ -117,3 +118,86 @@ def test_a_network_with_every_weight_fixed_is_one_explicit_point() -> None:
     assert net.entry_degree() == 0
     m = measure_network_rank(net, left_right(2), RankSettings(field="qq"))
     assert m.rank == 2 and not m.evidence.is_random and m.evidence.field == "Q"
+
+
+def test_residual_example_is_an_exact_sum_of_two_levels() -> None:
+    """``examples/residual4.toml``: a skip connection around the second level, written as
+    a direct sum (free masks, a selector); its grid tensor is y1 + y2 exactly."""
+    net = load_network(EXAMPLES / "residual4.toml")
+    ring = PrimeField(2**61 - 1)
+    filled = random_fill(net, ring, np.random.default_rng(7))
+    w = {
+        k: np.asarray(ring.to_ints(v), dtype=object).reshape(np.shape(v))
+        for k, v in filled.weights.items()
+    }
+    a = [w[f"A{j}"] for j in range(4)]  # (r0, M)
+    b0, b1 = w["B0"][:2, :2], w["B1"][:2, :2]
+    c, s = w["C"][0, :2], w["S"][0, :2]
+    deep = np.einsum(
+        "g,ga,gb,ai,aj,bk,bl->ijkl",
+        c,
+        b0,
+        b1,
+        a[0],
+        a[1],
+        a[2],
+        a[3],
+    )
+    skip = np.einsum("g,gi,gj,gk,gl->ijkl", s, *a)
+    expected = ring.from_ints((deep + skip) % ring.prime)
+    assert np.array_equal(contract(filled), expected)
+    # the free masks: each block weight is W (+) 1, the routers fixed
+    assert all(w[k][-1, -1] == 1 for k in ("B0", "B1", "C", "S"))
+    assert net.entry_degree() == 8  # A0..A3, B0, B1, C, S
+
+
+def test_free_masks_are_validated() -> None:
+    base = {
+        "inputs": 2,
+        "dim": 2,
+        "bonds": {"a": 2},
+        "tensor": [{"name": "A", "legs": ["a", "x0"]}, {"name": "B", "legs": ["y", "a", "x1"]}],
+    }
+    ok = {
+        **base,
+        "tensor": [
+            {"name": "A", "legs": ["a", "x0"], "fixed": [[1, 0], [0, 1]], "free": [[1, 0], [0, 0]]},
+            base["tensor"][1],
+        ],
+    }  # type: ignore[index]
+    assert network_from_dict(ok).free["A"] == [[1, 0], [0, 0]]
+    no_fixed = {
+        **base,
+        "tensor": [{"name": "A", "legs": ["a", "x0"], "free": [[1, 0], [0, 0]]}, base["tensor"][1]],
+    }  # type: ignore[index]
+    with pytest.raises(InvalidNetwork, match="free mask needs fixed values"):
+        network_from_dict(no_fixed)
+    bad = {
+        **base,
+        "tensor": [
+            {"name": "A", "legs": ["a", "x0"], "fixed": [[1, 0], [0, 1]], "free": [[2, 0], [0, 0]]},
+            base["tensor"][1],
+        ],
+    }  # type: ignore[index]
+    with pytest.raises(InvalidNetwork, match="free mask of 'A' must be 0/1"):
+        network_from_dict(bad)
+
+
+def test_compiled_networks_round_trip_through_the_file_format(tmp_path: Path) -> None:
+    """A compiled mixed network (fixed routers, free masks, tied V) saved as JSON and read
+    back is the same architecture: same random draws, same grid tensor, same min-cut."""
+    from convac_verify.networks.mixed_network import mixed_network
+    from convac_verify.networks.network_file import network_to_dict
+    from convac_verify.theorems.ctm18_claim5 import default_mixture
+
+    mixture, _ = default_mixture(8, "", "")
+    net = mixed_network(mixture, 2, 2)
+    path = tmp_path / "mixed8.json"
+    path.write_text(json.dumps(network_to_dict(net)))
+    back = load_network(path)
+    ring = PrimeField(2**61 - 1)
+    a = contract(random_fill(net, ring, np.random.default_rng(3)))
+    b = contract(random_fill(back, ring, np.random.default_rng(3)))
+    assert np.array_equal(a, b)
+    assert back.entry_degree() == net.entry_degree()
+    assert min_cut(back, odd_even(8)).value == min_cut(net, odd_even(8)).value

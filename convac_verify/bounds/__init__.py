@@ -13,7 +13,11 @@ computed from the architecture, independently of any claim:
   their joint spans, the tiling bound of Theorem 7 (binary trees; :mod:`.tilings`), the
   min-cut and the matrix size;
 * :func:`network_upper_bounds` -- any tensor network: the min-cut, plus the bounds above
-  when the network was compiled from a tree or an eq. 3 tree.
+  when the network was compiled from a tree or an eq. 3 tree; for a compiled mixed
+  decomposition (:mod:`convac_verify.networks.mixed_network`) the min-cut and the matrix
+  size, and for a plain sum of two trees (no mixture nodes) also the sum of the two
+  trees' best bounds (:func:`sum_bound`: ``rank(A + B) <= rank A + rank B``; with
+  mixture nodes the segments exchange their outputs and no such sum bounds the rank).
 
 Kronecker structure is covered by the min-cut: a bond of dimension 1 (a product of
 independent factors) is cut at no cost, so the min-cut of a product is the product of the
@@ -44,6 +48,7 @@ __all__ = [
     "matrix_size_bound",
     "min_cut_bound",
     "network_upper_bounds",
+    "sum_bound",
     "tree_upper_bounds",
 ]
 
@@ -151,10 +156,49 @@ def eq3_upper_bounds(
     return out
 
 
+def sum_bound(
+    tree: nx.DiGraph, tree_bar: nx.DiGraph, dim: int, width: int, partition: Partition
+) -> Bound:
+    """``rank [[A + B]] <= rank [[A]] + rank [[B]]`` for the plain sum of two eq. 3 trees of
+    size ``width``: the sum of each tree's best bound that is independent of the tilings
+    (joint spans, min-cut, matrix size; Theorem 7's own bound is left out). The
+    matricization of the sum factors through ``[U_A U_B]``: a ``factorization``.
+
+    Examples
+    --------
+    >>> from convac_verify.networks.trees import balanced
+    >>> from convac_verify.networks.dilations import swapped_tree, groups_partition
+    >>> sum_bound(balanced(16), swapped_tree(16, 2), 2, 2, groups_partition(16, 2)).value
+    128
+    """
+    parts = []
+    for t in (tree, tree_bar):
+        best = best_bound(eq3_upper_bounds(t, dim, width, partition), "ctm18-theorem-7")
+        assert best is not None  # the matrix size always applies
+        parts.append(best)
+    value = parts[0].value + parts[1].value
+    detail = " + ".join(f"{b.certificate.kind} {detail_int(b.value)}" for b in parts)
+    return Bound(
+        value,
+        Certificate(
+            "factorization", f"rank(A + B) <= rank A + rank B: {detail} = {detail_int(value)}"
+        ),
+    )
+
+
 def network_upper_bounds(network: TensorNetwork, partition: Partition) -> list[Bound]:
     """Every certified upper bound for a tensor network (the min-cut always; the tree
-    bounds too when it was compiled from a tree or an eq. 3 tree)."""
+    bounds too when it was compiled from a tree or an eq. 3 tree; the matrix size, and
+    for a plain sum the sum of the trees' bounds, when it was compiled from a mixed
+    decomposition)."""
     meta = network.meta
+    if network.source == "mixed":
+        out = [min_cut_bound(network, partition), matrix_size_bound(meta["dim"], partition)]
+        mixture = meta["mixture"]
+        if not mixture.nodes:
+            tree, tree_bar = mixture.pair()
+            out.append(sum_bound(tree, tree_bar, meta["dim"], meta["width"], partition))
+        return out
     if network.source == "tree" and not isinstance(meta["widths"], Mapping):
         bounds = tree_upper_bounds(meta["tree"], meta["dim"], meta["widths"], partition)
     elif network.source == "eq3":

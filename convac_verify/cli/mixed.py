@@ -6,19 +6,19 @@ network (``r_mix = 2r``, mixture nodes at layer 2) the measured rank, the bounds
 status -- then the table of Corollary 8 at r = 128. ``--search B`` ranks every choice of
 at most B mixture nodes by the certified lower bound over a partition family.
 
-Phase-1 scope: the mixed network's own rank (and its min-cut upper bound) await a
-compiler of the mixed decomposition into the tensor-network core
-(``@compile_network.register`` in :mod:`convac_verify.networks.compilers`, phase 2); its
-row shows the lower bound certified through Claim 5 and says so. The T, T-bar and hybrid
-rows carry the eq. 3 bounds of the bounds home (joint spans, min-cut; the tiling is
-Theorem 7's own bound). Runs the checks ``ctm18-mixed`` and ``ctm18-corollary-8``; conventions in
-:mod:`convac_verify.networks.mixed`.
+The mixed network is compiled into the tensor-network core
+(:mod:`convac_verify.networks.mixed_network`): its row shows the rank measured at random
+weights where the grid tensor is small (N = 16), the lower bound certified through Claim
+5 and the best hybrid's witness (every N), and the min-cut of the compiled network. The
+T, T-bar and hybrid rows carry the eq. 3 bounds of the bounds home (joint spans, min-cut;
+the tiling is Theorem 7's own bound). Runs the checks ``ctm18-mixed`` and
+``ctm18-corollary-8``; conventions in :mod:`convac_verify.networks.mixed`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -29,17 +29,25 @@ from rich.table import Table
 from ..bounds.corollary8 import corollary8_row, power_text
 from ..bounds.hybrids import best_hybrid, search_mixtures
 from ..bounds.tilings import tiling_bounds
+from ..engines.measure import RankSettings, check_dense_budget, fits_dense
 from ..errors import ConvacError
 from ..networks import trees
 from ..networks.geometry2d import Grid
-from ..networks.mixed import R0_CONVENTION, Mixture, hybrids, node_text
+from ..networks.mixed import R0_CONVENTION, Mixture, hybrids, make_mixture, node_text
+from ..networks.mixed_network import mixed_network
+from ..networks.network_file import network_to_dict
 from ..networks.partitions import Partition
 from ..networks.partitions2d import expand_partitions, split_specs
 from ..report import CheckResult, Report
 from ..report.latex import escape, latex_document, latex_table, settings_caption, status_tex
 from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
-from ..theorems.ctm18_mixed import AWAITS, mixture_for
+from ..theorems.ctm18_mixed import (
+    DENSE_MAX_ENTRIES,
+    NOT_MEASURED,
+    measure_mixed_family,
+    mixture_for,
+)
 from ..theorems.runner import run_checks
 from .common import RunOptions, clear_progress, sweep_options
 
@@ -61,28 +69,38 @@ def _rows(report: Report) -> dict[str, dict[str, CheckResult]]:
     return out
 
 
-def _cells(net: str, rs: dict[str, CheckResult]) -> dict[str, str]:
+def _cells(
+    net: str, rs: dict[str, CheckResult], measured_rs: dict[str, CheckResult] | None = None
+) -> dict[str, str]:
     lo = rs.get(">=")
     up = rs.get("<=")
     first = lo or up
     assert first is not None
     m = first.observation.measurement
+    best = m.best_bound("ctm18-mixed")  # the bounds home's best independent bound
+    upper = "-" if best is None else f"{fmt_int(best.value)} ({best.certificate.kind})"
+    extra_row = None if not measured_rs else measured_rs.get(">=")
     if net == "mixed":
-        measured, how = "awaits core", "phase 2: compiled network"
+        if extra_row is not None:
+            measured, how = (
+                fmt_int(extra_row.observation.measurement.rank),
+                evidence_text(extra_row),
+            )
+        else:
+            measured, how = "-", "not measured (large N)"
         lower = f"{fmt_int(m.rank)} (Claim 5 + witness)"
-        upper = "awaits min-cut"
     else:
         measured, how = fmt_int(m.rank), evidence_text(first)
         lower = f"{fmt_int(m.rank)} (witness)"
-        best = m.best_bound("ctm18-mixed")  # the bounds home's best independent bound
-        upper = "-" if best is None else f"{fmt_int(best.value)} ({best.certificate.kind})"
     claims = []
     statuses = []
-    for r in (lo, up):
+    for r in (lo, up, extra_row):
         if r is None:
             continue
         c = r.observation.claim
-        claims.append(f"{c.relation} {c.formula} = {fmt_int(c.value)}")
+        text = f"{c.relation} {c.formula} = {fmt_int(c.value)}"
+        if text not in claims:
+            claims.append(text)
         statuses.append(status_text(r))
     return {
         "network": net,
@@ -92,6 +110,100 @@ def _cells(net: str, rs: dict[str, CheckResult]) -> dict[str, str]:
         "upper": upper,
         "claim": "; ".join(claims),
         "status": " / ".join(statuses),
+    }
+
+
+def _corollary_measured(report: Report) -> list[dict[str, Any]]:
+    """The rows of ``ctm18-corollary-8-measured``: per case and r_mix the mixed target,
+    then T, T-bar and their sum (ranks per width, predicted and needed widths)."""
+    out: list[dict[str, Any]] = []
+    for r in report.results:
+        if r.check != "ctm18-corollary-8-measured" or "[control" in r.observation.subject:
+            continue
+        p = r.observation.params
+        row = {
+            k: p[k]
+            for k in ("N", "M", "r_mix", "network", "target", "target_exact", "hybrid_bound")
+        }
+        row["target_upper_bound"] = p["target_upper_bound"]
+        if p["network"] != "mixed":
+            row |= {
+                "ranks": p["ranks"],
+                "predicted": p["predicted"],
+                "width_needed_at_least": p["width_needed_at_least"],
+                "width_reaching_target": p["width_reaching_target"],
+                "width_needed_exact": r.observation.measurement.is_exact,
+                "widths_tried": p["widths_tried"],
+                "above_M": p["above_M"],
+            }
+        row["status"] = r.status.value
+        out.append(row)
+    return out
+
+
+def _relu_rows(report: Report) -> list[dict[str, Any]]:
+    """The rows of ``ctm18-relu`` (one per network, and the sample comparison)."""
+    out = []
+    for r in report.results:
+        if r.check != "ctm18-relu" or "almost everywhere" in r.observation.subject:
+            continue
+        p = r.observation.params
+        c = r.observation.claim
+        out.append(
+            {
+                "network": p["network"],
+                "N": p["N"],
+                "M": p["M"],
+                "r": p["r"],
+                "ranks": p.get("ranks"),
+                "measured": r.observation.measurement.rank,
+                "claim": f"{c.relation} {c.formula} = {fmt_int(c.value)} ({c.scope})",
+                "product_upper_bound": p.get("product_upper_bound"),
+                "exceeds_product_bound": p.get("exceeds_product_bound"),
+                "status": r.status.value,
+            }
+        )
+    return out
+
+
+def _needed_text(row: dict[str, Any]) -> str:
+    """``3`` (exact), ``>= 3; 3 reaches it``, ``>= 16 (> M = 4: not measured)``."""
+    lb, got = row["width_needed_at_least"], row["width_reaching_target"]
+    if row["width_needed_exact"]:
+        return str(lb)
+    if got is None:
+        return f">= {lb} (not reached with w <= {row['widths_tried']})"
+    return f">= {lb}; w = {got} reaches it"
+
+
+def _needed_tex(row: dict[str, Any]) -> str:
+    """:func:`_needed_text` in LaTeX."""
+    lb, got = row["width_needed_at_least"], row["width_reaching_target"]
+    if row["width_needed_exact"]:
+        return f"${lb}$"
+    if got is None:
+        return f"$\\geq {lb}$ (not reached with $w\\leq {row['widths_tried']}$)"
+    return f"$\\geq {lb}$; $w={got}$ reaches it"
+
+
+def _mixed_measured(report: Report) -> dict[str, Any] | None:
+    """The mixed network's measured rank (or None), certified lower bound, best upper
+    bound, and its generic rank when the two bounds meet."""
+    rows = _rows(report)
+    certified = rows.get("mixed", {}).get(">=")
+    if certified is None:
+        return None
+    got = rows.get("mixed (measured)", {}).get(">=")
+    m = certified.observation.measurement
+    best = m.best_bound("ctm18-mixed")
+    lower = m.rank if got is None else max(m.rank, got.observation.measurement.rank)
+    return {
+        "rank": None if got is None else got.observation.measurement.rank,
+        "lower_bound": m.rank,
+        "upper_bound": None if best is None else best.value,
+        "upper_certificate": "" if best is None else best.certificate.kind,
+        "generic_rank": lower if best is not None and best.value == lower else None,
+        "not_measured": NOT_MEASURED if got is None else None,
     }
 
 
@@ -128,20 +240,38 @@ def _corollary(widths: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def _search_rows(
-    mixture: Mixture, parts: Sequence[Partition], budget: int, r: int, top: int
+    mixture: Mixture,
+    parts: Sequence[Partition],
+    budget: int,
+    r: int,
+    top: int,
+    dim: int,
+    settings: RankSettings,
 ) -> list[dict[str, Any]]:
+    """The ranked choices; where the grid tensor is small (M^N <= 2^20) each shown choice's
+    mixed network (r_mix = 2r) is also measured at random weights on every partition,
+    beside its min-cut."""
     rows = search_mixtures(mixture.tree, mixture.tree_bar, parts, budget)
-    return [
-        {
+    cheap = dim**mixture.n_modes <= DENSE_MAX_ENTRIES and fits_dense(mixture.n_modes, dim, settings)
+    out = []
+    for i, row in enumerate(rows[:top]):
+        item: dict[str, Any] = {
             "rank": i + 1,
             "mix": [sorted(n) for n in row.nodes],
             "mix_text": row.text(),
             "exponents": list(row.exponents),
             "lower_bounds": [r**e for e in row.exponents],
             "hybrids": row.hybrid_count,
+            "measured": None,
+            "upper_bounds": None,
         }
-        for i, row in enumerate(rows[:top])
-    ]
+        if cheap:
+            chosen = make_mixture(mixture.tree, mixture.tree_bar, [sorted(n) for n in row.nodes])
+            ms = measure_mixed_family(chosen, parts, dim, 2 * r, settings)
+            item["measured"] = [m.rank for m in ms]
+            item["upper_bounds"] = [m.upper_bound for m in ms]
+        out.append(item)
+    return out
 
 
 def _extra(
@@ -178,8 +308,10 @@ def _extra(
         "r_mix": 2 * r,
         "r0": 2 * r,
         "r0_convention": R0_CONVENTION,
-        "awaiting": {"mixed": AWAITS},
+        "mixed_measured": None,
         "corollary8": corollary,
+        "corollary8_measured": [],
+        "relu": [],
         "search": None if search is None else {"family": [p.name for p in family], "rows": search},
     }
 
@@ -214,7 +346,7 @@ def _print(report: Report, extra: dict[str, Any], part: Partition, console: Cons
         t.add_column(col)
     for net in NETWORKS:
         if net in rows:
-            c = _cells(net, rows[net])
+            c = _cells(net, rows[net], rows.get("mixed (measured)") if net == "mixed" else None)
             t.add_row(
                 c["network"],
                 c["measured"],
@@ -235,18 +367,35 @@ def _print(report: Report, extra: dict[str, Any], part: Partition, console: Cons
         console.print(f"best hybrid nested: {tuple(best['nested'])}", markup=False)
     for h in extra["hybrids_listed"]:
         console.print(f"hybrid {h['choice']}: P(H) = {h['pairs']}", markup=False)
-    console.print(
-        "awaiting the measured mixed rank (phase 2): the 'mixed' row -- its rank and min-cut "
-        "upper bound come from the compiled tensor network; its lower bound is certified now",
-        markup=False,
-    )
+    mm = extra["mixed_measured"]
+    if mm is not None:
+        got = "" if mm["rank"] is None else f"rank {fmt_int(mm['rank'])} at random weights; "
+        up = mm["upper_bound"]
+        line = (
+            f"mixed network (compiled tensor network): {got}Claim 5 + witness >= "
+            f"{fmt_int(mm['lower_bound'])}; upper bound "
+            f"{'-' if up is None else fmt_int(up)} ({mm['upper_certificate']})"
+        )
+        if mm["generic_rank"] is not None:
+            line += f": the rank is {fmt_int(mm['generic_rank'])} for almost all weights"
+        console.print(line, markup=False)
+        if mm["not_measured"]:
+            console.print(f"mixed network rank {mm['not_measured']}", markup=False)
     if extra["search"] is not None:
         s = Table(
             title="Search: mixture nodes ranked by the certified lower bound "
             f"(family: {', '.join(extra['search']['family'])})",
             title_justify="left",
         )
-        for col in ("#", "mixture nodes", "max_H P(H) per partition", "lower bounds", "hybrids"):
+        for col in (
+            "#",
+            "mixture nodes",
+            "max_H P(H) per partition",
+            "lower bounds",
+            "measured (r_mix = 2r)",
+            "min-cut",
+            "hybrids",
+        ):
             s.add_column(col)
         for row in extra["search"]["rows"]:
             s.add_row(
@@ -254,6 +403,10 @@ def _print(report: Report, extra: dict[str, Any], part: Partition, console: Cons
                 row["mix_text"],
                 ", ".join(map(str, row["exponents"])),
                 ", ".join(fmt_int(v) for v in row["lower_bounds"]),
+                "-" if row["measured"] is None else ", ".join(fmt_int(v) for v in row["measured"]),
+                "-"
+                if row["upper_bounds"] is None
+                else ", ".join(fmt_int(v) for v in row["upper_bounds"]),
                 str(row["hybrids"]),
             )
         console.print(s)
@@ -293,8 +446,77 @@ def _print(report: Report, extra: dict[str, Any], part: Partition, console: Cons
             "corollary's number at finite N",
             markup=False,
         )
+    if extra["corollary8_measured"]:
+        _print_corollary_measured(extra["corollary8_measured"], console)
+    if extra["relu"]:
+        t = Table(
+            title="ReLU, g(a, b) = max{a + b, 0}: largest rank over random draws (ctm18-relu)",
+            title_justify="left",
+        )
+        for col in ("network", "ranks (draws)", "max", "claim", "r^U (product)", "status"):
+            t.add_column(col)
+        for row in extra["relu"]:
+            up = row["product_upper_bound"]
+            t.add_row(
+                row["network"],
+                ", ".join(map(str, row["ranks"] or [])),
+                fmt_int(row["measured"]),
+                row["claim"],
+                "-"
+                if up is None
+                else f"{fmt_int(up)}{' (exceeded)' if row['exceeds_product_bound'] else ''}",
+                row["status"],
+            )
+        console.print(t)
     render_growth(report, console)
     render_footer(report, console)
+
+
+def _print_corollary_measured(rows: list[dict[str, Any]], console: Console) -> None:
+    t = Table(
+        title="Corollary 8 measured: width an individual tree (or the sum) needs to match the "
+        "mixed network (partition ctm18-example; target = mixed rank at random weights)",
+        title_justify="left",
+    )
+    for col in (
+        "N",
+        "M",
+        "r_mix",
+        "target",
+        "(r_mix/2)^P",
+        "network",
+        "ranks w=1..",
+        "predicted",
+        "width needed",
+    ):
+        t.add_column(
+            col,
+            justify="right" if col not in ("network", "ranks w=1..", "width needed") else "left",
+        )
+    for row in rows:
+        if row["network"] == "mixed":
+            exact = "exact" if row["target_exact"] else f"<= {fmt_int(row['target_upper_bound'])}"
+            target = f"{fmt_int(row['target'])} ({exact})"
+            continue
+        t.add_row(
+            str(row["N"]),
+            str(row["M"]),
+            str(row["r_mix"]),
+            target,
+            fmt_int(row["hybrid_bound"]),
+            row["network"],
+            ", ".join(fmt_int(x) for x in row["ranks"]),
+            str(row["predicted"]),
+            _needed_text(row),
+        )
+    console.print(t)
+    console.print(
+        "predicted: smallest w with w^U >= (r_mix/2)^P (Corollary 8's argument; P/U = 4/3 here, "
+        "the exponent of k = 2); width needed >= the smallest w whose certified upper bound "
+        "(joint spans, min-cut, matrix size; the sum: their sum) reaches the target; widths "
+        "are tried up to M (beyond, the first layer spans only M dimensions)",
+        markup=False,
+    )
 
 
 def _latex(report: Report, extra: dict[str, Any]) -> str:
@@ -308,9 +530,12 @@ def _latex(report: Report, extra: dict[str, Any]) -> str:
         first = lo or up
         assert first is not None
         m = first.observation.measurement
-        measured = "--" if net == "mixed" else f"${latex_int(m.rank)}$"
+        measured = f"${latex_int(m.rank)}$"
+        if net == "mixed":
+            got = rows.get("mixed (measured)", {}).get(">=")
+            measured = "--" if got is None else f"${latex_int(got.observation.measurement.rank)}$"
         best = m.best_bound("ctm18-mixed")
-        upper = "--" if net == "mixed" or best is None else f"${latex_int(best.value)}$"
+        upper = "--" if best is None else f"${latex_int(best.value)}$"
         body.append(
             [
                 escape(net),
@@ -325,11 +550,14 @@ def _latex(report: Report, extra: dict[str, Any]) -> str:
         latex_table(
             escape(
                 f"Worked example (Cohen, Tamari & Shashua, ICLR 2018): N = {p['N']}, M = {p['M']}, "
-                f"r = {p['r']}, r_mix = {p['r_mix']}; mixed rank awaits the network core. "
+                f"r = {p['r']}, r_mix = {p['r_mix']}; mixed: rank of the compiled network at "
+                "random weights (-- where not measured), lower bound by Claim 5 + witness. "
             )
             + settings_caption(report),
             ["network", "rank", "lower bound", "upper bound", "status"],
             body,
+            label="tab:ctm18-worked-example",
+            spec="lrrrl",
         )
     ]
     if extra["corollary8"]:
@@ -352,6 +580,54 @@ def _latex(report: Report, extra: dict[str, Any]) -> str:
                 r"$(r/2)^{2/(1+2^{1-k})}$, and the width forced by certified exponents.",
                 ["$r$", "$k$", "exponent", "$(r/2)^e$", r"$\approx$", "forced"],
                 c8,
+                label="tab:ctm18-corollary-8",
+                spec="rrrrrr",
+            )
+        )
+    measured_rows = [r for r in extra["corollary8_measured"] if r["network"] != "mixed"]
+    if measured_rows:
+        targets = {
+            (r["N"], r["M"], r["r_mix"]): r
+            for r in extra["corollary8_measured"]
+            if r["network"] == "mixed"
+        }
+        body = []
+        for row in measured_rows:
+            tgt = targets[row["N"], row["M"], row["r_mix"]]
+            body.append(
+                [
+                    f"${row['N']}$",
+                    f"${row['M']}$",
+                    f"${row['r_mix']}$",
+                    f"${latex_int(tgt['target'])}" + ("$" if tgt["target_exact"] else "^*$"),
+                    f"${latex_int(row['hybrid_bound'])}$",
+                    escape(row["network"]),
+                    "$" + ", ".join(latex_int(x) for x in row["ranks"]) + "$",
+                    f"${row['predicted']}$",
+                    _needed_tex(row),
+                ]
+            )
+        tables.append(
+            latex_table(
+                "Corollary 8 measured (partition ctm18-example, T baseline, T-bar swapped in "
+                "pairs of layers, mixture nodes at layer 2): the width an individual tree or "
+                "the sum needs to reach the mixed network's rank (target, measured at random "
+                "weights; $^*$: not certified exact), against the prediction "
+                r"$\min\{w : w^U \geq (r_{mix}/2)^P\}$. " + settings_caption(report),
+                [
+                    "$N$",
+                    "$M$",
+                    "$r_{mix}$",
+                    "target",
+                    "$(r_{mix}/2)^P$",
+                    "network",
+                    r"ranks $w=1,2,\dots$",
+                    "predicted",
+                    "width needed",
+                ],
+                body,
+                label="tab:ctm18-corollary-8-measured",
+                spec="rrrrrlp{3.2cm}rp{4.2cm}",
             )
         )
     return latex_document(report, tables)
@@ -418,6 +694,27 @@ def _ints(text: str, what: str) -> list[int]:
     help="r values of the Corollary 8 table (k = 1..6), or none.",
 )
 @click.option(
+    "--corollary-measured",
+    "measured_cases",
+    default="8:4,16:2",
+    show_default=True,
+    help="Cases N:M of Corollary 8 measured (widths up to M; r_mix = 2, 4), or none.",
+)
+@click.option(
+    "--relu",
+    is_flag=True,
+    default=False,
+    help="Also measure T, T-bar, their sum and the mixed network with g(a,b) = max{a+b,0} "
+    "(ReLU; r channels each; needs the grid tensor, M^N entries).",
+)
+@click.option(
+    "--save-network",
+    "save_path",
+    default=None,
+    help="Write the compiled mixed network (r_mix = 2r) as a network file (JSON), for "
+    "'convac-verify mincut --network'.",
+)
+@click.option(
     "--list-hybrids",
     type=int,
     default=0,
@@ -438,6 +735,9 @@ def mixed(
     family_text: str,
     top: int,
     corollary_text: str,
+    measured_cases: str,
+    relu: bool,
+    save_path: str | None,
     list_hybrids: int,
     opts: RunOptions,
 ) -> int:
@@ -445,6 +745,7 @@ def mixed(
     for name, value in (("--M", dim), ("--r", width), ("--top", top)):
         if value < 1:
             raise ConvacError(f"{name} must be a positive integer; got {value}")
+    opts.add_output(save_path, "--save-network")
     widths = _ints(corollary_text, "--corollary")
     mixture, part, names = mixture_for(n_modes, group, trees_text, mix_text, rows_text, opts.seed)
     family = [part]
@@ -454,9 +755,13 @@ def mixed(
             p.require_proper()
             for p in expand_partitions(split_specs(family_text), Grid(1, n_modes), rng)
         ]
-    search = None if budget is None else _search_rows(mixture, family, budget, width, top)
-    corollary = _corollary(widths)
     ctx = opts.context()
+    search = (
+        None
+        if budget is None
+        else _search_rows(mixture, family, budget, width, top, dim, ctx.settings)
+    )
+    corollary = _corollary(widths)
     overrides = {
         "sizes": str(n_modes),
         "dim": dim,
@@ -469,16 +774,39 @@ def mixed(
     plan: list[tuple[str, dict[str, Any]]] = [("ctm18-mixed", overrides)]
     if widths:
         plan.append(("ctm18-corollary-8", {"widths": ",".join(map(str, widths))}))
-    notes = [f"awaiting the measured mixed rank: the 'mixed' rows ({AWAITS})"]
-    report = run_checks("mixed", plan, ctx, notes)
+    if measured_cases.strip() != "none":
+        plan.append(("ctm18-corollary-8-measured", {"cases": measured_cases}))
+    if relu:
+        if width % 2:
+            raise ConvacError(f"--relu compares a mixed network of r channels: r even; got {width}")
+        if dim**n_modes > DENSE_MAX_ENTRIES:
+            raise ConvacError(
+                f"--relu evaluates the grid tensor: M^N = {dim}^{n_modes} entries exceed "
+                f"2^20; use N <= 16 (M = 2)"
+            )
+        check_dense_budget(n_modes, dim, ctx.settings)
+        plan.append(("ctm18-relu", {"cases": f"{n_modes}:{dim}", "width": width}))
+    report = run_checks("mixed", plan, ctx, [])
     extra = _extra(mixture, part, width, names, corollary, search, family, list_hybrids)
+    extra["mixed_measured"] = _mixed_measured(report)
+    extra["corollary8_measured"] = _corollary_measured(report)
+    extra["relu"] = _relu_rows(report)
+    files: dict[str, Callable[[Report], str | bytes]] = {}
+    if save_path is not None:
+        net = mixed_network(mixture, dim, 2 * width)
+        files["--save-network"] = lambda rep: json.dumps(network_to_dict(net), indent=1) + "\n"
     if opts.fmt == "json":  # the report's JSON with the worked example beside it
         report = opts.gate(report)
         clear_progress()
-        opts.outputs.write({"-o": json.dumps(report.to_dict() | {"mixed": extra}, indent=2) + "\n"})
+        contents: dict[str, str | bytes] = {
+            "-o": json.dumps(report.to_dict() | {"mixed": extra}, indent=2) + "\n"
+        }
+        contents |= {option: make(report) for option, make in files.items()}
+        opts.outputs.write(contents)
         return report.exit_code
     return opts.emit(
         report,
         table=lambda rep, console: _print(rep, extra, part, console),
         latex=lambda rep: _latex(rep, extra),
+        files=files,
     )

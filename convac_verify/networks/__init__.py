@@ -9,4 +9,4 @@ every tree builder (``balanced``, ``windows``, ``cp``, ``truncated`` in :mod:`.t
 imported. ``tests/test_rank_cli.py`` runs ``rank`` with every registered name.
 """
 
-from . import dilated, geometry2d, partitions2d  # noqa: F401  (they register builders)
+from . import dilated, geometry2d, mixed_network, partitions2d  # noqa: F401  (registration)

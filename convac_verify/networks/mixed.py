@@ -3,7 +3,7 @@ r"""Mixed tensor decompositions and hybrid mode trees (Cohen, Tamari & Shashua, 
 This module describes a mixed decomposition as **data** -- two trees, their mixture
 nodes, per-node weights -- and builds the hybrid trees of Def. 4 and the weights of
 Claim 5. It does not evaluate grid tensors: the tensor-network core does (see
-"Compiling into a tensor network" below); there is no second evaluator here.
+"Compiling into a tensor network" below); there is no second evaluator.
 
 Conventions (stated once; pinned by ``tests/test_mixed.py``)
 -----------------------------------------------------------
@@ -49,44 +49,16 @@ For S in {T, T-bar}, ``value(S, nu)`` is the ``r_mix``-channel tensor of node ``
 This is the paper's traversal (nodes of T inside mu, then of T-bar, then the swap)
 written as a recursion; it is what the compiled network must contract to.
 
-Compiling into a tensor network (phase 2; for the network core)
----------------------------------------------------------------
-A sum of two networks is not a contraction; it is encoded as a **direct sum** through a
-*selector* per segment. For each segment top ``mu`` (mixture nodes and ``[N]``):
-
-1. **Selector** ``s_mu in {T, T-bar}``: one delta tensor of dimension 2 whose legs go to
-   the segment's routers and its readout (a delta on a selector index is legitimate:
-   the contraction sums over ``s_mu`` -- that *is* the direct sum).
-2. **Trees with a constant channel.** Each of the two trees' segment is compiled as in
-   eq. 3 -- per child a weight node ``W^{S,nu,i}`` and per interior node a 3-leg product
-   delta (same-channel product pooling on hidden bonds) -- with every hidden bond
-   widened from ``r_mix`` to ``r_mix + 1``: weights ``blockdiag(W, 1)``; the extra
-   channel carries the constant 1 (``1 * 1 = 1`` through the product deltas). Bond
-   dimensions add (``r_mix (+) 1``).
-3. **Routers** (fixed tensors, one per input of the segment). For a child mixture node
-   ``b`` (input leg of dimension ``2 r_mix``, see 4.) the router has legs
-   ``(s_mu, x, u, u-bar)``: with ``s_mu = T`` it sends T's channels of ``x`` (the first
-   ``r_mix`` entries) to ``u`` and the constant channel to ``u-bar``; with ``s_mu = T-bar``
-   it sends the last ``r_mix`` entries to ``u-bar`` and the constant to ``u``. For a
-   leaf ``{j}`` the router reads the template index ``d_j`` directly: ``V[d_j, :]`` to
-   the selected tree, the constant channel to the other (linear in the one-hot of
-   ``d_j``; the input leg of dimension M enters once, no delta on it is needed).
-4. **Readout with the swap** (fixed tensor): legs ``(s_mu, a, a-bar, o)`` with ``a``,
-   ``a-bar`` the two trees' top bonds (``r_mix + 1``) and ``o`` of dimension
-   ``2 r_mix`` = ``value(T, mu) (+) value(T-bar, mu)``: for ``s_mu = T``, ``o`` receives
-   ``pre(T, mu)`` with its low block moved into T-bar's half (``o[r_mix + g] = a[g]``
-   for g low, ``o[g] = a[g]`` for g high, ``a-bar`` pinned to the constant channel);
-   symmetrically for ``s_mu = T-bar``. Summing over ``s_mu`` gives exactly the swap of
-   the semantics above.
-5. **Output** (segment ``[N]``): the readout has no ``o`` leg; it takes channel 0 of
-   the selected tree's root (``A^y = pre(T)_0 + pre(T-bar)_0``).
-
-The result has N input legs of dimension M and contracts to ``A^y``; every tensor is
-small (weights ``(r_mix+1)^2``, routers ``2 x 2r_mix x (r_mix+1)^2``). Min-cut bounds
-then apply (the selector deltas count once); the sum of the two trees' bounds is *not*
-a bound for the mixed network. Claim 5's weights (:func:`claim5_mixed`) give phase 2
-its exact test: the compiled network's grid tensor equals the hybrid's
-(:func:`convac_verify.networks.dilated.dilated_grid_tensor`) entry for entry.
+Compiling into a tensor network
+-------------------------------
+:mod:`convac_verify.networks.mixed_network` compiles it (``compile_network``): per
+segment a direct sum of T's and T-bar's part -- every bond widened by a constant channel
+(``r_mix (+) 1``), block weights ``W (+) 1``, the inputs (template indices copied by
+deltas, child mixture nodes' ``2 r_mix`` outputs) routed by fixed tensors to one tree or
+the other under a selector of dimension 2, a fixed readout applying the swap. Its grid
+tensor is the one contraction's; Claim 5's weights (:func:`claim5_mixed`) give the exact
+test: it equals the hybrid's (:func:`convac_verify.networks.dilated.dilated_grid_tensor`)
+entry for entry.
 
 References
 ----------
@@ -118,6 +90,7 @@ __all__ = [
     "hybrid_tree",
     "hybrids",
     "make_mixture",
+    "node_index",
     "node_text",
     "parse_mixture_nodes",
     "random_mixed",
@@ -147,7 +120,7 @@ def node_text(node: Node | Sequence[int], limit: int = 10) -> str:
 
 
 @lru_cache(maxsize=64)
-def _index(tree: nx.DiGraph) -> dict[Node, int]:
+def node_index(tree: nx.DiGraph) -> dict[Node, int]:
     """Mode set -> node id (trees are never modified after validation; see ``trees``)."""
     return {frozenset(trees.leaves_below(tree, v)): v for v in trees.postorder(tree)}
 
@@ -199,7 +172,7 @@ class Mixture:
         """The interior nodes of T (``which = 0``) or T-bar (1) in the segment of ``top``
         (postorder; ``top`` last)."""
         tree = self.pair()[which]
-        index = _index(tree)
+        index = node_index(tree)
         mix = set(self.nodes)
         out: list[Node] = []
 
@@ -221,6 +194,21 @@ class Mixture:
     def differing(self) -> tuple[bool, ...]:
         """Per segment top (visit order): whether T's and T-bar's segments differ."""
         return tuple(set(self.segment(t, 0)) != set(self.segment(t, 1)) for t in self.visit_order)
+
+    @cached_property
+    def hybrid_edges(self) -> int:
+        """The most edges of a hybrid tree: per segment the larger edge count of T's and
+        T-bar's (``2N - 2`` for binary trees)."""
+        total = 0
+        for top in self.visit_order:
+            counts = []
+            for which, tree in enumerate(self.pair()):
+                index = node_index(tree)
+                counts.append(
+                    sum(len(trees.children(tree, index[nu])) for nu in self.segment(top, which))
+                )
+            total += max(counts)
+        return total
 
     @property
     def hybrid_count(self) -> int:
@@ -270,7 +258,7 @@ def make_mixture(tree: nx.DiGraph, tree_bar: nx.DiGraph, nodes: Sequence[Sequenc
     for raw in nodes:
         node = frozenset(int(m) for m in raw)
         for name, t in (("T", tree), ("T-bar", tree_bar)):
-            index = _index(t)
+            index = node_index(t)
             label = f"{name} = {_tree_name(t, name)}"
             if node not in index:
                 raise ConvacError(
@@ -356,7 +344,7 @@ def hybrid_tree(mixture: Mixture, choice: Sequence[int]) -> nx.DiGraph:
             f"a hybrid takes 0 (T) or 1 (T-bar) per segment ({len(tops)}); got {choice}"
         )
     pick = dict(zip(tops, choice, strict=True))
-    indices = [_index(t) for t in mixture.pair()]
+    indices = [node_index(t) for t in mixture.pair()]
     mix = set(mixture.nodes)
 
     def build(node: Node, which: int) -> trees.Nested:
@@ -403,7 +391,8 @@ class MixedDecomposition:
     dim: int
     """M: number of discretizers."""
     width: int
-    """r_mix (even): channels of every node; also the input dimension r_0."""
+    """r_mix (even when there are mixture nodes): channels of every node; also the input
+    dimension r_0."""
     discretizers: Array
     """V, shape ``(M, r_mix)``: row d is ``v^(d)``."""
     weights: tuple[Mapping[Node, tuple[Array, ...]], Mapping[Node, tuple[Array, ...]]]
@@ -414,7 +403,7 @@ class MixedDecomposition:
 
     def __post_init__(self) -> None:
         r = self.width
-        if r < 2 or r % 2:
+        if r < 1 or (self.mixture.nodes and r % 2):
             raise InvalidDecomposition(f"r_mix must be even and >= 2 (half is swapped); got {r}")
         if np.asarray(self.discretizers).shape != (self.dim, r):
             raise InvalidDecomposition(
@@ -444,9 +433,11 @@ class MixedDecomposition:
         return self.mixture.n_modes
 
     def entry_degree(self) -> int:
-        """Degree of a grid-tensor entry in all parameters (each term of the sum uses one
-        weight per tree edge of one hybrid-like path, and one discretizer per mode)."""
-        return max(t.number_of_nodes() - 1 for t in self.mixture.pair()) + self.n_modes
+        """Degree of a grid-tensor entry in all parameters: each monomial uses one weight
+        per edge of one hybrid tree (every segment from T or from T-bar) and one
+        discretizer entry per mode, so the degree is at most the most edges of a hybrid
+        (per segment the larger of T's and T-bar's edge counts) plus N."""
+        return self.mixture.hybrid_edges + self.n_modes
 
 
 def random_mixed(
@@ -494,14 +485,14 @@ def claim5_mixed(
         If ``hybrid`` is not a decomposition over that hybrid tree.
     """
     h_tree = hybrid_tree(mixture, choice)
-    if _index(h_tree).keys() != _index(hybrid.tree).keys():
+    if node_index(h_tree).keys() != node_index(hybrid.tree).keys():
         raise InvalidDecomposition("the decomposition is not over the hybrid tree of this choice")
     r = hybrid.width
     ring = hybrid.ring
     pick = dict(zip(mixture.visit_order, choice, strict=True))
     root = mixture.root
     mix = set(mixture.nodes)
-    h_index = _index(hybrid.tree)
+    h_index = node_index(hybrid.tree)
     low, high = slice(0, r), slice(r, 2 * r)
 
     def block(node: Node, which: int) -> slice:

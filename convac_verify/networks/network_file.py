@@ -15,6 +15,7 @@ Format (TOML or JSON, same structure; ``docs/networks.md`` has a worked example)
     legs = ["a0", "x0"]
     group = "conv0"                  # optional: weight tying (one array per group)
     fixed = [[1, 0], [0, 1]]         # optional: fixed integer weights
+    free = [[1, 1], [0, 0]]          # optional, with fixed: entries drawn at random (1)
 
     [[delta]]                        # a copy tensor: pooling, or copying an input
     name = "pool0"
@@ -23,6 +24,10 @@ Format (TOML or JSON, same structure; ``docs/networks.md`` has a worked example)
 Names ``x0 .. x{N-1}`` are the input legs (dimension ``dim``) and ``y`` is the output leg
 (dimension 1); every other leg must be a declared bond, and every bond joins exactly two
 legs. Tied tensors need one shape; fixed weights must have the shape of their legs.
+A ``free`` mask (0/1, the shape of ``fixed``) makes the entries marked 1 random weights
+and keeps the others fixed: an affine tensor such as the block weight ``W (+) 1`` with
+which a **sum** of two networks is written as a direct sum (``examples/residual4.toml``;
+``docs/networks.md``, "Sums").
 Every mistake is a one-line :class:`~convac_verify.errors.InvalidNetwork` naming the
 file and the offending entry.
 """
@@ -38,7 +43,7 @@ from typing import Any
 from ..errors import InvalidNetwork
 from .tensor_network import TensorNetwork
 
-__all__ = ["load_network", "network_from_dict"]
+__all__ = ["load_network", "network_from_dict", "network_to_dict"]
 
 _TOP = {"name", "inputs", "dim", "bonds", "tensor", "delta"}
 
@@ -125,10 +130,10 @@ def network_from_dict(data: Mapping[str, Any], name: str = "network") -> TensorN
     for k, t in enumerate(tensors):
         if not isinstance(t, Mapping):
             raise InvalidNetwork(f"tensor #{k + 1} is not a table")
-        extra = sorted(set(t) - {"name", "legs", "group", "fixed"})
+        extra = sorted(set(t) - {"name", "legs", "group", "fixed", "free"})
         if extra:
             raise InvalidNetwork(
-                f"tensor #{k + 1}: unknown key {extra[0]!r}; known: name, legs, group, fixed"
+                f"tensor #{k + 1}: unknown key {extra[0]!r}; known: name, legs, group, fixed, free"
             )
         tname = str(t.get("name", f"T{k}"))
         legs = _names(t.get("legs"), f"tensor {tname!r} legs")
@@ -139,6 +144,12 @@ def network_from_dict(data: Mapping[str, Any], name: str = "network") -> TensorN
             if key in net.fixed:
                 raise InvalidNetwork(f"group {key!r} has fixed weights twice")
             net.fixed[key] = t["fixed"]
+            if "free" in t:
+                net.free[key] = t["free"]
+        elif "free" in t:
+            raise InvalidNetwork(
+                f"tensor {tname!r}: a free mask needs fixed values for the other entries"
+            )
     for k, d in enumerate(deltas):
         if not isinstance(d, Mapping):
             raise InvalidNetwork(f"delta #{k + 1} is not a table")
@@ -151,13 +162,79 @@ def network_from_dict(data: Mapping[str, Any], name: str = "network") -> TensorN
         raise InvalidNetwork("no tensor or delta has the output leg 'y'")
     net.add_output("y")
     net.source = "file"
-    for grp, values in net.fixed.items():
-        try:
-            import numpy as np
+    for what, table in (("fixed weights", net.fixed), ("free mask", net.free)):
+        for grp, values in table.items():
+            try:
+                import numpy as np
 
-            arr = np.asarray(values)
-            if arr.dtype.kind not in "iub" or arr.dtype == bool:
-                raise ValueError
-        except ValueError:
-            raise InvalidNetwork(f"fixed weights of {grp!r} must be integers") from None
+                arr = np.asarray(values)
+                if arr.dtype.kind not in "iub" or arr.dtype == bool:
+                    raise ValueError
+            except ValueError:
+                raise InvalidNetwork(f"{what} of {grp!r} must be integers") from None
     return net.validate()
+
+
+def network_to_dict(network: TensorNetwork) -> dict[str, Any]:
+    """A validated network as the file format's structure (write it with ``json.dumps``):
+    the inverse of :func:`network_from_dict` up to names -- input legs become ``x{m}``
+    and the output leg ``y``; tensors keep their order, so ``random_fill`` draws the same
+    weights from the same stream. Compiled networks (the mixed decomposition's, with its
+    fixed routers and free masks) can so be saved, edited and measured as files.
+
+    Examples
+    --------
+    >>> from convac_verify.networks.compilers import tree_network
+    >>> from convac_verify.networks.trees import balanced
+    >>> data = network_to_dict(tree_network(balanced(2), 2, 1))
+    >>> data["inputs"], data["tensor"][0]["legs"], data["delta"][0]["legs"]
+    (2, ['e0', 'x0'], ['d2', 'e0', 'e1'])
+    """
+    rename = {network.legs(x)[0]: f"x{network.mode(x)}" for x in network.nodes("input")}
+    (out,) = network.nodes("output")
+    rename[network.legs(out)[0]] = "y"
+    taken = set(rename.values())
+    for b in network.bonds():
+        if b not in rename and b in taken:
+            raise InvalidNetwork(f"bond {b!r} would collide with an input or the output leg")
+    dims = {network.bond_dim(network.legs(x)[0]) for x in network.nodes("input")}
+    if len(dims) != 1:
+        raise InvalidNetwork(f"a network file has one input dimension; this one has {sorted(dims)}")
+    bonds: dict[str, Any] = {}
+    for b in network.bonds():
+        if b in rename:
+            continue
+        layer = network.bond_layer(b)
+        bonds[b] = {"dim": network.bond_dim(b), "layer": layer} if layer else network.bond_dim(b)
+    tensors: list[dict[str, Any]] = []
+    fixed_written: set[str] = set()
+    for v in network.nodes("tensor"):
+        entry: dict[str, Any] = {"name": v, "legs": [rename.get(b, b) for b in network.legs(v)]}
+        group = network.group(v)
+        if group != v:
+            entry["group"] = group
+        if group in network.fixed and group not in fixed_written:
+            entry["fixed"] = _ints(network.fixed[group])
+            if group in network.free:
+                entry["free"] = _ints(network.free[group])
+            fixed_written.add(group)
+        tensors.append(entry)
+    deltas = [
+        {"name": d, "legs": [rename.get(b, b) for b in network.legs(d)]}
+        for d in network.nodes("delta")
+    ]
+    return {
+        "name": network.name,
+        "inputs": network.n_modes,
+        "dim": dims.pop(),
+        "bonds": bonds,
+        "tensor": tensors,
+        "delta": deltas,
+    }
+
+
+def _ints(values: object) -> Any:
+    """Nested lists of Python ints (JSON-ready)."""
+    import numpy as np
+
+    return np.asarray(values).astype(np.int64).tolist()

@@ -15,7 +15,9 @@ Conventions (pinned by ``tests/test_tensor_network.py``)
   - ``"tensor"``: a weight tensor with ordered ``legs`` (bond names; axis ``k`` of the array
     is ``legs[k]``). A convolution matrix ``A^{(l,j)} in R^{r_l x r_{l-1}}`` (``r_{-1} = M``)
     has legs ``(out, in)``. Its values come from its weight ``group`` (node attribute; one
-    array per group: weight tying); a group may be ``fixed`` (its values are given).
+    array per group: weight tying); a group may be ``fixed`` (its values are given), or
+    fixed except for the entries a ``free`` mask marks (drawn at random): an *affine*
+    tensor such as the block-diagonal weight ``W (+) 1`` of a direct sum.
   - ``"delta"``: a copy tensor ``delta_{i_1 ... i_k} = 1`` iff all indices are equal, all legs
     of one dimension d. It implements same-channel product pooling (any window) and the
     copying of one input's template index to several first-layer units (overlaps).
@@ -85,6 +87,9 @@ class TensorNetwork:
         self._graph: nx.MultiGraph | None = None
         self.fixed: dict[str, Array] = {}
         """Groups whose values are given (integers, any nesting NumPy accepts)."""
+        self.free: dict[str, Array] = {}
+        """Groups of :attr:`fixed` whose entries marked 1 here are free (random) weights;
+        the other entries keep their fixed values (a 0/1 array of the group's shape)."""
         self.source: str = ""
         """What compiled it (``"tree"``, ``"eq3"``, ``"file"``...): bounds use it."""
         self.meta: dict[str, Any] = {}
@@ -207,6 +212,17 @@ class TensorNetwork:
             if arr.shape != shapes[grp]:
                 raise InvalidNetwork(
                     f"fixed weights of {grp!r} have shape {arr.shape}; its legs give {shapes[grp]}"
+                )
+        for grp, mask in self.free.items():
+            if grp not in self.fixed:
+                raise InvalidNetwork(
+                    f"free entries of {grp!r} need its fixed values too (the other entries)"
+                )
+            arr = np.asarray(mask, dtype=object)
+            if arr.shape != shapes[grp] or not all(x in (0, 1) for x in arr.ravel()):
+                raise InvalidNetwork(
+                    f"the free mask of {grp!r} must be 0/1 entries of shape {shapes[grp]}; "
+                    f"got shape {arr.shape}"
                 )
         if len(self.postorder(outs[0])) != len(self._kind):
             raise InvalidNetwork(
@@ -341,10 +357,17 @@ class TensorNetwork:
         """A short description."""
         return self._name
 
+    def is_random(self, group: str) -> bool:
+        """Whether a group has random entries: not fixed, or fixed with a free mask."""
+        if group not in self.fixed:
+            return True
+        return group in self.free and bool(np.any(np.asarray(self.free[group], dtype=bool)))
+
     def entry_degree(self) -> int:
         """Degree of a grid-tensor entry in the random weights: one per tensor node whose
-        group is not fixed (a tied group used k times contributes k)."""
-        return sum(1 for v in self.nodes("tensor") if self.group(v) not in self.fixed)
+        group has random entries (a tied group used k times contributes k; an affine
+        tensor is of degree 1 in its free entries)."""
+        return sum(1 for v in self.nodes("tensor") if self.is_random(self.group(v)))
 
     def coefficient_bits(self) -> int:
         """Bits of the sum of the absolute values of a grid-tensor entry's coefficients
@@ -418,22 +441,30 @@ def fill_network(
 ) -> FilledNetwork:
     """Weights for every group: ``weights`` first, then the network's fixed groups.
 
+    Weights given for a group with a free mask must keep its fixed entries.
+
     Raises
     ------
     InvalidNetwork
-        A group without weights, or weights of the wrong shape.
+        A group without weights (or with free entries and none given), weights of the
+        wrong shape, or weights that change the fixed entries of a partly free group.
     """
     out: dict[str, Array] = {}
     for grp, shape in network.groups().items():
         if grp in weights:
             arr = as_ring_array(ring, weights[grp])
-        elif grp in network.fixed:
+        elif grp in network.fixed and grp not in network.free:
             arr = ring.from_ints(network.fixed[grp])
         else:
             raise InvalidNetwork(f"no weights for group {grp!r}")
         arr = np.asarray(arr)
         if arr.shape != shape:
             raise InvalidNetwork(f"weights of {grp!r} have shape {arr.shape}; expected {shape}")
+        if grp in network.free:
+            kept = ~np.asarray(network.free[grp], dtype=bool)
+            fixed = np.asarray(ring.from_ints(network.fixed[grp]))
+            if not np.array_equal(arr[kept], fixed[kept]):
+                raise InvalidNetwork(f"weights of {grp!r} change its fixed entries")
         out[grp] = arr
     return FilledNetwork(network, ring, out)
 
@@ -451,10 +482,15 @@ def as_ring_array(ring: Ring, values: object) -> Array:
 
 
 def random_fill(network: TensorNetwork, ring: Ring, rng: np.random.Generator) -> FilledNetwork:
-    """Every non-fixed group uniform from ``ring.sample_space`` values (in group order)."""
-    weights: dict[str, object] = {
-        grp: ring.random(rng, shape)
-        for grp, shape in network.groups().items()
-        if grp not in network.fixed
-    }
+    """Every non-fixed group uniform from ``ring.sample_space`` values (in group order);
+    a partly free group draws its free entries and keeps the others."""
+    weights: dict[str, object] = {}
+    for grp, shape in network.groups().items():
+        if grp not in network.fixed:
+            weights[grp] = ring.random(rng, shape)
+        elif grp in network.free:
+            drawn = np.asarray(ring.random(rng, shape))
+            kept = ~np.asarray(network.free[grp], dtype=bool)
+            drawn[kept] = np.asarray(ring.from_ints(network.fixed[grp]))[kept]
+            weights[grp] = drawn
     return fill_network(network, ring, weights)

@@ -43,9 +43,11 @@ from ..bounds import best_bound, eq3_upper_bounds
 from ..bounds.corollary8 import corollary8_row, power_text
 from ..engines.measure import Context
 from ..errors import ConvacError
+from ..evidence.certificates import Bound, Certificate
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..networks import trees as mode_trees
+from ..networks.dilated import dilated_span_bound
 from ..networks.dilations import groups_partition, swapped_tree
 from .registry import register_theorem
 
@@ -78,7 +80,7 @@ def int_list(value: object, what: str) -> list[int]:
     family="interconnect",
     defaults={"widths": "128", "groups": "1,2,3,4,5,6", "variant": "paper"},
     negative_controls={
-        "no-gain": {"variant": "no-gain"},
+        "no-gain": {"variant": "no-gain", "groups": "1,2,3,4"},
         "rank + 1": {"claim": "rank+1"},
     },
     choices={"variant": ("paper", "no-gain")},
@@ -111,9 +113,18 @@ def check(ctx: Context, *, widths: str, groups: str, variant: str) -> Iterator[O
                 ("T-bar", swapped_tree(n, k), row.forced_tree_bar),
             ):
                 below = forced - 1
-                # Theorem 7's tiling is the argument being checked: an independent bound
-                bounds = eq3_upper_bounds(tree, max(below, r // 2, 1), max(below, 1), part)
-                upper = best_bound(bounds, "ctm18-theorem-7")
+                # Theorem 7's tiling is the argument being checked: an independent bound,
+                # the joint spans first (linear in N), the bounds home's others if needed
+                dim_b, width_b = max(below, r // 2, 1), max(below, 1)
+                span = dilated_span_bound(tree, dim_b, width_b, part)
+                upper: Bound | None = Bound(
+                    span,
+                    Certificate("joint-span", f"joint-span recursion for eq. 3: {span}"),
+                )
+                if span >= target:
+                    upper = best_bound(
+                        eq3_upper_bounds(tree, dim_b, width_b, part), "ctm18-theorem-7"
+                    )
                 assert upper is not None
                 extra: dict[str, object] = {
                     "span_bound_at_forced_minus_1": upper.value if below >= 1 else 0,

@@ -19,12 +19,22 @@ the grid tensor is small (M^N <= 2^20), also densely -- the two must agree. A wi
 home's eq. 3 bounds (:func:`convac_verify.bounds.eq3_upper_bounds`): the joint-span
 recursion (:func:`convac_verify.networks.dilated.dilated_span_bound`) and the min-cut of
 the eq. 3 tensor network, both independent of the tilings; the tiling itself is Theorem
-7's own bound and decides nothing here (``OWN_BOUNDS``). The **mixed** row's lower bound is H's witness
-rank carried over by Claim 5 (the weights of
-:func:`convac_verify.networks.mixed.claim5_mixed`, checked exactly against the hybrid's
-grid tensor in the tests at N <= 16); the mixed network's own rank and its min-cut upper
-bound await a compiler of the mixed decomposition into the tensor-network core (phase 2;
-params ``measured_mixed_rank: null``).
+7's own bound and decides nothing here (``OWN_BOUNDS``). The **mixed** network
+(``r_mix = 2r``), compiled into the tensor-network core
+(:mod:`convac_verify.networks.mixed_network`), has two rows:
+
+* ``mixed``: its lower bound is H's witness rank carried over by Claim 5 (the weights of
+  :func:`convac_verify.networks.mixed.claim5_mixed`; check ``ctm18-claim-5`` compares
+  the two grid tensors exactly), certified at every N (``2^32`` at N = 64 without a
+  dense matrix); its upper bounds are the min-cut of the compiled network and the matrix
+  size (:func:`convac_verify.bounds.network_upper_bounds`). The sum of T's and T-bar's
+  bounds is **not** an upper bound here (the segments exchange their outputs).
+* ``mixed (measured)``, where the grid tensor is small (M^N <= 2^20): its rank at random
+  weights, grid tensor by the one contraction of the compiled network, exact rank over
+  GF(p) (a random prime) -- a witness point -- beside the same bounds. Beyond, no
+  structured exact rank of the compiled network exists (the Kronecker-core contraction
+  is for eq. 3 trees; the compiled network is not a tree): the rank rests on Claim 5 and
+  the witness (``extra.measured_mixed_rank: null`` says so).
 
 Negative control: ``variant=tree-alone`` -- "T alone reaches the hybrid's ``r^(N/2)``";
 the structural bound ``r^(N/4+N/8) < r^(N/2)`` makes it ``violated`` with certainty.
@@ -38,30 +48,37 @@ Theorem 7 and the worked example after it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Sequence
 
 import networkx as nx
 import numpy as np
 
-from ..bounds import eq3_upper_bounds
+from ..bounds import eq3_upper_bounds, network_upper_bounds
 from ..bounds.hybrids import best_hybrid
 from ..bounds.tilings import tiling_bounds
 from ..engines.dilated_structured import dilated_structured_rank
-from ..engines.measure import Context, RankSettings, dense_rank, fits_dense
+from ..engines.measure import Context, RankSettings, dense_rank, fits_dense, random_evidence
 from ..errors import ConvacError
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
+from ..networks.compilers import compile_network
+from ..networks.contraction import contract
 from ..networks.dilated import dilated_grid_tensor
 from ..networks.dilated_witness import THEOREM7_WITNESS, theorem7_witness
 from ..networks.dilations import scheme_tree
-from ..networks.mixed import R0_CONVENTION, Mixture, parse_mixture_nodes
+from ..networks.mixed import R0_CONVENTION, Mixture, parse_mixture_nodes, random_mixed
+from ..networks.mixed_network import cached_mixed_network
 from ..networks.partitions import Partition, parse_partition
 from .ctm18_corollary8 import int_list
 from .ctm18_hybrids import split_trees
 from .registry import register_theorem
 
-DENSE_MAX_ENTRIES = 2**20  # dense cross-check of the witness only where it is cheap
-AWAITS = "the compiled mixed network's exact rank and min-cut (tensor-network core)"
+DENSE_MAX_ENTRIES = 2**20  # dense ranks (witness cross-check, measured mixed) where cheap
+NOT_MEASURED = (
+    "not measured: M^N grid entries exceed the dense path, and no structured exact rank of "
+    "the compiled mixed network exists (it is not a tree); certified by Claim 5 + witness"
+)
 
 
 def _evidence(field: str, method: str, weights: str, settings: RankSettings) -> Evidence:
@@ -96,6 +113,42 @@ def _witness_measurement(
     return Measurement(rank, evidence, tuple(eq3_upper_bounds(tree, dim, width, part)), extra)
 
 
+def measure_mixed(
+    mixture: Mixture, part: Partition, dim: int, width: int, settings: RankSettings
+) -> Measurement:
+    """The compiled mixed network's rank at random weights (dense), with its bounds."""
+    return measure_mixed_family(mixture, [part], dim, width, settings)[0]
+
+
+def measure_mixed_family(
+    mixture: Mixture,
+    parts: Sequence[Partition],
+    dim: int,
+    width: int,
+    settings: RankSettings,
+) -> list[Measurement]:
+    """:func:`measure_mixed` for several partitions from one grid tensor (one draw of
+    the weights, keyed by the first partition)."""
+    net = cached_mixed_network(mixture, dim, width)
+    ring = settings.ring()
+    rng = np.random.default_rng([settings.seed, zlib.crc32(f"mixed/{parts[0].rows}".encode())])
+    decomp = random_mixed(mixture, dim, width, ring, rng)
+    grid = contract(compile_network(decomp))
+    out = []
+    for part in parts:
+        rank, field = dense_rank(grid, part, settings)
+        evidence = random_evidence(
+            ring,
+            field,
+            "dense (compiled network)",
+            settings,
+            decomp.entry_degree(),
+            net.coefficient_bits(),
+        )
+        out.append(Measurement(rank, evidence, tuple(network_upper_bounds(net, part))))
+    return out
+
+
 def mixture_for(
     n_modes: int, group: int, trees: str, mix: str, rows: str, seed: int
 ) -> tuple[Mixture, Partition, tuple[str, str]]:
@@ -128,8 +181,8 @@ def mixture_for(
         "variant": "paper",
     },
     negative_controls={
-        "tree-alone": {"variant": "tree-alone"},
-        "bound + 1": {"claim": "bound+1"},
+        "tree-alone": {"variant": "tree-alone", "sizes": "16"},
+        "bound + 1": {"claim": "bound+1", "sizes": "16,64"},
     },
     choices={"variant": ("paper", "tree-alone")},
 )
@@ -223,6 +276,11 @@ def check(
             series="best hybrid rank",
             x=n,
         )
+        mixed_bounds = tuple(network_upper_bounds(cached_mixed_network(mixture, dim, 2 * r), part))
+        n_entries = dim**n
+        measured = None
+        if n_entries <= DENSE_MAX_ENTRIES and fits_dense(n, dim, ctx.settings):
+            measured = measure_mixed(mixture, part, dim, 2 * r, ctx.settings)
         mixed = Measurement(
             m_h.rank,
             _evidence(
@@ -231,14 +289,31 @@ def check(
                 f"Claim 5 embedding of the hybrid's {THEOREM7_WITNESS}",
                 ctx.settings,
             ),
-            extra={"measured_mixed_rank": None, "awaits": AWAITS},
+            mixed_bounds,
+            extra={
+                "measured_mixed_rank": None if measured is None else measured.rank,
+                **({} if measured is not None else {"not_measured": NOT_MEASURED}),
+            },
         )
+        mixed_params = base | {
+            "network": "mixed",
+            "choice": list(best.choice),
+            "pairs": best.exponent,
+        }
         yield Observation(
             label=label,
             subject="mixed (r_mix = 2r) rank >= (r_mix/2)^max_H P(H)",
             claim=Claim(">=", "(r_mix/2)**P(H)", r**best.exponent, r"(r_{mix}/2)^{P(H)}"),
             measurement=mixed,
-            params=base | {"network": "mixed", "choice": list(best.choice), "pairs": best.exponent},
+            params=mixed_params,
             series="mixed lower bound",
             x=n,
         )
+        if measured is not None:
+            yield Observation(
+                label=label,
+                subject="mixed (r_mix = 2r) measured rank, random weights",
+                claim=Claim(">=", "(r_mix/2)**P(H)", r**best.exponent, r"(r_{mix}/2)^{P(H)}"),
+                measurement=measured,
+                params=mixed_params | {"network": "mixed (measured)"},
+            )
