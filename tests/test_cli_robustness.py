@@ -190,6 +190,15 @@ def test_dash_is_stdout() -> None:
         ),
         (("check", "cp-rank-bound", "--set", "=3"), "--set takes key=value"),
         (("rank", "--tree", "balanced:8", "--N", "4,8", "--M", "2,3", "--r", "2"), "one variable"),
+        (
+            ("rank", "--tree", "square:64", "--rows", "odd-even", "--M", "1", "--r", "1")
+            + ("--method", "dense"),
+            "one array axis per mode, at most 32",
+        ),
+        (  # "mirror:N" is an N x N grid: refused from its spec, before a tree is built
+            ("rank", "--tree", "mirror:2097152", "--rows", "odd-even", "--M", "1", "--r", "1"),
+            "refused before starting: rank over 4,398,046,511,104 modes",
+        ),
     ],
 )
 def test_bad_input_is_one_line(args: tuple[str, ...], message: str) -> None:
@@ -198,6 +207,14 @@ def test_bad_input_is_one_line(args: tuple[str, ...], message: str) -> None:
     _one_line_error(r)
     assert message in r.stderr, r.stderr
     assert time.perf_counter() - start < 30
+
+
+def test_more_modes_than_array_axes_take_the_structured_path() -> None:
+    """M = 1 keeps the grid tensor of N = 4096 modes tiny, but an array has at most 32 axes
+    (a fuzz find: it used to be an internal error)."""
+    r = invoke_cli("rank", "--tree", "square:64", "--rows", "odd-even", "--M", "1", "--r", "1")
+    assert r.exit_code == 0, r.stderr
+    assert "structured" in r.stdout
 
 
 def test_refusals_name_real_options() -> None:

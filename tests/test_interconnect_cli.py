@@ -254,3 +254,42 @@ def test_mixed_save_network_is_a_network_file(tmp_path: Path) -> None:
     assert r.exit_code == 0 and again.read_bytes() == path.read_bytes()  # any format, same bytes
     bad = invoke_cli("mixed", "--save-network", str(tmp_path / "nodir" / "x.json"))
     assert bad.exit_code == 2 and bad.stderr.startswith("error: ")
+
+
+def test_mixed_per_level_widths() -> None:
+    """--mix-widths r0..r3 (worked example, N = 16): the per-level network is measured and
+    cut; its lower bound is Claim 5 at the largest hybrid width that fits (r' = 2 here:
+    r_2 = 6 >= 2r' at the mixture level, r_0, r_1, r_3 >= r'); bad widths are one-line
+    errors naming the level."""
+    args = ("mixed", "--corollary", "none", "--corollary-measured", "none", "--format", "json")
+    r = invoke_cli(*args, "--mix-widths", "2,3,6,5")
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["mixed"]["mix_widths"] == [2, 3, 6, 5] and data["mixed"]["r_lb"] == 2
+    got = data["mixed"]["mixed_measured"]
+    assert (got["rank"], got["lower_bound"], got["upper_bound"]) == (256, 256, 256)
+    r = invoke_cli(*args, "--mix-widths", "2,2,2,2")  # one swapped channel: r' = 1
+    got = json.loads(r.stdout)["mixed"]["mixed_measured"]
+    assert (got["rank"], got["lower_bound"]) == (256, 1)
+    for bad, msg in (("2,4,3,4", "r_2 = 3 must be even"), ("2,4,4", "need L = 4 values")):
+        r = invoke_cli(*args, "--mix-widths", bad)
+        assert r.exit_code == 2 and r.stderr.startswith("error: ") and msg in r.stderr
+
+
+def test_mixed_r4_m4_and_groups_of_three() -> None:
+    """The issue's other sizes: r = 4 needs M = 4 (discretizers spanning R^r); k = 3 needs
+    N = 64 (3 | L). Ranks r^(3N/8) / r^(N/2) for k = 2, 2^20 / 2^32 for k = 3 at N = 64
+    (P/U = 8/5), all certified through structure (the grids do not fit)."""
+    args = ("--corollary", "none", "--corollary-measured", "none", "--format", "json")
+    for extra, t_rank, mixed_rank in (
+        (("--r", "4", "--M", "4"), 4**6, 4**8),
+        (("--k", "3", "--N", "64"), 2**20, 2**32),
+    ):
+        r = invoke_cli("mixed", *extra, *args)
+        assert r.exit_code == 0, r.stderr
+        data = json.loads(r.stdout)
+        ranks = {row["subject"].split(" rank")[0]: row["measured_rank"] for row in data["results"]}
+        assert ranks["T"] == ranks["T-bar"] == t_rank
+        assert ranks["best hybrid"] == ranks["mixed (r_mix = 2r)"] == mixed_rank
+        assert data["mixed"]["mixed_measured"]["generic_rank"] == mixed_rank
+        assert {row["status"] for row in data["results"]} == {"proved"}

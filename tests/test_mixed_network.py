@@ -26,10 +26,18 @@ from convac_verify.networks.mixed import (
     claim5_mixed,
     hybrids,
     make_mixture,
+    node_index,
     parse_mixture_nodes,
     random_mixed,
 )
-from convac_verify.networks.mixed_network import TAGS, mixed_network
+from convac_verify.networks.mixed_network import (
+    TAGS,
+    block_weight,
+    leaf_weight,
+    level_widths,
+    mixed_network,
+)
+from convac_verify.networks.network_file import network_to_dict
 from convac_verify.networks.partitions import left_right
 from convac_verify.networks.tensor_network import fill_network, random_fill
 
@@ -149,3 +157,67 @@ def test_network_of_a_sum_contracts_to_the_sum() -> None:
     m = make_mixture(t, t_bar, [])
     mixed = random_mixed(m, 3, 3, ring, rng)
     assert np.array_equal(contract(compile_network(mixed)), _mixed_grid_tensor(mixed))
+
+
+def _embed(m, widths, mixed):  # type: ignore[no-untyped-def]
+    """Per-level weights from uniform ones of width 2r (zero padding): at a level with
+    mixture nodes the low block stays and the high block moves to ``r_h/2``; elsewhere
+    (and at the leaves) only the low block is kept -- Claim 5's weights use no more."""
+    ring, r2 = mixed.ring, mixed.width
+    half = r2 // 2
+    pair = m.pair()
+    mix_levels = {trees.height(pair[0], node_index(pair[0])[mu]) for mu in m.nodes}
+
+    def cols(h: int) -> dict[int, int]:
+        if h in mix_levels:
+            return {g: g if g < half else widths[h] // 2 + g - half for g in range(r2)}
+        return {g: g for g in range(half)}
+
+    def move(w, rows, cols_, shape):  # type: ignore[no-untyped-def]
+        ints = np.asarray(ring.to_ints(w), dtype=object).reshape(np.asarray(w).shape[:2])
+        out = np.zeros(shape, dtype=object)
+        for a in range(ints.shape[0]):
+            for b in range(ints.shape[1]):
+                if ints[a, b]:
+                    out[rows[a], cols_[b]] = ints[a, b]  # KeyError: a dropped entry is used
+        return ring.from_ints(out)
+
+    weights = {"V": leaf_weight(ring, move(mixed.discretizers, {d: d for d in range(mixed.dim)},
+                                           cols(0), (mixed.dim, widths[0])))}  # fmt: skip
+    for s, (tag, tree) in enumerate(zip(TAGS, pair, strict=True)):
+        for v in trees.internal_nodes(tree):
+            node = frozenset(trees.leaves_below(tree, v))
+            h = trees.height(tree, v)
+            rows, out = ({0: 0}, 1) if node == m.root else (cols(h), widths[h])
+            for k, c in enumerate(trees.children(tree, v)):
+                hc = trees.height(tree, c)
+                w = move(mixed.weights[s][node][k], rows, cols(hc), (out, widths[hc]))
+                weights[f"{tag}A{v}_{k}"] = block_weight(ring, w)
+    return weights
+
+
+def test_per_level_widths_hold_every_hybrid_at_the_smallest_width() -> None:
+    """Per-level widths (N = 16, worked example, r_0..r_3 = 2,3,6,5): every hybrid of
+    width r' = 2 (r' <= r_0, r_1, r_3 and 2r' <= r_2, the mixture level) is reproduced
+    exactly by the per-level network (Claim 5's weights, zero-padded); uniform widths
+    give the very same network as one r_mix."""
+    ring = PrimeField(P)
+    rng = np.random.default_rng(5)
+    n, widths = 16, (2, 3, 6, 5)
+    m = parse_mixture_nodes("layer:2", trees.balanced(n), swapped_tree(n, 2))
+    net = mixed_network(m, 2, widths)
+    assert level_widths(m, 4) == (4, 4, 4, 4)
+    uniform = mixed_network(m, 2, (4, 4, 4, 4))
+    assert network_to_dict(uniform) == network_to_dict(mixed_network(m, 2, 4))
+    for i, (choice, h) in enumerate(hybrids(m)):
+        if i % 7:
+            continue  # 5 of the 32 hybrids (T among them)
+        dec = random_dilated(h, 2, 2, ring, rng)
+        weights = _embed(m, widths, claim5_mixed(m, choice, dec))
+        assert np.array_equal(contract(fill_network(net, ring, weights)), dilated_grid_tensor(dec))
+    with pytest.raises(InvalidDecomposition, match="r_2 = 5 must be even"):
+        mixed_network(m, 2, (2, 3, 5, 5))
+    with pytest.raises(InvalidDecomposition, match="need L = 4 values"):
+        mixed_network(m, 2, (2, 2))
+    part = groups_partition(n, 2)
+    assert min_cut(net, part).value <= 2**16

@@ -191,13 +191,14 @@ def test_compiled_networks_round_trip_through_the_file_format(tmp_path: Path) ->
     from convac_verify.theorems.ctm18_claim5 import default_mixture
 
     mixture, _ = default_mixture(8, "", "")
-    net = mixed_network(mixture, 2, 2)
-    path = tmp_path / "mixed8.json"
-    path.write_text(json.dumps(network_to_dict(net)))
-    back = load_network(path)
     ring = PrimeField(2**61 - 1)
-    a = contract(random_fill(net, ring, np.random.default_rng(3)))
-    b = contract(random_fill(back, ring, np.random.default_rng(3)))
-    assert np.array_equal(a, b)
-    assert back.entry_degree() == net.entry_degree()
-    assert min_cut(back, odd_even(8)).value == min_cut(net, odd_even(8)).value
+    for width in (2, (3, 5, 4)):  # r_mix, and per-level widths (one group per width)
+        net = mixed_network(mixture, 2, width)
+        path = tmp_path / "mixed8.json"
+        path.write_text(json.dumps(network_to_dict(net)))
+        back = load_network(path)
+        a = contract(random_fill(net, ring, np.random.default_rng(3)))
+        b = contract(random_fill(back, ring, np.random.default_rng(3)))
+        assert np.array_equal(a, b)
+        assert back.entry_degree() == net.entry_degree()
+        assert min_cut(back, odd_even(8)).value == min_cut(net, odd_even(8)).value

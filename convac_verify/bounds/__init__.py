@@ -195,7 +195,7 @@ def network_upper_bounds(network: TensorNetwork, partition: Partition) -> list[B
     if network.source == "mixed":
         out = [min_cut_bound(network, partition), matrix_size_bound(meta["dim"], partition)]
         mixture = meta["mixture"]
-        if not mixture.nodes:
+        if not mixture.nodes and isinstance(meta["width"], int):  # uniform plain sum
             tree, tree_bar = mixture.pair()
             out.append(sum_bound(tree, tree_bar, meta["dim"], meta["width"], partition))
         return out

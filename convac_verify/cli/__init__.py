@@ -35,6 +35,7 @@ COMMANDS = {
     "symbolic": "symbolic",
     "generative": "generative",
     "simnet": "simnet",
+    "overlap": "overlap",
     "mincut": "mincut",
     "list": "checks:list_checks",
     "check": "checks:check",

@@ -39,9 +39,11 @@ from ..engines.measure import (
 )
 from ..errors import BudgetExceeded, ConvacError
 from ..report import FORMATS, Report, document_renderer, get_format
+from ..report.rectifier_view import require_matplotlib
 from .outputs import OutputError, OutputSet
 
 __all__ = [
+    "PLOT_FORMATS",
     "PROGRESS",
     "Progress",
     "RunOptions",
@@ -51,6 +53,7 @@ __all__ = [
     "parse_int_list",
     "parse_size",
     "parse_widths",
+    "plot_output",
     "render_text",
     "require_tree_time",
     "settings_options",
@@ -365,6 +368,27 @@ def _with_options(fn: F, *, tasks: bool) -> F:
     for d in reversed(decorators):
         wrapped = d(wrapped)
     return cast(F, wrapped)
+
+
+PLOT_FORMATS = ("png", "pdf", "svg")
+"""File types ``--plot`` writes (chosen by the file's extension)."""
+
+
+def plot_output(opts: RunOptions, path: str | None) -> str:
+    """Check ``--plot FILE`` before any work (matplotlib present, a known extension, a
+    writable place: :meth:`RunOptions.add_output`); return the image suffix (``.png`` when
+    no plot is asked for). The command passes the plot's bytes to :meth:`RunOptions.emit`
+    under ``"--plot"``, so it is written with the other outputs."""
+    suffix = os.path.splitext(path or "")[1].lower() or ".png"
+    if path is None:
+        return suffix
+    require_matplotlib()
+    if suffix.lstrip(".") not in PLOT_FORMATS:
+        raise ConvacError(
+            f"--plot writes {', '.join(PLOT_FORMATS)} files (by extension); got {path!r}"
+        )
+    opts.add_output(path, "--plot")
+    return suffix
 
 
 def stderr_console() -> Console:

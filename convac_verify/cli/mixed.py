@@ -34,7 +34,7 @@ from ..errors import ConvacError
 from ..networks import trees
 from ..networks.geometry2d import Grid
 from ..networks.mixed import R0_CONVENTION, Mixture, hybrids, make_mixture, node_text
-from ..networks.mixed_network import mixed_network
+from ..networks.mixed_network import claim5_width, level_widths, mixed_network
 from ..networks.network_file import network_to_dict
 from ..networks.partitions import Partition
 from ..networks.partitions2d import expand_partitions, split_specs
@@ -329,8 +329,14 @@ def _print(report: Report, extra: dict[str, Any], part: Partition, console: Cons
     )
     console.print(f"partition {part.name}: I = {list(part.rows)}", markup=False)
     console.print(
-        f"widths: r = {extra['r']} (T, T-bar, hybrids); r_mix = {extra['r_mix']} (mixed); "
-        f"r0 = {extra['r0']}: {R0_CONVENTION}",
+        f"widths: r = {extra['r']} (T, T-bar, hybrids); "
+        + (
+            f"mixed per level r0..r_(L-1) = {','.join(map(str, extra['mix_widths']))} "
+            f"(its lower bound: hybrids of width r' = {extra['r_lb']}, zero-padded); "
+            if extra.get("mix_widths")
+            else f"r_mix = {extra['r_mix']} (mixed); "
+        )
+        + f"r0 = {extra['r0']}: {R0_CONVENTION}",
         markup=False,
     )
     t = Table(title="Ranks and bounds on the partition", title_justify="left")
@@ -708,6 +714,13 @@ def _ints(text: str, what: str) -> list[int]:
     "(ReLU; r channels each; needs the grid tensor, M^N entries).",
 )
 @click.option(
+    "--mix-widths",
+    "mix_widths",
+    default="",
+    help="Per-level widths r0,r1,...,r_{L-1} of the mixed network (r0: the discretizers' "
+    "dimension; even at the mixture nodes' level). Default: r_mix = 2r everywhere.",
+)
+@click.option(
     "--save-network",
     "save_path",
     default=None,
@@ -737,6 +750,7 @@ def mixed(
     corollary_text: str,
     measured_cases: str,
     relu: bool,
+    mix_widths: str,
     save_path: str | None,
     list_hybrids: int,
     opts: RunOptions,
@@ -748,6 +762,9 @@ def mixed(
     opts.add_output(save_path, "--save-network")
     widths = _ints(corollary_text, "--corollary")
     mixture, part, names = mixture_for(n_modes, group, trees_text, mix_text, rows_text, opts.seed)
+    net_width: int | tuple[int, ...] = 2 * width
+    if mix_widths.strip():  # checked before any work
+        net_width = level_widths(mixture, _ints(mix_widths, "--mix-widths"))
     family = [part]
     if family_text:
         rng = np.random.default_rng(opts.seed)
@@ -770,6 +787,7 @@ def mixed(
         "trees": trees_text,
         "mix": mix_text,
         "rows": rows_text,
+        "mix_widths": mix_widths,
     }
     plan: list[tuple[str, dict[str, Any]]] = [("ctm18-mixed", overrides)]
     if widths:
@@ -788,12 +806,18 @@ def mixed(
         plan.append(("ctm18-relu", {"cases": f"{n_modes}:{dim}", "width": width}))
     report = run_checks("mixed", plan, ctx, [])
     extra = _extra(mixture, part, width, names, corollary, search, family, list_hybrids)
+    if not isinstance(net_width, int):
+        extra |= {
+            "mix_widths": list(net_width),
+            "r0": net_width[0],
+            "r_lb": claim5_width(mixture, net_width),
+        }
     extra["mixed_measured"] = _mixed_measured(report)
     extra["corollary8_measured"] = _corollary_measured(report)
     extra["relu"] = _relu_rows(report)
     files: dict[str, Callable[[Report], str | bytes]] = {}
     if save_path is not None:
-        net = mixed_network(mixture, dim, 2 * width)
+        net = mixed_network(mixture, dim, net_width)
         files["--save-network"] = lambda rep: json.dumps(network_to_dict(net), indent=1) + "\n"
     if opts.fmt == "json":  # the report's JSON with the worked example beside it
         report = opts.gate(report)

@@ -116,7 +116,7 @@ def _spec_modes(spec: str) -> int | None:
             return math.prod(int(a) for a in args.replace(":", ",").split(",") if a.strip())
         if name in ("square", "mirror", "rect"):
             h, _, w = args.split(":")[0].lower().partition("x")
-            return int(h) * int(w)
+            return int(h) * int(w or h)  # "square:N" is N x N
     except ValueError:
         return None
     if spec.startswith(("(", "[")):

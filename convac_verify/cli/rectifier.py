@@ -11,7 +11,6 @@ Rendering lives in :mod:`convac_verify.report.rectifier_view`.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import click
@@ -24,14 +23,13 @@ from ..rectifier.operators import OPERATORS, parse_operator
 from ..rectifier.simulation import parse_width_specs
 from ..rectifier.user import user_operator_results
 from ..report import CheckResult, Report
-from ..report.rectifier_view import plot_histograms, rectifier_table, require_matplotlib
+from ..report.rectifier_view import plot_histograms, rectifier_table
 from ..theorems.runner import growth_lines, run_plan
-from .common import RunOptions, sweep_options
+from .common import RunOptions, plot_output, sweep_options
 
 __all__ = ["rectifier"]
 
 MODES = ("all", "summary", "histogram")
-PLOT_FORMATS = ("png", "pdf", "svg")
 UNIVERSALITY_MAX_N = 4  # Claims 3-4 build ~M^N channels: run them at N' <= 4
 
 
@@ -157,16 +155,9 @@ def rectifier(
     parse_radius(radius)
     op = parse_operator(g_expr) if g_expr is not None else None
     histogram = mode in ("all", "histogram") or op is not None
-    if plot_path is not None:
-        if not histogram:
-            raise ConvacError("--plot draws the App. F histogram: use --mode all or histogram")
-        require_matplotlib()
-        suffix = os.path.splitext(plot_path)[1].lower() or ".png"
-        if suffix.lstrip(".") not in PLOT_FORMATS:
-            raise ConvacError(
-                f"--plot writes {', '.join(PLOT_FORMATS)} files (by extension); got {plot_path!r}"
-            )
-        opts.add_output(plot_path, "--plot")
+    if plot_path is not None and not histogram:
+        raise ConvacError("--plot draws the App. F histogram: use --mode all or histogram")
+    suffix = plot_output(opts, plot_path)
     ctx = opts.context()
     budget = ctx.settings.max_memory
     r_claims = max(s[0] for s in specs)
@@ -221,7 +212,6 @@ def rectifier(
             click.echo(f"warning: {line}", err=True)
     notes.append(_draw_note(mode, op is not None, histogram, draws, claim_draws, len(specs)))
     report = Report("rectifier", ctx.settings, results, growth_lines(results), notes)
-    suffix = os.path.splitext(plot_path or "")[1].lower() or ".png"
     return opts.emit(
         report,
         table=rectifier_table,

@@ -104,6 +104,7 @@ __all__ = [
     "BLAS_RETRY_BITS",
     "DEFAULT_MAX_MEMORY",
     "FIELDS",
+    "MAX_TENSOR_MODES",
     "METHODS",
     "RANDOM_PRIME",
     "Context",
@@ -125,6 +126,10 @@ LONG_SECONDS = 5.0
 """Computations estimated to take longer announce themselves (with the estimate)."""
 FIELDS = ("gfp", "qq", "blas")
 METHODS = ("auto", "dense", "structured")
+MAX_TENSOR_MODES = 32
+"""A grid tensor has one array axis per mode, and NumPy arrays have at most 32 axes (64
+from NumPy 2): no grid tensor with more modes is formed (only M = 1 makes one small enough
+to fit the memory budget); the structured path takes over."""
 RANDOM_PRIME = 0
 """``RankSettings(prime=RANDOM_PRIME)``: draw the prime from the seed, uniformly from the
 primes in ``[2**61, 2**62)`` (``gfp``, ``qq``) or ``[2**19, 2**20)`` (``blas``)
@@ -555,13 +560,19 @@ def dense_rank(tensor: Array, partition: Partition, settings: RankSettings) -> t
 
 
 def check_dense_budget(n_modes: int, dim: int, settings: RankSettings) -> None:
-    """Refuse, before any allocation, a grid tensor that does not fit the budget."""
+    """Refuse, before any allocation, a grid tensor that does not fit the budget (or has
+    more than :data:`MAX_TENSOR_MODES` modes)."""
     need = dense_bytes(n_modes, dim, settings.field)
     if need > settings.max_memory:
         raise BudgetExceeded(
             f"the dense grid tensor has {dim}**{n_modes} entries and needs ~{_fmt_bytes(need)}, "
             f"over --max-memory {_fmt_bytes(settings.max_memory)}; use --method structured "
             "(exact rank without the grid tensor) or a smaller N"
+        )
+    if n_modes > MAX_TENSOR_MODES:
+        raise BudgetExceeded(
+            f"a grid tensor has one array axis per mode, at most {MAX_TENSOR_MODES}; N = "
+            f"{n_modes} is more: use --method structured (exact rank without the grid tensor)"
         )
 
 
@@ -600,7 +611,7 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
     (``None`` for an explicit witness, whose Kronecker structure keeps it small).
     """
     need = dense_bytes(n, dim, settings.field)
-    fits = need <= settings.max_memory
+    fits = need <= settings.max_memory and n <= MAX_TENSOR_MODES
     if settings.method == "dense":
         check_dense_budget(n, dim, settings)
     if settings.method == "structured" or (settings.method == "auto" and not fits):
@@ -625,8 +636,9 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
 
 
 def fits_dense(n: int, dim: int, settings: RankSettings) -> bool:
-    """Whether the dense path fits the memory budget."""
-    return dense_bytes(n, dim, settings.field) <= settings.max_memory
+    """Whether the dense path fits the memory budget (and the grid tensor's axes fit an
+    array: :data:`MAX_TENSOR_MODES`)."""
+    return n <= MAX_TENSOR_MODES and dense_bytes(n, dim, settings.field) <= settings.max_memory
 
 
 class TaskRunner(Protocol):

@@ -74,6 +74,7 @@ Yakira, N. Cohen, A. Shashua. ICLR 2018 (arXiv 1704.01552), Sec. 5, Claim 1.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -82,10 +83,17 @@ from ..algebra.fields import Array, Ring
 from ..errors import InvalidDecomposition
 from . import trees
 from .compilers import compile_network
-from .mixed import MixedDecomposition, Mixture, Node, node_index
+from .mixed import MixedDecomposition, Mixture, Node, node_index, node_text
 from .tensor_network import FilledNetwork, TensorNetwork, fill_network
 
-__all__ = ["TAGS", "block_weight", "cached_mixed_network", "mixed_network"]
+__all__ = [
+    "TAGS",
+    "block_weight",
+    "cached_mixed_network",
+    "claim5_width",
+    "level_widths",
+    "mixed_network",
+]
 
 TAGS = ("t", "b")
 """Name prefixes of T's and T-bar's tensors and bonds."""
@@ -162,9 +170,84 @@ def _readout(width: int) -> np.ndarray:
     return x
 
 
-def mixed_network(mixture: Mixture, dim: int, width: int) -> TensorNetwork:
+def level_widths(mixture: Mixture, width: int | Sequence[int]) -> tuple[int, ...]:
+    """Per-level widths ``(r_0, ..., r_{L-1})`` of a mixed network: ``r_0`` is the
+    discretizers' dimension (the paper's input dimension), a node of height h (``h >= 1``,
+    not the root) has ``r_h`` channels; ``L`` is the larger root height. One int is the
+    uniform size constant ``r_mix``. The swap at a mixture node needs the same width in
+    both trees -- so a mixture node must have the same height in T and T-bar -- and an
+    even one (half is swapped).
+
+    Raises
+    ------
+    InvalidDecomposition
+        Naming the wrong count, a width < 1, an odd width at a mixture level, or a
+        mixture node of different heights.
+
+    Examples
+    --------
+    >>> from convac_verify.networks.mixed import parse_mixture_nodes
+    >>> from convac_verify.networks.dilations import swapped_tree
+    >>> m = parse_mixture_nodes("layer:2", trees.balanced(16), swapped_tree(16, 1))
+    >>> level_widths(m, 4), level_widths(m, [3, 5, 2, 7])
+    ((4, 4, 4, 4), (3, 5, 2, 7))
+    """
+    pair = mixture.pair()
+    index = [node_index(t) for t in pair]
+    depth = max(trees.height(t, trees.root(t)) for t in pair)
+    if isinstance(width, int):
+        widths = (width,) * depth
+    else:
+        widths = tuple(int(w) for w in width)
+        if len(widths) != depth:
+            raise InvalidDecomposition(
+                f"per-level widths need L = {depth} values r_0..r_{depth - 1}; got {len(widths)}"
+            )
+    if any(w < 1 for w in widths):
+        raise InvalidDecomposition(f"widths must be >= 1; got {list(widths)}")
+    for mu in mixture.nodes:
+        hs = {trees.height(t, index[s][mu]) for s, t in enumerate(pair)}
+        if len(hs) != 1:
+            raise InvalidDecomposition(
+                f"mixture node {node_text(mu)} has heights {sorted(hs)} in T and T-bar: "
+                "per-level widths need one level per mixture node"
+            )
+        (h,) = hs
+        if widths[h] % 2:
+            raise InvalidDecomposition(
+                f"r_{h} = {widths[h]} must be even: mixture node {node_text(mu)} swaps half "
+                "of its channels"
+            )
+    return widths
+
+
+def claim5_width(mixture: Mixture, widths: Sequence[int]) -> int:
+    """The largest r' such that Claim 5's weights of every hybrid of width r' fit into the
+    per-level widths (zero padding): ``2r' <= r_h`` at a level with mixture nodes (both
+    blocks are used there: the low one at ``0``, the high one moved to ``r_h/2``),
+    ``r' <= r_h`` at every other level and at the leaves (only the low block is used).
+    ``tests/test_mixed_network.py`` contracts the padded weights against the hybrids.
+
+    Examples
+    --------
+    >>> from convac_verify.networks.mixed import parse_mixture_nodes
+    >>> from convac_verify.networks.dilations import swapped_tree
+    >>> m = parse_mixture_nodes("layer:2", trees.balanced(16), swapped_tree(16, 2))
+    >>> claim5_width(m, (2, 3, 6, 5)), claim5_width(m, (4, 4, 4, 4))
+    (2, 2)
+    """
+    widths = level_widths(mixture, widths)
+    tree = mixture.tree
+    index = node_index(tree)
+    mix_levels = {trees.height(tree, index[mu]) for mu in mixture.nodes}
+    return min(w // 2 if h in mix_levels else w for h, w in enumerate(widths))
+
+
+def mixed_network(mixture: Mixture, dim: int, width: int | Sequence[int]) -> TensorNetwork:
     """The tensor network of a mixed decomposition (structure only; see the module
-    docstring). ``width`` is ``r_mix`` (even when there are mixture nodes).
+    docstring). ``width`` is ``r_mix`` (even when there are mixture nodes), or per-level
+    widths ``r_0..r_{L-1}`` (:func:`level_widths`; ``r_0`` the discretizers' dimension).
+    Uniform widths give the same network either way.
 
     Examples
     --------
@@ -175,11 +258,15 @@ def mixed_network(mixture: Mixture, dim: int, width: int) -> TensorNetwork:
     >>> net.n_modes, net.shape("X0"), net.shape("tS0"), net.shape("Y"), net.shape("tV0")
     (8, (2, 3, 3, 4), (2, 4, 3), (2, 2, 2, 1), (2, 2, 3))
     """
-    if dim < 1 or width < 1:
-        raise InvalidDecomposition(f"M and r_mix must be >= 1; got M = {dim}, r_mix = {width}")
-    if mixture.nodes and width % 2:
-        raise InvalidDecomposition(f"r_mix must be even (half is swapped); got {width}")
-    r = width
+    if isinstance(width, int):
+        if dim < 1 or width < 1:
+            raise InvalidDecomposition(f"M and r_mix must be >= 1; got M = {dim}, r_mix = {width}")
+        if mixture.nodes and width % 2:
+            raise InvalidDecomposition(f"r_mix must be even (half is swapped); got {width}")
+    if dim < 1:
+        raise InvalidDecomposition(f"M must be >= 1; got M = {dim}")
+    widths = level_widths(mixture, width)
+    uniform = len(set(widths)) == 1
     pair = mixture.pair()
     index = [node_index(t) for t in pair]
     tops = mixture.visit_order
@@ -188,6 +275,19 @@ def mixed_network(mixture: Mixture, dim: int, width: int) -> TensorNetwork:
     legs: dict[tuple[int, int], list[str]] = {(i, s): [] for i in seg.values() for s in (0, 1)}
     net = TensorNetwork(f"mixed {mixture.describe()}")
     net.add_bond("y", 1, "output")
+
+    def wid(s: int, node: Node) -> int:
+        """Channels of ``node`` in tree ``s`` (its level's width; 1 at the root)."""
+        return 1 if node == root else widths[trees.height(pair[s], index[s][node])]
+
+    def level(s: int, node: Node, name: str, plus: str = "") -> str:
+        """A bond's layer name: ``r+1`` (uniform), ``r2+1`` (the level's width)."""
+        if uniform:
+            return name + plus
+        return f"{name}{0 if len(node) == 1 else trees.height(pair[s], index[s][node])}{plus}"
+
+    def suffix(w: int) -> str:
+        return "" if uniform else f"-r{w}"
 
     def parent_segment(node: Node) -> int:
         return seg[next(t for t in tops if node < t)]  # tops in inclusion order
@@ -199,7 +299,8 @@ def mixed_network(mixture: Mixture, dim: int, width: int) -> TensorNetwork:
         for s, tag in enumerate(TAGS):
             net.add_bond(f"{tag}d{j}", dim, "M")
             net.add_bond(f"{tag}s{j}", 2, "selector")
-            net.add_bond(f"{tag}u{index[s][frozenset({j})]}", r + 1, "r+1")
+            leaf = frozenset({j})
+            net.add_bond(f"{tag}u{index[s][leaf]}", widths[0] + 1, level(s, leaf, "r", "+1"))
             net.add_tensor(
                 f"{tag}V{j}",
                 [f"{tag}s{j}", f"{tag}d{j}", f"{tag}u{index[s][frozenset({j})]}"],
@@ -209,16 +310,18 @@ def mixed_network(mixture: Mixture, dim: int, width: int) -> TensorNetwork:
         net.add_delta(f"D{j}", [f"in{j}", f"td{j}", f"bd{j}"])
     for mu in mixture.nodes:  # mixture nodes: 2r outputs, copied to both trees' splits
         i, up = seg[mu], parent_segment(mu)
-        net.add_bond(f"m{i}", 2 * r, "mix")
+        r = wid(0, mu)
+        net.add_bond(f"m{i}", 2 * r, level(0, mu, "mix"))
         for s, tag in enumerate(TAGS):
-            net.add_bond(f"{tag}m{i}", 2 * r, "mix")
+            net.add_bond(f"{tag}m{i}", 2 * r, level(s, mu, "mix"))
             net.add_bond(f"{tag}z{i}", 2, "selector")
-            net.add_bond(f"{tag}u{index[s][mu]}", r + 1, "r+1")
+            net.add_bond(f"{tag}u{index[s][mu]}", r + 1, level(s, mu, "r", "+1"))
             net.add_tensor(
                 f"{tag}S{i}",
                 [f"{tag}z{i}", f"{tag}m{i}", f"{tag}u{index[s][mu]}"],
-                group=f"split-{tag}",
+                group=f"split-{tag}{suffix(r)}",
             )
+            net.fixed[f"split-{tag}{suffix(r)}"] = _split(r, s)
             legs[up, s].append(f"{tag}z{i}")
         net.add_delta(f"C{i}", [f"m{i}", "tm" + str(i), "bm" + str(i)])
     inputs = set(mixture.nodes)
@@ -227,8 +330,8 @@ def mixed_network(mixture: Mixture, dim: int, width: int) -> TensorNetwork:
         for s, (tag, tree) in enumerate(zip(TAGS, pair, strict=True)):
             for node in mixture.segment(top, s):
                 v = index[s][node]
-                out = 1 if node == root else r
-                layer = "output+1" if node == root else "r+1"
+                out = wid(s, node)
+                layer = "output+1" if node == root else level(s, node, "r", "+1")
                 net.add_bond(f"{tag}e{v}", out + 1, layer)
                 kids = trees.children(tree, v)
                 for k, c in enumerate(kids):
@@ -237,7 +340,7 @@ def mixed_network(mixture: Mixture, dim: int, width: int) -> TensorNetwork:
                     net.add_bond(f"{tag}o{v}_{k}", out + 1, layer)
                     group = f"{tag}A{v}_{k}"
                     net.add_tensor(group, [f"{tag}o{v}_{k}", f"{tag}{feed}{c}"])
-                    net.fixed[group], net.free[group] = _affine(out, r)
+                    net.fixed[group], net.free[group] = _affine(out, wid(s, child))
                 pooled = [f"{tag}o{v}_{k}" for k in range(len(kids))]
                 net.add_delta(f"{tag}P{v}", [f"{tag}e{v}", *pooled])
             top_bonds.append(f"{tag}e{index[s][top]}")
@@ -250,19 +353,17 @@ def mixed_network(mixture: Mixture, dim: int, width: int) -> TensorNetwork:
         if top == root:
             net.add_tensor("Y", [f"s{i}", *top_bonds, "y"], group="readout-root")
         else:
-            net.add_tensor(f"X{i}", [f"s{i}", *top_bonds, f"m{i}"], group="readout")
+            r = wid(0, top)
+            net.add_tensor(f"X{i}", [f"s{i}", *top_bonds, f"m{i}"], group=f"readout{suffix(r)}")
+            net.fixed[f"readout{suffix(r)}"] = _readout(r)
     net.add_output("y")
-    net.fixed["V"], net.free["V"] = _leaf_affine(dim, r)
+    net.fixed["V"], net.free["V"] = _leaf_affine(dim, widths[0])
     net.fixed["flip"] = np.array([[0, 1], [1, 0]], dtype=np.int64)
     root_readout = np.zeros((2, 2, 2, 1), dtype=np.int64)
     root_readout[0, 0, 1, 0] = root_readout[1, 1, 0, 0] = 1
     net.fixed["readout-root"] = root_readout
-    if mixture.nodes:
-        net.fixed["split-t"] = _split(r, 0)
-        net.fixed["split-b"] = _split(r, 1)
-        net.fixed["readout"] = _readout(r)
     net.source = "mixed"
-    net.meta = {"mixture": mixture, "dim": dim, "width": width}
+    net.meta = {"mixture": mixture, "dim": dim, "width": width, "widths": widths}
     return net.validate()
 
 

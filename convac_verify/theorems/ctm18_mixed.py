@@ -38,6 +38,8 @@ the eq. 3 tensor network, both independent of the tilings; the tiling itself is 
 
 Negative control: ``variant=tree-alone`` -- "T alone reaches the hybrid's ``r^(N/2)``";
 the structural bound ``r^(N/4+N/8) < r^(N/2)`` makes it ``violated`` with certainty.
+``bound + 1`` (every lower bound raised by one) at uniform and at per-level widths
+(``mix_widths=2,3,6,5``): the mixed rows are refuted by the compiled network's min-cut.
 
 References
 ----------
@@ -68,8 +70,9 @@ from ..networks.dilated import dilated_grid_tensor
 from ..networks.dilated_witness import THEOREM7_WITNESS, theorem7_witness
 from ..networks.dilations import scheme_tree
 from ..networks.mixed import R0_CONVENTION, Mixture, parse_mixture_nodes, random_mixed
-from ..networks.mixed_network import cached_mixed_network
+from ..networks.mixed_network import cached_mixed_network, claim5_width, level_widths
 from ..networks.partitions import Partition, parse_partition
+from ..networks.tensor_network import random_fill
 from .ctm18_corollary8 import int_list
 from .ctm18_hybrids import split_trees
 from .registry import register_theorem
@@ -124,16 +127,23 @@ def measure_mixed_family(
     mixture: Mixture,
     parts: Sequence[Partition],
     dim: int,
-    width: int,
+    width: int | tuple[int, ...],
     settings: RankSettings,
 ) -> list[Measurement]:
     """:func:`measure_mixed` for several partitions from one grid tensor (one draw of
-    the weights, keyed by the first partition)."""
+    the weights, keyed by the first partition). ``width``: ``r_mix``, or per-level widths
+    ``r_0..r_{L-1}`` (then the bare structure is filled at random: every free entry
+    drawn, the degree for epsilon that of the whole structure)."""
     net = cached_mixed_network(mixture, dim, width)
     ring = settings.ring()
     rng = np.random.default_rng([settings.seed, zlib.crc32(f"mixed/{parts[0].rows}".encode())])
-    decomp = random_mixed(mixture, dim, width, ring, rng)
-    grid = contract(compile_network(decomp))
+    if isinstance(width, int):
+        decomp = random_mixed(mixture, dim, width, ring, rng)
+        grid = contract(compile_network(decomp))
+        degree = decomp.entry_degree()
+    else:
+        grid = contract(random_fill(net, ring, rng))
+        degree = net.entry_degree()
     out = []
     for part in parts:
         rank, field = dense_rank(grid, part, settings)
@@ -142,7 +152,7 @@ def measure_mixed_family(
             field,
             "dense (compiled network)",
             settings,
-            decomp.entry_degree(),
+            degree,
             net.coefficient_bits(),
         )
         out.append(Measurement(rank, evidence, tuple(network_upper_bounds(net, part))))
@@ -179,10 +189,12 @@ def mixture_for(
         "mix": "",
         "rows": "",
         "variant": "paper",
+        "mix_widths": "",
     },
     negative_controls={
         "tree-alone": {"variant": "tree-alone", "sizes": "16"},
         "bound + 1": {"claim": "bound+1", "sizes": "16,64"},
+        "per-level bound + 1": {"claim": "bound+1", "sizes": "16", "mix_widths": "2,3,6,5"},
     },
     choices={"variant": ("paper", "tree-alone")},
 )
@@ -197,8 +209,17 @@ def check(
     mix: str,
     rows: str,
     variant: str,
+    mix_widths: str,
 ) -> Iterator[Observation]:
-    """Per N: T, T-bar, the best hybrid and the mixed network on the worked partition."""
+    """Per N: T, T-bar, the best hybrid and the mixed network on the worked partition.
+
+    ``mix_widths`` (one N only): per-level widths ``r_0..r_{L-1}`` of the mixed network
+    instead of ``r_mix = 2r`` everywhere (``r_0`` the discretizers' dimension; even at the
+    mixture nodes' level). Its lower bound is Claim 5 + the witness at width ``r'``
+    (:func:`~convac_verify.networks.mixed_network.claim5_width`: ``2r' <= r_h`` at
+    mixture levels, ``r' <= r_h`` elsewhere): Claim 5's weights for a hybrid of width
+    ``r'`` fit by zero padding (low block to the low block, high block to the start of
+    the high block), so the generic rank is at least ``r'^P(H)``."""
     if variant not in ("paper", "tree-alone"):
         raise ConvacError(f"variant must be paper or tree-alone; got {variant!r}")
     if dim < width:
@@ -207,6 +228,19 @@ def check(
         )
     ns = int_list(sizes, "sizes")
     r = width
+    per_level = tuple(int_list(mix_widths, "mix_widths")) if mix_widths.strip() else ()
+    if per_level and len(ns) != 1:
+        raise ConvacError(f"mix_widths needs one N (one L); got sizes {sizes!r}")
+    r_lb = r
+    if per_level:
+        mixture, _, _ = mixture_for(ns[0], group, trees, mix, rows, ctx.settings.seed)
+        r_lb = claim5_width(mixture, per_level)
+        if not 1 <= r_lb <= dim:
+            raise ConvacError(
+                f"the lower bound puts hybrids of width r' = {r_lb} into widths "
+                f"{list(per_level)} (r' <= r_l, 2r' at mixture levels): needs 1 <= r' <= "
+                f"M = {dim}"
+            )
     for n in ns:
         ctx.progress(f"ctm18 mixed N={n}")
         mixture, part, (spec_t, spec_bar) = mixture_for(
@@ -276,17 +310,25 @@ def check(
             series="best hybrid rank",
             x=n,
         )
-        mixed_bounds = tuple(network_upper_bounds(cached_mixed_network(mixture, dim, 2 * r), part))
+        net_width: int | tuple[int, ...] = 2 * r
+        embed, m_lb = "", m_h
+        if per_level:
+            net_width = level_widths(mixture, per_level)
+            embed = f" + zero padding from width r' = {r_lb}"
+            if r_lb != r:
+                m_lb = _witness_measurement(ctx, best.tree, part, dim, r_lb, THEOREM7_WITNESS)
+        mixed_net = cached_mixed_network(mixture, dim, net_width)
+        mixed_bounds = tuple(network_upper_bounds(mixed_net, part))
         n_entries = dim**n
         measured = None
         if n_entries <= DENSE_MAX_ENTRIES and fits_dense(n, dim, ctx.settings):
-            measured = measure_mixed(mixture, part, dim, 2 * r, ctx.settings)
+            measured = measure_mixed_family(mixture, [part], dim, net_width, ctx.settings)[0]
         mixed = Measurement(
-            m_h.rank,
+            m_lb.rank,
             _evidence(
-                m_h.evidence.field,
-                f"Claim 5 + {m_h.evidence.method}",
-                f"Claim 5 embedding of the hybrid's {THEOREM7_WITNESS}",
+                m_lb.evidence.field,
+                f"Claim 5{embed} + {m_lb.evidence.method}",
+                f"Claim 5 embedding of the hybrid's {THEOREM7_WITNESS}{embed}",
                 ctx.settings,
             ),
             mixed_bounds,
@@ -300,10 +342,19 @@ def check(
             "choice": list(best.choice),
             "pairs": best.exponent,
         }
+        if per_level:
+            mixed_params |= {"mix_widths": list(per_level), "r0": per_level[0], "r_lb": r_lb}
+            name = f"mixed (widths {','.join(map(str, per_level))})"
+            claim = Claim(">=", "r'**P(H)", r_lb**best.exponent, r"r'^{P(H)}")
+            bound_text = "r'^max_H P(H)"
+        else:
+            name = "mixed (r_mix = 2r)"
+            claim = Claim(">=", "(r_mix/2)**P(H)", r**best.exponent, r"(r_{mix}/2)^{P(H)}")
+            bound_text = "(r_mix/2)^max_H P(H)"
         yield Observation(
             label=label,
-            subject="mixed (r_mix = 2r) rank >= (r_mix/2)^max_H P(H)",
-            claim=Claim(">=", "(r_mix/2)**P(H)", r**best.exponent, r"(r_{mix}/2)^{P(H)}"),
+            subject=f"{name} rank >= {bound_text}",
+            claim=claim,
             measurement=mixed,
             params=mixed_params,
             series="mixed lower bound",
@@ -312,8 +363,8 @@ def check(
         if measured is not None:
             yield Observation(
                 label=label,
-                subject="mixed (r_mix = 2r) measured rank, random weights",
-                claim=Claim(">=", "(r_mix/2)**P(H)", r**best.exponent, r"(r_{mix}/2)^{P(H)}"),
+                subject=f"{name} measured rank, random weights",
+                claim=claim,
                 measurement=measured,
                 params=mixed_params | {"network": "mixed (measured)"},
             )
