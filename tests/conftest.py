@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -53,3 +54,48 @@ def invoke_cli(*args: str) -> CliResult:
 @pytest.fixture
 def run_cli() -> Callable[..., CliResult]:
     return invoke_cli
+
+
+@dataclass(frozen=True)
+class AllRun:
+    """One run of ``convac-verify all`` shared by the tests that read its outputs.
+
+    ``all --jobs 2 --out run.jsonl --junit j.xml --latex all.tex --format json -o all.json``:
+    the whole registry once per session (it is the slowest thing the suite does), on two
+    workers with a journal, every output file written together.
+    """
+
+    result: CliResult
+    journal: Path
+    junit: Path
+    latex: Path
+    json: Path
+
+
+@pytest.fixture(scope="session")
+def all_run(tmp_path_factory: pytest.TempPathFactory) -> AllRun:
+    d = tmp_path_factory.mktemp("all")
+    run = AllRun(
+        invoke_cli(
+            "all",
+            "--jobs",
+            "2",
+            "--out",
+            str(d / "run.jsonl"),
+            "--junit",
+            str(d / "j.xml"),
+            "--latex",
+            str(d / "all.tex"),
+            "--format",
+            "json",
+            "-o",
+            str(d / "all.json"),
+        ),
+        d / "run.jsonl",
+        d / "j.xml",
+        d / "all.tex",
+        d / "all.json",
+    )
+    assert run.result.exit_code == 0, run.result.stderr
+    assert run.result.stdout == ""  # everything went to the files, written together
+    return run

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import invoke_cli
+from .conftest import AllRun, invoke_cli
 
 MAX_OVERFULL_PT = 3.0
 
@@ -47,13 +47,8 @@ def _compile(tex: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def all_tex(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("latex") / "all.tex"
-    r = invoke_cli(
-        "all", "--latex", str(out), "--format", "json", "-o", str(out.with_suffix(".json"))
-    )
-    assert r.exit_code == 0, r.stderr
-    return out
+def all_tex(all_run: AllRun) -> Path:
+    return all_run.latex
 
 
 def test_all_latex_has_one_labelled_table_per_theorem(all_tex: Path) -> None:

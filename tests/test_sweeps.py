@@ -22,7 +22,7 @@ from convac_verify.sweeps.profiles import profile_plan
 from convac_verify.theorems import THEOREMS, get_theorem
 from convac_verify.theorems.runner import run_checks, run_theorem
 
-from .conftest import invoke_cli
+from .conftest import AllRun, invoke_cli
 
 # small, quick checks with growth series and random draws
 PLAN: list[tuple[str, dict[str, Any]]] = [
@@ -55,36 +55,22 @@ def _render(report: Report, fmt: str = "json") -> str:
     return buf.getvalue()
 
 
-@pytest.fixture(scope="module")
-def all_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """``all`` on two workers with a journal, as a table."""
-    journal = tmp_path_factory.mktemp("all") / "run.jsonl"
-    result = invoke_cli("all", "--jobs", "2", "--out", str(journal))
-    assert result.exit_code == 0, result.stderr
-    return journal, result.stdout
-
-
-def test_every_check_survives_the_journal(all_run: tuple[Path, str]) -> None:
+def test_every_check_survives_the_journal(all_run: AllRun) -> None:
     """A run rebuilt from its journal alone (every check decoded) prints the same bytes."""
-    journal, table = all_run
-    assert len(journal.read_text().splitlines()) == 1 + len(THEOREMS)
-    again = invoke_cli("all", "--jobs", "2", "--resume", str(journal))
+    assert len(all_run.journal.read_text().splitlines()) == 1 + len(THEOREMS)
+    again = invoke_cli("all", "--jobs", "2", "--resume", str(all_run.journal), "--format", "json")
     assert again.exit_code == 0
-    assert again.stdout == table
+    assert again.stdout == all_run.json.read_text()
 
 
-def test_interrupted_all_resumes_to_the_same_report(
-    all_run: tuple[Path, str], tmp_path: Path
-) -> None:
-    journal, _ = all_run
-    lines = journal.read_text().splitlines(keepends=True)
-    full = invoke_cli("all", "--resume", str(journal), "--format", "json")
+def test_interrupted_all_resumes_to_the_same_report(all_run: AllRun, tmp_path: Path) -> None:
+    lines = all_run.journal.read_text().splitlines(keepends=True)
     part = tmp_path / "part.jsonl"
     half = 1 + len(THEOREMS) // 2  # the header and half the tasks, then a line cut short
     part.write_text("".join(lines[:half]) + lines[half][: len(lines[half]) // 2])
     resumed = invoke_cli("all", "--jobs", "1", "--resume", str(part), "--format", "json")
     assert resumed.exit_code == 0
-    assert resumed.stdout == full.stdout
+    assert resumed.stdout == all_run.json.read_text()
     assert len(part.read_text().splitlines()) == 1 + len(THEOREMS)
 
 

@@ -18,7 +18,7 @@ from convac_verify.report import CheckResult, Report, render_junit, render_latex
 from convac_verify.theorems import THEOREMS
 from convac_verify.theorems.runner import judge, run_theorem
 
-from .conftest import invoke_cli
+from .conftest import AllRun, invoke_cli
 
 # --------------------------------------------------------------------------- section 1
 
@@ -180,10 +180,8 @@ def test_strict_turns_inconclusive_into_failures() -> None:
 # --------------------------------------------------------------------------- section 2
 
 
-def test_proved_rows_name_an_independent_certificate() -> None:
-    r = invoke_cli("all", "--format", "json")
-    assert r.exit_code == 0, r.stderr
-    doc = json.loads(r.stdout)
+def test_proved_rows_name_an_independent_certificate(all_run: AllRun) -> None:
+    doc = json.loads(all_run.json.read_text())
     assert doc["schema_version"] == 2
     own = {
         "iclr17-theorem-1": {"c-recursion", "joint-span"},
