@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python -m compileall -q convac_verify
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/networks.py
+	$(BIN)/python benchmarks/sketch.py
 
 bench-scale: $(STAMP)
 	$(BIN)/python benchmarks/scale.py

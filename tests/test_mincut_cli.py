@@ -94,12 +94,38 @@ def test_large_trees_skip_the_rank(run_cli: Run) -> None:
         "2",
         "--rows",
         "left-right",
+        "--method",
+        "dense",
         "--format",
         "json",
     )
     doc = json.loads(r.stdout)
     assert doc["mincuts"][0]["min_cut"] == 2 and doc["mincuts"][0]["measured_rank"] is None
     assert any("not measured" in n for n in doc["notes"])
+
+
+def test_large_trees_sketch_the_rank(run_cli: Run) -> None:
+    """Beyond the dense limit a small bound is measured without the grid tensor (a sketch,
+    or the structured path when cheaper); a large one is not."""
+    r = run_cli(
+        "mincut",
+        "--tree",
+        "balanced:1024",
+        "--widths",
+        "2",
+        "--M",
+        "2",
+        "--rows",
+        "left-right;odd-even",
+        "--format",
+        "json",
+    )
+    doc = json.loads(r.stdout)
+    assert doc["mincuts"][0]["min_cut"] == 2 and doc["mincuts"][0]["measured_rank"] == 2
+    assert doc["mincuts"][1]["measured_rank"] is None
+    assert any("not measured" in n for n in doc["notes"])
+    if "sketched" in r.stderr:  # auto says so on stderr (unless the structured path was cheaper)
+        assert "note: rank N=1024 M=2 left-right" in r.stderr and "(2 x 2" in r.stderr
 
 
 def test_allocate_compares_wide_base_and_wide_tip(run_cli: Run) -> None:

@@ -103,7 +103,9 @@ class Progress:
     """Transient progress on stderr: one self-clearing line on a terminal.
 
     Off a terminal (a log file, CI), only messages that announce long work (they carry an
-    estimate, ``"(estimated ..."``) are printed, one line each.
+    estimate, ``"(estimated ..."``) are printed, one line each. Notes (messages that start
+    with ``"note: "``, e.g. that a rank is sketched because the dense matrix does not fit)
+    are printed as a line of their own everywhere.
     """
 
     def __init__(self) -> None:
@@ -112,7 +114,11 @@ class Progress:
         self.active = False
 
     def __call__(self, message: str) -> None:
-        if self.tty:
+        if message.startswith("note: "):
+            self.clear()
+            self.console.file.write(f"convac-verify: {message}\n")
+            self.console.file.flush()
+        elif self.tty:
             width = max(20, self.console.width - 1)
             text = f"... {message}"
             self.console.file.write("\r\x1b[2K" + text[:width])
@@ -300,8 +306,11 @@ def _with_options(fn: F, *, tasks: bool) -> F:
             type=click.Choice(METHODS),
             default="auto",
             show_default=True,
-            help="dense: grid tensor + rank (FLINT or BLAS); structured: no grid tensor; auto: "
-            "dense if it fits.",
+            help=(
+                "dense: grid tensor + rank (FLINT or BLAS); structured: no grid tensor; "
+                "sketch: random product vectors, a k x k rank with k the upper bound; auto: "
+                "dense if it fits, else sketch (bound <= 4096) or structured."
+            ),
         ),
         click.option(
             "--max-memory",

@@ -25,7 +25,13 @@ from rich.table import Table
 from ..bounds.allocate import Allocation, allocate
 from ..bounds.mincut import DELTA_RULES, Cut, min_cut
 from ..bounds.mincut_symbolic import symbolic_min_cut, to_sympy
-from ..engines.measure import Context, fits_dense, measure_network_rank
+from ..engines.measure import (
+    Context,
+    fits_dense,
+    measure_network_rank,
+    network_sketch_plan,
+)
+from ..engines.sketch import SKETCH_MAX_RANK
 from ..errors import BudgetExceeded, ConvacError
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Measurement, decide
@@ -397,16 +403,24 @@ def _measure(
 ) -> Measurement | None:
     n = net.n_modes
     big = max(net.dims)
-    if not fits_dense(n, big, ctx.settings):
+    try:  # beyond the dense limit: a sketch (or, for trees, the structured path if cheaper)
+        sketch = not fits_dense(n, big, ctx.settings) and network_sketch_plan(
+            net, part, ctx.settings
+        )
+    except BudgetExceeded as exc:  # --method sketch over the budget
+        notes.append(f"{part.name}: rank not measured ({exc})")
+        return None
+    if not fits_dense(n, big, ctx.settings) and not sketch:
         if not any("not measured" in x for x in notes):
             notes.append(
-                f"rank not measured: the grid tensor has {big}^{n} entries, over --max-memory"
+                f"rank not measured: the grid tensor has {big}^{n} entries, over --max-memory, "
+                f"and no sketch fits (upper bound above {SKETCH_MAX_RANK} or over the budget)"
             )
         return None
     try:
         if tree is not None and dim is not None:
             return ctx.measure(tree, dim, ws, part, shared=shared)
-        return measure_network_rank(net, part, ctx.settings)
+        return measure_network_rank(net, part, ctx.settings, progress=ctx.progress)
     except BudgetExceeded as exc:
         notes.append(f"{part.name}: rank not measured ({exc})")
         return None

@@ -15,9 +15,9 @@ How the rank is obtained (cheapest certain route first)
    certified lower bound through the structured contraction, for any N. When it meets
    the upper bound the generic rank is proved exactly, without random weights (this is
    how ``depth --N 1024`` proves ``2**512``).
-3. Otherwise random weights (dense grid tensor, or the structured contraction) give the
-   generic rank with a Schwartz--Zippel epsilon, when they fit ``--max-memory`` and
-   ``--max-time``.
+3. Otherwise random weights (dense grid tensor, a sketch with random product vectors, or
+   the structured contraction) give the generic rank with a Schwartz--Zippel epsilon, when
+   they fit ``--max-memory`` and ``--max-time`` (``--method sketch`` skips step 2).
 4. Otherwise the row is bounded, not computed: witness lower bound and upper bound.
 
 Sweeps: ``--N 8,16,32`` (with ``--cp`` or a tree builder such as ``--tree balanced``),
@@ -47,6 +47,7 @@ from ..engines.measure import (
     fits_dense,
     measure_rank,
     require_budget,
+    sketch_plan,
 )
 from ..engines.structured import structured_peak_entries
 from ..errors import BudgetExceeded, ConvacError, NotAModeTree
@@ -152,9 +153,13 @@ def _max_bits(dim: int, part: Partition) -> int:
 
 
 def _random_fits(inst: _Instance, settings: RankSettings) -> bool:
-    """Whether random weights fit the memory and time budgets (dense on BLAS, dense or
-    structured)."""
+    """Whether random weights fit the memory and time budgets (dense on BLAS, dense,
+    sketch or structured)."""
     n = trees.n_modes(inst.tree)
+    if settings.method == "sketch":
+        return True  # measure_rank refuses with the estimate
+    if sketch_plan(inst.tree, inst.dim, inst.ws, inst.partition, settings) is not None:
+        return True
     peak = structured_peak_entries(inst.tree, inst.dim, inst.ws, inst.partition)
     if blas_estimate(inst.tree, inst.dim, inst.ws, inst.partition, settings, peak) is not None:
         return True
@@ -196,7 +201,7 @@ def _measure(
 
     name = WITNESS_NAME.format(h=h)
     m: Measurement | None = None
-    if predicted >= best.value and settings.method != "dense":
+    if predicted >= best.value and settings.method not in ("dense", "sketch"):
         m = measure_rank(
             inst.tree,
             inst.dim,
@@ -347,6 +352,9 @@ def _evidence_long(r: CheckResult) -> str:
         text += f", p = {ev.prime}" + (" (random prime)" if ev.prime_random else " (fixed)")
     if ev.weights == "random":
         text += f", seed {ev.seed}, |S| = {fmt_int(ev.sample_space)}, entry degree {ev.degree}"
+    if ev.method.startswith("sketch"):
+        sketch = r.observation.measurement.extra.get("sketch", "")
+        text += f" (N + weight degree: random product vectors, sketch {sketch})"
     cert = r.verdict.certificate
     if cert is not None:
         text += f"; certificate {cert.kind}: {cert.detail}"

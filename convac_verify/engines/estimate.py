@@ -30,7 +30,10 @@ were measured on this implementation (2-core machine, 61-bit prime):
 * explicit (Kronecker) witness: :data:`SECONDS_PER_WITNESS_NODE` per node (identical
   subtrees are contracted once);
 * structured paths, nodes with more than two children (a CP root, wide windows): the
-  children are folded in one at a time, :data:`SECONDS_PER_WIDE_CHILD` each.
+  children are folded in one at a time, :data:`SECONDS_PER_WIDE_CHILD` each;
+* sketches (:func:`sketch_estimate`, any tensor network): opt_einsum's operation count of
+  the contraction with the sketch vectors, :data:`SECONDS_PER_SKETCH_OP` each, plus the
+  ``k x k'`` rank at ``RANK_OPS_PER_SECOND``.
 
 Widths that add nothing
 -----------------------
@@ -58,15 +61,18 @@ import networkx as nx
 from ..errors import BudgetExceeded, ConvacError
 from ..networks import trees
 from ..networks.partitions import Partition
+from ..networks.tensor_network import TensorNetwork
 
 __all__ = [
     "Estimate",
     "check_budget",
+    "check_sketch_budget",
     "fmt_bytes",
     "fmt_seconds",
     "node_count_seconds",
     "parse_duration",
     "rank_estimate",
+    "sketch_estimate",
     "useful_widths",
 ]
 
@@ -310,3 +316,74 @@ def _suggest(seconds: float) -> str:
         if seconds * 1.5 < minutes * 60:
             return f"{minutes}m"
     return f"{int(seconds * 2 / 3600) + 1}h"
+
+
+# --------------------------------------------------------------------------- sketches
+# The sketched rank (convac_verify.engines.sketch): the network contracted with random
+# product vectors at its input legs, then one k x k' rank. The contraction's cost is
+# opt_einsum's operation count for exactly the plan the contraction runs
+# (convac_verify.networks.contraction.contraction_cost); measured on the one contraction
+# (2-core machine, 61-bit prime, benchmarks/sketch.py): about 15 ns per operation, plus
+# planning per tensor; peak memory a small multiple of the largest intermediate (uint64
+# residues and the long-double temporaries of the Hadamard products), then the k x k'
+# matrix in FLINT (Python ints on the way).
+SECONDS_PER_SKETCH_OP = 20e-9
+SECONDS_PER_SKETCH_TENSOR = 250e-6
+SKETCH_BYTES_PER_ENTRY = 64
+SKETCH_MATRIX_BYTES_PER_ENTRY = 120
+
+
+def sketch_estimate(
+    network: TensorNetwork, partition: Partition, shape: tuple[int, int]
+) -> Estimate:
+    """Memory and time of a sketched rank with ``shape = (k, k')`` (path ``sketch``).
+
+    Examples
+    --------
+    >>> from convac_verify.networks.compilers import tree_network
+    >>> from convac_verify.networks.partitions import odd_even
+    >>> from convac_verify.networks.trees import balanced
+    >>> est = sketch_estimate(tree_network(balanced(64), 2, 2), odd_even(64), (64, 64))
+    >>> est.path, est.seconds < 1
+    ('sketch', True)
+    """
+    from ..networks.contraction import contraction_cost
+
+    k, k2 = shape
+    dims = network.dims
+    shapes = {m: (k, dims[m]) for m in partition.rows} | {m: (k2, dims[m]) for m in partition.cols}
+    cost = contraction_cost(network, shapes, samples=dict.fromkeys(partition.cols, 1))
+    tensors = len(network.nodes("tensor"))
+    weights = sum(math.prod(s) for s in network.groups().values()) * WEIGHT_BYTES["gfp"]
+    vectors = (k * len(partition.rows) + k2 * len(partition.cols)) * max(dims) * 8
+    rank_ops = k * k2 * min(k, k2)
+    seconds = (
+        tensors * SECONDS_PER_SKETCH_TENSOR
+        + _float(int(cost.operations)) * SECONDS_PER_SKETCH_OP
+        + rank_ops / RANK_OPS_PER_SECOND["gfp"]
+    )
+    peak = max(cost.largest * SKETCH_BYTES_PER_ENTRY, k * k2 * SKETCH_MATRIX_BYTES_PER_ENTRY)
+    return Estimate("sketch", int(weights + vectors + peak), seconds, weights)
+
+
+def check_sketch_budget(estimate: Estimate, *, max_memory: int, max_seconds: float) -> None:
+    """Refuse a sketch over either budget (before anything is allocated).
+
+    Raises
+    ------
+    BudgetExceeded
+        With the estimate, the budget and what to do instead.
+    """
+    if estimate.bytes > max_memory:
+        raise BudgetExceeded(
+            f"refused before starting: the sketch needs ~{fmt_bytes(estimate.bytes)}, over "
+            f"--max-memory {fmt_bytes(max_memory)}; raise --max-memory, or use a partition "
+            "with a smaller upper bound (the sketch has as many rows as the bound)"
+        )
+    if estimate.seconds > max_seconds:
+        raise BudgetExceeded(
+            f"refused before starting: the sketch would take ~{fmt_seconds(estimate.seconds)} "
+            f"(estimate), over --max-time {fmt_seconds(max_seconds)}; raise --max-time (e.g. "
+            f"--max-time {_suggest(estimate.seconds)}) or use a partition with a smaller upper "
+            "bound"
+        )

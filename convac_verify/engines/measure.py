@@ -14,8 +14,15 @@ Methods
     estimated memory or time exceeds the budget.
 ``structured``
     :func:`convac_verify.engines.structured.structured_rank` (GF(p)); no grid tensor.
+``sketch``
+    :func:`convac_verify.engines.sketch.sketch_rank`: the network contracted with random
+    product vectors at its input legs, a ``k x k'`` rank with ``k, k'`` at least the smallest
+    certified upper bound (any tensor network; GF(p); evidence degree ``N + deg_w``).
 ``auto``
-    ``dense`` when it fits the budget, else ``structured``.
+    ``dense`` when it fits the budget; else, for random weights, ``sketch`` when the
+    smallest certified upper bound is at most
+    :data:`~convac_verify.engines.sketch.SKETCH_MAX_RANK` and its estimate fits the
+    budget and beats ``structured``'s; else ``structured``.
 
 Large dense ranks on BLAS first (``--field gfp``)
 -------------------------------------------------
@@ -68,10 +75,11 @@ import numpy as np
 
 from ..algebra.fields import Array, IntegerRing, PrimeField, Ring
 from ..algebra.primes import seeded_prime
-from ..bounds import network_upper_bounds, tree_upper_bounds
+from ..bounds import Bound, network_upper_bounds, tree_upper_bounds
 from ..errors import BudgetExceeded, ConvacError
 from ..evidence.status import Evidence, Measurement
 from ..networks import trees
+from ..networks.compilers import cached_tree_network, compile_network
 from ..networks.contraction import contract
 from ..networks.decompositions import (
     TreeDecomposition,
@@ -82,7 +90,7 @@ from ..networks.decompositions import (
 from ..networks.grid import grid_tensor
 from ..networks.matricize import matricize
 from ..networks.partitions import Partition
-from ..networks.tensor_network import TensorNetwork, random_fill
+from ..networks.tensor_network import FilledNetwork, TensorNetwork, random_fill
 from . import get_rank_engine
 from .blas import MAX_PRIME as BLAS_MAX_PRIME
 from .blas import rank_mod
@@ -91,10 +99,14 @@ from .estimate import (
     RANK_OPS_PER_SECOND,
     Estimate,
     check_budget,
+    check_sketch_budget,
     fmt_seconds,
     rank_estimate,
+    sketch_estimate,
 )
+from .gfp import rank_mod_p
 from .interruptible import run_interruptible
+from .sketch import SKETCH_MAX_RANK, sketch_evidence, sketch_rank, sketch_shape
 from .structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries, structured_rank
 
 __all__ = [
@@ -109,6 +121,7 @@ __all__ = [
     "RANDOM_PRIME",
     "Context",
     "RankSettings",
+    "SketchPlan",
     "TaskRunner",
     "blas_estimate",
     "check_dense_budget",
@@ -116,8 +129,10 @@ __all__ = [
     "dense_rank",
     "measure_network_rank",
     "measure_rank",
+    "network_sketch_plan",
     "random_evidence",
     "require_budget",
+    "sketch_plan",
 ]
 
 DEFAULT_MAX_MEMORY = 4 * 2**30
@@ -125,7 +140,7 @@ DEFAULT_MAX_SECONDS = 60.0
 LONG_SECONDS = 5.0
 """Computations estimated to take longer announce themselves (with the estimate)."""
 FIELDS = ("gfp", "qq", "blas")
-METHODS = ("auto", "dense", "structured")
+METHODS = ("auto", "dense", "structured", "sketch")
 MAX_TENSOR_MODES = 32
 """A grid tensor has one array axis per mode, and NumPy arrays have at most 32 axes (64
 from NumPy 2): no grid tensor with more modes is formed (only M = 1 makes one small enough
@@ -158,7 +173,7 @@ class RankSettings:
     seed: int = 0
     """Seed of every random draw (each measurement derives its own stream from it)."""
     method: str = "auto"
-    """``auto``, ``dense`` or ``structured``."""
+    """``auto``, ``dense``, ``structured`` or ``sketch``."""
     max_memory: int = DEFAULT_MAX_MEMORY
     """Bytes a computation may use; larger ones are refused before they start."""
     max_seconds: float = DEFAULT_MAX_SECONDS
@@ -238,7 +253,9 @@ def measure_rank(
     shared : bool
         Random weights shared across locations.
     progress : callable, optional
-        Told, with the estimate, when the computation is expected to be long.
+        Told, with the estimate, when the computation is expected to be long; and, in a
+        message that starts with ``"note: "``, when ``auto`` sketches the rank because the
+        dense matrix does not fit.
     blas : bool
         Whether a large random instance may be ranked on BLAS first (module docstring);
         the escalation to a fresh random 61-bit prime passes ``False``.
@@ -253,6 +270,10 @@ def measure_rank(
         raise ConvacError(f"partition is for N = {partition.n_modes} modes but the tree has {n}")
     ws = resolve_widths(tree, widths)
     peak = None if witness is not None else structured_peak_entries(tree, dim, ws, partition)
+    plan = None if witness is not None else sketch_plan(tree, dim, ws, partition, settings, peak)
+    if plan is not None:  # a sketched rank (issue 11 §2): see the sketch section below
+        _announce_sketch(plan, n, dim, partition, settings, progress)
+        return _sketch_tree(tree, dim, widths, partition, settings, shared, plan, blas)
     bounds = tuple(tree_upper_bounds(tree, dim, ws, partition))
     first = blas_estimate(tree, dim, ws, partition, settings, peak) if blas else None
     if first is not None and (witness is None or _dense_chosen(n, dim, settings)):
@@ -453,7 +474,11 @@ def random_evidence(
 
 
 def measure_network_rank(
-    network: TensorNetwork, partition: Partition, settings: RankSettings
+    network: TensorNetwork,
+    partition: Partition,
+    settings: RankSettings,
+    *,
+    progress: Callable[[str], None] | None = None,
 ) -> Measurement:
     """Rank of ``[[A]]_{I,J}`` for a tensor network (e.g. from a network file) at random
     weights: its grid tensor by the one contraction, then the dense rank (on BLAS first
@@ -462,12 +487,13 @@ def measure_network_rank(
 
     The measurement carries the bounds home's bounds for the network
     (:func:`convac_verify.bounds.network_upper_bounds`: its min-cut, and the tree bounds
-    when it was compiled from a tree).
+    when it was compiled from a tree). Beyond the dense limit the rank is sketched
+    (:func:`network_sketch_plan`), and ``progress`` is told so (as in :func:`measure_rank`).
 
     Raises
     ------
     BudgetExceeded
-        If the grid tensor does not fit ``settings.max_memory``.
+        If the grid tensor does not fit ``settings.max_memory`` and no sketch does.
     """
     if partition.n_modes != network.n_modes:
         raise ConvacError(
@@ -476,6 +502,14 @@ def measure_network_rank(
     n, dim = network.n_modes, max(network.dims)
     bounds = tuple(network_upper_bounds(network, partition))
     key = f"network/{network.name}/{partition.rows}"
+    plan = network_sketch_plan(network, partition, settings)
+    if plan is not None:  # a sketched rank (issue 11 §2)
+        _announce_sketch(plan, n, dim, partition, settings, progress)
+
+        def fill(s: RankSettings, salt: str) -> FilledNetwork:
+            return random_fill(network, s.ring(), _stream(s.seed, key + salt))
+
+        return _sketch_measurement(fill, partition, settings, plan, key)
     degree = network.entry_degree()
     rows = math.prod(network.dims[i] for i in partition.rows)
     side = min(rows, math.prod(network.dims) // rows)
@@ -567,7 +601,7 @@ def check_dense_budget(n_modes: int, dim: int, settings: RankSettings) -> None:
         raise BudgetExceeded(
             f"the dense grid tensor has {dim}**{n_modes} entries and needs ~{_fmt_bytes(need)}, "
             f"over --max-memory {_fmt_bytes(settings.max_memory)}; use --method structured "
-            "(exact rank without the grid tensor) or a smaller N"
+            "or --method sketch (exact ranks without the grid tensor) or a smaller N"
         )
     if n_modes > MAX_TENSOR_MODES:
         raise BudgetExceeded(
@@ -614,7 +648,7 @@ def _choose_method(n: int, dim: int, settings: RankSettings, peak: int | None) -
     fits = need <= settings.max_memory and n <= MAX_TENSOR_MODES
     if settings.method == "dense":
         check_dense_budget(n, dim, settings)
-    if settings.method == "structured" or (settings.method == "auto" and not fits):
+    if settings.method in ("structured", "sketch") or (settings.method == "auto" and not fits):
         if peak is not None and peak * STRUCTURED_BYTES_PER_ENTRY > settings.max_memory:
             raise BudgetExceeded(
                 f"neither path fits --max-memory {_fmt_bytes(settings.max_memory)}: the dense grid "
@@ -639,6 +673,203 @@ def fits_dense(n: int, dim: int, settings: RankSettings) -> bool:
     """Whether the dense path fits the memory budget (and the grid tensor's axes fit an
     array: :data:`MAX_TENSOR_MODES`)."""
     return n <= MAX_TENSOR_MODES and dense_bytes(n, dim, settings.field) <= settings.max_memory
+
+
+# --------------------------------------------------------------------------- sketches
+# The sketched rank (issue 11 §2; convac_verify.engines.sketch) joins the method choice
+# here, and only here: sketch_plan / network_sketch_plan say whether a measurement at
+# random weights is sketched, and _sketch_measurement makes it.
+
+
+@dataclass(frozen=True)
+class SketchPlan:
+    """A sketched rank that was chosen: its shape, its estimate and the bounds it rests on."""
+
+    shape: tuple[int, int]
+    """``(k, k')``: at least the smallest certified upper bound (or the matrix size)."""
+    estimate: Estimate
+    bounds: tuple[Bound, ...]
+    """Every certified upper bound of the bounds home (the measurement carries them)."""
+
+
+def _plan(
+    network: TensorNetwork,
+    partition: Partition,
+    settings: RankSettings,
+    bounds: Sequence[Bound],
+    structured: Estimate | None,
+) -> SketchPlan | None:
+    """The sketch when it is forced (``--method sketch``, refused over budget) or when
+    ``auto`` prefers it: the dense matrix does not fit, the smallest bound is at most
+    :data:`SKETCH_MAX_RANK`, and its estimate fits and beats ``structured`` (if any)."""
+    forced = settings.method == "sketch"
+    if not forced and not (
+        settings.method == "auto" and not fits_dense(network.n_modes, max(network.dims), settings)
+    ):
+        return None
+    bound = min(b.value for b in bounds)
+    if not forced and bound > SKETCH_MAX_RANK:
+        return None
+    shape = sketch_shape(network, partition, bound)
+    if not forced and max(shape) > SKETCH_MAX_RANK:
+        return None
+    estimate = sketch_estimate(network, partition, shape)
+    if forced:
+        check_sketch_budget(
+            estimate, max_memory=settings.max_memory, max_seconds=settings.max_seconds
+        )
+    elif (
+        estimate.bytes > settings.max_memory
+        or estimate.seconds > settings.max_seconds
+        or (
+            structured is not None
+            and structured.bytes <= settings.max_memory
+            and structured.seconds <= min(settings.max_seconds, estimate.seconds)
+        )
+    ):
+        return None
+    return SketchPlan(shape, estimate, tuple(bounds))
+
+
+def sketch_plan(
+    tree: nx.DiGraph,
+    dim: int,
+    ws: Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    peak: int | None = None,
+) -> SketchPlan | None:
+    """Whether random weights on this tree are measured by a sketch (see :func:`_plan`);
+    ``peak`` is the structured contraction's largest core, for the comparison."""
+    network = cached_tree_network(tree, dim, tuple(ws), False)
+    if settings.method not in ("auto", "sketch") or (
+        settings.method == "auto" and fits_dense(network.n_modes, dim, settings)
+    ):
+        return None
+    if peak is None:
+        peak = structured_peak_entries(tree, dim, tuple(ws), partition)
+    structured = rank_estimate(tree, dim, ws, partition, settings.field, "structured", peak)
+    bounds = tree_upper_bounds(tree, dim, tuple(ws), partition)
+    return _plan(network, partition, settings, bounds, structured)
+
+
+def network_sketch_plan(
+    network: TensorNetwork, partition: Partition, settings: RankSettings
+) -> SketchPlan | None:
+    """Whether random weights on this network are measured by a sketch (no structured
+    path exists for a general network)."""
+    if settings.method not in ("auto", "sketch") or (
+        settings.method == "auto" and fits_dense(network.n_modes, max(network.dims), settings)
+    ):
+        return None
+    return _plan(network, partition, settings, network_upper_bounds(network, partition), None)
+
+
+def _announce_sketch(
+    plan: SketchPlan,
+    n: int,
+    dim: int,
+    partition: Partition,
+    settings: RankSettings,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Say on ``progress`` that (and why) a rank is sketched; a forced sketch announces
+    only long work."""
+    if progress is None:
+        return
+    k, k2 = plan.shape
+    bound = min(b.value for b in plan.bounds)
+    if settings.method == "auto":
+        progress(
+            f"note: rank N={n} M={dim} {partition.name}: the dense {dim}^{n} grid tensor does "
+            f"not fit --max-memory; sketched with random product vectors ({k} x {k2}, "
+            f"upper bound {bound}; estimated ~{fmt_seconds(plan.estimate.seconds)})"
+        )
+    elif plan.estimate.seconds >= LONG_SECONDS:
+        _announce(progress, n, dim, partition, plan.estimate)
+
+
+def _sketch_tree(
+    tree: nx.DiGraph,
+    dim: int,
+    widths: int | Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    shared: bool,
+    plan: SketchPlan,
+    blas: bool = True,
+) -> Measurement:
+    def fill(s: RankSettings, salt: str) -> FilledNetwork:
+        return compile_network(_decomposition(tree, dim, widths, partition, s, None, shared, salt))
+
+    key = repr((trees.to_nested(tree), dim, widths, partition.rows, shared, settings.field))
+    return _sketch_measurement(fill, partition, settings, plan, key, blas)
+
+
+SKETCH_BLAS_MIN_SIDE = 256
+"""Sketches with both sides at least this are first drawn and ranked modulo a random
+prime below ``2**20`` on BLAS (``--field gfp``), like large dense ranks (module
+docstring): kept when the rank meets a certified upper bound, else redone modulo the
+run's prime with FLINT."""
+
+
+def _sketch_measurement(
+    fill: Callable[[RankSettings, str], FilledNetwork],
+    partition: Partition,
+    settings: RankSettings,
+    plan: SketchPlan,
+    key: str,
+    blas: bool = True,
+) -> Measurement:
+    """The sketched rank of the network ``fill(settings, salt)`` (random weights from the
+    settings' ring) and its evidence (:func:`convac_verify.engines.sketch.sketch_evidence`).
+
+    With ``--field gfp`` and both sides at least :data:`SKETCH_BLAS_MIN_SIDE`, the sketch is
+    first taken modulo a random prime below ``2**20`` at a fresh point and ranked on BLAS
+    (method ``sketch-blas``): a rank that meets the smallest certified upper bound is exact
+    and kept (the lower bound holds whatever the prime); otherwise, as for a BLAS dense
+    rank, the sketch is redone modulo the run's prime with FLINT (method ``sketch``).
+    """
+    k, k2 = plan.shape
+    if blas and settings.field == "gfp" and min(k, k2) >= SKETCH_BLAS_MIN_SIDE:
+        prime = seeded_prime(settings.seed, f"sketch-blas/{key}", BLAS_PRIME_BITS)
+        small = dataclasses.replace(settings, prime=prime, prime_random=True)
+        m = _sketch_once(fill(small, "/sketch-blas"), partition, small, plan, key)
+        if m.exact:
+            return m
+    return _sketch_once(fill(settings, ""), partition, settings, plan, key)
+
+
+def _sketch_once(
+    filled: FilledNetwork,
+    partition: Partition,
+    settings: RankSettings,
+    plan: SketchPlan,
+    key: str,
+) -> Measurement:
+    """One sketch modulo ``settings.prime``: on BLAS for a prime below ``2**26`` (exact
+    when it meets the smallest certified bound), else FLINT."""
+    rng = _stream(settings.seed, f"sketch/{key}/{settings.prime}")
+    k, k2 = plan.shape
+    on_blas = 0 < settings.prime < BLAS_MAX_PRIME
+
+    def run() -> int:
+        rank = rank_mod if on_blas else rank_mod_p
+        return sketch_rank(filled, partition, plan.shape, rng, prime=settings.prime, rank=rank).rank
+
+    value = run_interruptible(run) if plan.estimate.seconds >= 1.0 else run()  # Ctrl-C stays live
+    evidence = sketch_evidence(
+        filled.network,
+        filled.ring,
+        seed=settings.seed,
+        prime=settings.prime,
+        prime_random=settings.prime_random,
+        method="sketch-blas" if on_blas else "sketch",
+    )
+    m = Measurement(value, evidence, plan.bounds, extra={"sketch": f"{k} x {k2}"})
+    if on_blas and value == m.upper_bound:
+        return dataclasses.replace(m, exact=True)
+    return m
 
 
 class TaskRunner(Protocol):

@@ -22,10 +22,24 @@ How
 ``inputs`` attaches vectors to input legs: ``{mode: v}`` with ``v`` of shape ``(M,)``
 contracts the leg with ``v`` (the network evaluated at one input: ``v_d = f_d(x_mode)``);
 shape ``(K, M)`` shares a sample index across all such legs (K product vectors at
-once, result axis 0).
+once). ``samples`` (``{mode: label}``, default label 0) gives legs different sample
+indices: the legs of label s share one index ``a_s`` of size ``K_s``, so the result is
+``sum_d T[d] prod_m X_m[a_{s(m)}, d_m]`` -- e.g. ``S [[A]] T^T`` for the rows of ``S``
+product vectors on the row modes (label 0) and those of ``T`` on the column modes
+(label 1): the sketches of :mod:`convac_verify.engines.sketch`.
 
-Output layout: ``([K],) + (M,) * (number of open legs)``, open legs in mode order -- for
+Where a ``(K, M)`` matrix joins a tree-shaped network: not at its leg's own node but at
+the highest node whose subtree holds no other leg of its label (the root if none), when
+``M < K``. Up to there the leg stays open (a factor M instead of K in every
+intermediate): a subtree with a single row mode costs ``M x K'`` per channel, not
+``K x K'``.
+
+Output layout: ``(K_0, K_1, ...)`` (one axis per sample label, labels in increasing
+order) ``+ (M,) * (number of open legs)``, open legs in mode order -- for
 :func:`grid_tensor_of` the ``(M,) * N`` grid tensor, axis m = mode m.
+
+:func:`contraction_cost` plans the same contraction from shapes alone and returns
+opt_einsum's operation count and largest intermediate (the budget estimators use it).
 
 References
 ----------
@@ -36,6 +50,7 @@ for einsum-like expressions. JOSS 3(26), 753 (2018).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from math import prod
 
 import numpy as np
@@ -45,9 +60,17 @@ from ..algebra.fields import Array, Ring
 from ..algebra.matmul import matmul
 from .tensor_network import FilledNetwork, TensorNetwork, as_ring_array
 
-__all__ = ["EinsumForm", "contract", "einsum_form", "grid_tensor_of"]
+__all__ = [
+    "ContractionCost",
+    "EinsumForm",
+    "contract",
+    "contraction_cost",
+    "einsum_form",
+    "grid_tensor_of",
+]
 
 Indices = list[int]
+_ELEMENTWISE_MIN = 4096  # entries above which Hadamard steps are broadcast ring products
 
 
 class EinsumForm:
@@ -77,44 +100,70 @@ class EinsumForm:
         (out,) = network.nodes("output")
         self.output = self.index_of[network.legs(out)[0]]
         self.n_indices = len(ids)
-        self.groups, self.input_group = _tree_groups(network, self.tensors)
+        self.groups, self.input_group, self.group_parent = _tree_groups(network, self.tensors)
+        self.group_modes: list[set[int]] = [set() for _ in self.groups]
+        """The modes whose input legs lie below each group (its subtree)."""
+        for mode, g in self.input_group.items():
+            while g >= 0:
+                self.group_modes[g].add(mode)
+                g = self.group_parent[g]
         self.grid_keeps: list[set[int]] | None = None
         self.grid_paths: list[list[tuple[int, ...]]] = []
         self.repeated = [len(set(o)) < len(o) for o in self.operands]
-        self._paths: dict[tuple[object, ...], list[tuple[int, ...]]] = {}
+        self._paths: dict[tuple[object, ...], tuple[list[tuple[int, ...]], float, float]] = {}
 
     def path(
         self, operands: Sequence[Indices], keep: Sequence[int], size: Mapping[int, int]
     ) -> list[tuple[int, ...]]:
         """The pairwise order (opt_einsum), cached by the operand structure."""
-        extra = tuple(sorted((i, d) for i, d in size.items() if i >= self.n_indices))
-        key = (tuple(tuple(o) for o in operands), tuple(keep), extra)
+        return self.path_info(operands, keep, size)[0]
+
+    def path_info(
+        self, operands: Sequence[Indices], keep: Sequence[int], size: Mapping[int, int]
+    ) -> tuple[list[tuple[int, ...]], float, float]:
+        """The pairwise order, its operation count and its largest intermediate (entries),
+        from opt_einsum; cached by the operand structure up to renaming the indices (the
+        many alike nodes of a tree share one search)."""
+        names: dict[int, int] = {}
+        for i in (*(i for o in operands for i in o), *keep):
+            names.setdefault(i, len(names))
+        key = (
+            tuple(tuple(names[i] for i in o) for o in operands),
+            tuple(names[i] for i in keep),
+            tuple(size[i] for i in names),
+        )
         if key not in self._paths:
             if len(operands) == 1:
-                self._paths[key] = [(0,)]
+                entries = float(prod(size[i] for i in set(operands[0])))
+                self._paths[key] = ([(0,)], entries, entries)
             else:
                 sym = opt_einsum.get_symbol
                 eq = ",".join("".join(sym(i) for i in o) for o in operands)
                 eq += "->" + "".join(sym(i) for i in dict.fromkeys(keep))
                 shapes = [tuple(size[i] for i in o) for o in operands]
-                path, _ = opt_einsum.contract_path(eq, *shapes, shapes=True, optimize="auto")
-                self._paths[key] = [tuple(step) for step in path]
+                path, info = opt_einsum.contract_path(eq, *shapes, shapes=True, optimize="auto")
+                self._paths[key] = (
+                    [tuple(step) for step in path],
+                    float(info.opt_cost),
+                    float(info.largest_intermediate),
+                )
         return self._paths[key]
 
 
 def _tree_groups(
     network: TensorNetwork, tensors: list[str]
-) -> tuple[list[list[int]], dict[int, int]]:
+) -> tuple[list[list[int]], dict[int, int], list[int]]:
     """The contraction plan: for a tree-shaped network, one group per tensor node, children
     before parents -- the tensor and the results of the tensors directly below it (deltas
     are transparent) -- so each step is a small problem that opt_einsum orders optimally.
     Any other network is one group (opt_einsum orders the whole contraction).
-    Also: mode -> the group its input leg belongs to.
+    Also: mode -> the group its input leg belongs to, and each group's parent group
+    (``-1`` for the last one).
     """
     position = {v: k for k, v in enumerate(tensors)}
     if not network.is_tree():
         everything = list(range(len(tensors)))
-        return [everything], dict.fromkeys(range(network.n_modes), 0)
+        return [everything], dict.fromkeys(range(network.n_modes), 0), [-1]
     (out,) = network.nodes("output")
     order, up_link = network.rooted(out)
     parent = {v: p for v, (_, p) in up_link.items()}
@@ -127,15 +176,18 @@ def _tree_groups(
     groups: dict[str, list[int]] = {v: [position[v]] for v in tensors}
     seq = [v for v in order if network.kind(v) == "tensor"]
     group_index = {v: k for k, v in enumerate(seq)}
+    group_parent = [len(seq) - 1] * len(seq)
+    group_parent[-1] = -1
     for v in seq:
         up = owner.get(parent.get(v, ""), "") if v in parent else ""
         if up:
             groups[up].append(position[v])  # v's result joins its owner's group
+            group_parent[group_index[v]] = group_index[up]
     input_group = {}
     for x in network.nodes("input"):
         mode = network.mode(x)
         input_group[mode] = group_index.get(owner.get(parent[x], ""), len(seq) - 1)
-    return [groups[v] for v in seq], input_group
+    return [groups[v] for v in seq], input_group, group_parent
 
 
 def einsum_form(network: TensorNetwork) -> EinsumForm:
@@ -176,25 +228,45 @@ def _sum_out(ring: Ring, x: Array, idx: Indices, drop: set[int]) -> tuple[Array,
 def _pair(
     ring: Ring, x: Array, ix: Indices, y: Array, iy: Indices, keep: set[int]
 ) -> tuple[Array, Indices]:
-    """One pairwise contraction as a batched matrix product."""
+    """One pairwise contraction as a batched matrix product.
+
+    Elementwise steps (no summed index, and one side without free indices: the products
+    of delta tensors, e.g. a sketch's ``k x k' x r`` Hadamard products) are broadcast
+    products in the ring, without copies (a stack of ``1 x 1`` matrix products costs
+    several times more per entry).
+    """
     sx, sy = set(ix), set(iy)
     x, ix = _sum_out(ring, x, ix, {i for i in sx - sy if i not in keep})
     y, iy = _sum_out(ring, y, iy, {i for i in sy - sx if i not in keep})
     sx, sy = set(ix), set(iy)
+    dim = dict(zip(ix, x.shape, strict=True)) | dict(zip(iy, y.shape, strict=True))
     batch = [i for i in ix if i in sy and i in keep]
     summed = [i for i in ix if i in sy and i not in keep]
     xf = [i for i in ix if i not in sy]
     yf = [i for i in iy if i not in sx]
-    dim = dict(zip(ix, x.shape, strict=True)) | dict(zip(iy, y.shape, strict=True))
     nb, nx_, ny_, nk = (prod(dim[i] for i in s) for s in (batch, xf, yf, summed))
+    if nk == 1 and min(nx_, ny_) == 1 and nb * nx_ * ny_ > _ELEMENTWISE_MIN:
+        xv = np.transpose(x, [ix.index(i) for i in batch + xf + summed])
+        yv = np.transpose(y, [iy.index(i) for i in batch + summed + yf])
+        xv = xv.reshape(xv.shape[: len(batch) + len(xf)] + (1,) * len(yf))
+        yv = yv.reshape(
+            yv.shape[: len(batch)] + (1,) * len(xf) + yv.shape[len(batch) + len(summed) :]
+        )
+        return ring.mul(xv, yv), batch + xf + yf
     xm = np.transpose(x, [ix.index(i) for i in batch + xf + summed]).reshape(nb, nx_, nk)
     ym = np.transpose(y, [iy.index(i) for i in batch + summed + yf]).reshape(nb, nk, ny_)
     z = matmul(ring, xm, ym)  # also for outer products (nk = 1): faster than ring.mul
     return z.reshape([dim[i] for i in batch + xf + yf]), batch + xf + yf
 
 
-def contract(filled: FilledNetwork, inputs: Mapping[int, object] | None = None) -> Array:
-    """Contract the network exactly; see the module docstring for ``inputs`` and the layout.
+def contract(
+    filled: FilledNetwork,
+    inputs: Mapping[int, object] | None = None,
+    *,
+    samples: Mapping[int, int] | None = None,
+) -> Array:
+    """Contract the network exactly; see the module docstring for ``inputs``, ``samples``
+    and the layout.
 
     Examples
     --------
@@ -207,6 +279,8 @@ def contract(filled: FilledNetwork, inputs: Mapping[int, object] | None = None) 
     [[3, 4], [6, 8]]
     >>> int(contract(f, {0: [1, 0], 1: [0, 1]}))   # the entry A[0, 1]
     4
+    >>> contract(f, {0: [[1, 0], [1, 1]], 1: [[0, 1]]}, samples={1: 1}).tolist()  # S A T^T
+    [[4], [12]]
     """
     net, ring = filled.network, filled.ring
     form = einsum_form(net)
@@ -214,52 +288,152 @@ def contract(filled: FilledNetwork, inputs: Mapping[int, object] | None = None) 
         k: _diagonal(filled.tensor(v), list(idx)) if form.repeated[k] else (filled.tensor(v), idx)
         for k, (v, idx) in enumerate(zip(form.tensors, form.operands, strict=True))
     }
-    groups = [list(g) for g in form.groups]
-    open_modes = [m for m in range(net.n_modes) if not inputs or m not in inputs]
-    size = dict(form.size)
-    sample: list[int] = []
-    for mode, values in (inputs or {}).items():
-        vec = as_ring_array(ring, values)
-        key = len(form.tensors) + len(ops) + 1
-        if vec.ndim == 2:
-            sample = [form.n_indices]
-            size[form.n_indices] = vec.shape[0]
-            ops[key] = (vec, [form.n_indices, form.inputs[mode]])
-        else:
-            ops[key] = (vec, [form.inputs[mode]])
-        groups[form.input_group[mode]].append(key)
-    wanted = sample + [form.inputs[m] for m in open_modes] + [form.output]
+    arrays = {mode: as_ring_array(ring, values) for mode, values in (inputs or {}).items()}
+    layout = _Layout(form, net, {m: a.shape for m, a in arrays.items()}, samples)
+    for mode, key in layout.key_of.items():
+        ops[key] = (arrays[mode], layout.index_of[mode])
+    groups, size, wanted = layout.groups, layout.size, layout.wanted
     # which indices each group keeps depends on the structure only: cached for grid tensors
     keeps: list[set[int]] | None = form.grid_keeps if not inputs else None
     new_keeps: list[set[int]] = []
     new_paths: list[list[tuple[int, ...]]] = []
-    occurrences: dict[int, int] = {}
-    if keeps is None:
-        for _, idx in ops.values():
-            for i in set(idx):
-                occurrences[i] = occurrences.get(i, 0) + 1
+    occurrences = _occurrences([idx for _, idx in ops.values()]) if keeps is None else {}
     for g, group in enumerate(groups):  # children before parents (tree networks), else one
         local = [ops.pop(k) for k in group]
         if keeps is not None:
             ops[group[0]] = _contract_group(ring, form, local, keeps[g], size, form.grid_paths[g])
             continue
-        inside: dict[int, int] = {}
-        for _, idx in local:
-            for i in set(idx):
-                inside[i] = inside.get(i, 0) + 1
-        keep = {i for i in inside if i in wanted or occurrences[i] > inside[i]}
+        keep = _keep([idx for _, idx in local], occurrences, wanted)
         new_keeps.append(keep)
         new_paths.append(form.path([idx for _, idx in local], sorted(keep), size))
         result = _contract_group(ring, form, local, keep, size)
-        for i, n in inside.items():
-            occurrences[i] -= n
-        for i in set(result[1]):
-            occurrences[i] = occurrences.get(i, 0) + 1
+        _consumed([idx for _, idx in local], result[1], occurrences)
         ops[group[0]] = result
     if keeps is None and not inputs:
         form.grid_keeps, form.grid_paths = new_keeps, new_paths
     final, final_idx = _contract_group(ring, form, list(ops.values()), set(wanted), size)
     return _arrange(ring, final, final_idx, wanted[:-1], size)
+
+
+class _Layout:
+    """Where inputs join the contraction, and the result's indices (shapes only)."""
+
+    def __init__(
+        self,
+        form: EinsumForm,
+        net: TensorNetwork,
+        shapes: Mapping[int, tuple[int, ...]],
+        samples: Mapping[int, int] | None,
+    ) -> None:
+        self.groups = [list(g) for g in form.groups]
+        self.size = dict(form.size)
+        self.key_of: dict[int, int] = {}
+        self.index_of: dict[int, Indices] = {}
+        labels: dict[int, int] = {}  # sample label -> index
+        label_modes: dict[int, set[int]] = {}
+        dims = net.dims if shapes else ()
+        for mode, shape in shapes.items():
+            if not 0 <= mode < len(dims):
+                raise ValueError(f"input for mode {mode}; the network has modes 0..{len(dims) - 1}")
+            if len(shape) not in (1, 2) or shape[-1] != dims[mode]:
+                raise ValueError(
+                    f"input of mode {mode} has shape {shape}; expected ({dims[mode]},) "
+                    f"or (K, {dims[mode]})"
+                )
+            if len(shape) == 2:
+                label = (samples or {}).get(mode, 0)
+                idx = labels.setdefault(label, form.n_indices + len(labels))
+                if self.size.setdefault(idx, shape[0]) != shape[0]:
+                    raise ValueError(f"inputs of sample label {label} disagree on K")
+                label_modes.setdefault(label, set()).add(mode)
+                self.index_of[mode] = [idx, form.inputs[mode]]
+            else:
+                self.index_of[mode] = [form.inputs[mode]]
+        for mode, shape in shapes.items():
+            key = len(form.tensors) + len(self.key_of)
+            self.key_of[mode] = key
+            group = form.input_group[mode]
+            if len(shape) == 2 and shape[1] < shape[0]:  # keep the leg open while it is alone
+                same = label_modes[(samples or {}).get(mode, 0)]
+                parent = form.group_parent[group]
+                while parent >= 0 and len(form.group_modes[parent] & same) < 2:
+                    group, parent = parent, form.group_parent[parent]
+            self.groups[group].append(key)
+        self.sample = [labels[label] for label in sorted(labels)]
+        open_modes = [m for m in range(net.n_modes) if m not in shapes]
+        self.wanted = self.sample + [form.inputs[m] for m in open_modes] + [form.output]
+
+
+def _occurrences(operands: Sequence[Indices]) -> dict[int, int]:
+    """Index -> the number of operands that hold it."""
+    out: dict[int, int] = {}
+    for idx in operands:
+        for i in set(idx):
+            out[i] = out.get(i, 0) + 1
+    return out
+
+
+def _keep(local: Sequence[Indices], occurrences: Mapping[int, int], wanted: Indices) -> set[int]:
+    """The indices a group's result keeps: wanted ones and those still used elsewhere."""
+    inside = _occurrences(local)
+    return {i for i in inside if i in wanted or occurrences[i] > inside[i]}
+
+
+def _consumed(local: Sequence[Indices], result: Indices, occurrences: dict[int, int]) -> None:
+    """Update ``occurrences`` after a group's operands became one result."""
+    for i, n in _occurrences(local).items():
+        occurrences[i] -= n
+    for i in set(result):
+        occurrences[i] = occurrences.get(i, 0) + 1
+
+
+@dataclass(frozen=True)
+class ContractionCost:
+    """What :func:`contract` will do, from opt_einsum's paths (shapes only)."""
+
+    operations: float
+    """opt_einsum's operation count, summed over the contraction's steps."""
+    largest: float
+    """Entries of the largest intermediate."""
+
+
+def contraction_cost(
+    network: TensorNetwork,
+    shapes: Mapping[int, tuple[int, ...]] | None = None,
+    *,
+    samples: Mapping[int, int] | None = None,
+) -> ContractionCost:
+    """The cost of ``contract`` with inputs of these ``shapes`` (``{mode: (M,) or (K, M)}``),
+    planned exactly as :func:`contract` plans it, without any arithmetic.
+
+    Examples
+    --------
+    >>> from convac_verify.networks.compilers import cp_network
+    >>> c = contraction_cost(cp_network(4, 2, 3), {0: (5, 2), 1: (5, 2), 2: (7, 2), 3: (7, 2)},
+    ...                      samples={2: 1, 3: 1})
+    >>> c.largest >= 5 * 7
+    True
+    """
+    form = einsum_form(network)
+    layout = _Layout(form, network, shapes or {}, samples)
+    size, wanted = layout.size, layout.wanted
+    ops: dict[int, Indices] = {
+        k: list(dict.fromkeys(idx)) for k, idx in enumerate(form.operands)
+    } | {layout.key_of[m]: idx for m, idx in layout.index_of.items()}
+    occurrences = _occurrences(list(ops.values()))
+    operations = largest = 0.0
+    for group in layout.groups:
+        local = [ops.pop(k) for k in group]
+        keep = _keep(local, occurrences, wanted)
+        _, cost, big = form.path_info(local, sorted(keep), size)
+        result = sorted(keep)
+        _consumed(local, result, occurrences)
+        ops[group[0]] = result
+        operations, largest = operations + cost, max(largest, big)
+    if len(ops) > 1:
+        _, cost, big = form.path_info(list(ops.values()), sorted(set(wanted)), size)
+        operations, largest = operations + cost, max(largest, big)
+    return ContractionCost(operations, largest)
 
 
 def _contract_group(

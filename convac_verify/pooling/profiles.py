@@ -52,7 +52,7 @@ from typing import Any
 import networkx as nx
 
 from ..bounds.recursion import recursive_upper_bound
-from ..engines.measure import Context, fits_dense
+from ..engines.measure import Context, fits_dense, sketch_plan
 from ..engines.structured import STRUCTURED_BYTES_PER_ENTRY, structured_peak_entries
 from ..errors import ConvacError, NotAModeTree
 from ..evidence.observation import Observation
@@ -365,10 +365,16 @@ def measure_generic(
     """
     ws = resolve_widths(tree, widths)
     n = trees.n_modes(tree)
-    use_random = fits_dense(n, dim, ctx.settings) or (
-        ctx.settings.method != "dense"
-        and structured_peak_entries(tree, dim, ws, partition)
-        <= min(STRUCTURED_RANDOM_MAX_ENTRIES, ctx.settings.max_memory // STRUCTURED_BYTES_PER_ENTRY)
+    use_random = (
+        fits_dense(n, dim, ctx.settings)
+        or (
+            ctx.settings.method != "dense"
+            and structured_peak_entries(tree, dim, ws, partition)
+            <= min(
+                STRUCTURED_RANDOM_MAX_ENTRIES, ctx.settings.max_memory // STRUCTURED_BYTES_PER_ENTRY
+            )
+        )
+        or sketch_plan(tree, dim, ws, partition, ctx.settings) is not None
     )
     if use_random:
         m = ctx.measure(tree, dim, ws, partition, shared=shared)

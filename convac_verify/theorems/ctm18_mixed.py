@@ -60,8 +60,16 @@ from ..bounds import eq3_upper_bounds, network_upper_bounds
 from ..bounds.hybrids import best_hybrid
 from ..bounds.tilings import tiling_bounds
 from ..engines.dilated_structured import dilated_structured_rank
-from ..engines.measure import Context, RankSettings, dense_rank, fits_dense, random_evidence
-from ..errors import ConvacError
+from ..engines.measure import (
+    Context,
+    RankSettings,
+    dense_rank,
+    fits_dense,
+    measure_network_rank,
+    network_sketch_plan,
+    random_evidence,
+)
+from ..errors import BudgetExceeded, ConvacError
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
 from ..networks.compilers import compile_network
@@ -72,7 +80,7 @@ from ..networks.dilations import scheme_tree
 from ..networks.mixed import R0_CONVENTION, Mixture, parse_mixture_nodes, random_mixed
 from ..networks.mixed_network import cached_mixed_network, claim5_width, level_widths
 from ..networks.partitions import Partition, parse_partition
-from ..networks.tensor_network import random_fill
+from ..networks.tensor_network import TensorNetwork, random_fill
 from .ctm18_corollary8 import int_list
 from .ctm18_hybrids import split_trees
 from .registry import register_theorem
@@ -114,6 +122,18 @@ def _witness_measurement(
         extra["dense_rank"] = dense
     evidence = _evidence(field, method, weights, settings)
     return Measurement(rank, evidence, tuple(eq3_upper_bounds(tree, dim, width, part)), extra)
+
+
+def _sketched_mixed(ctx: Context, net: TensorNetwork, part: Partition) -> Measurement | None:
+    """The compiled mixed network's rank by a sketch with random product vectors (scale
+    issue §2), when ``auto`` takes one: the dense matrix does not fit and the smallest
+    certified bound is small; else ``None`` (not measured)."""
+    try:
+        if network_sketch_plan(net, part, ctx.settings) is None:
+            return None
+        return measure_network_rank(net, part, ctx.settings, progress=ctx.progress)
+    except BudgetExceeded:
+        return None
 
 
 def measure_mixed(
@@ -323,6 +343,8 @@ def check(
         measured = None
         if n_entries <= DENSE_MAX_ENTRIES and fits_dense(n, dim, ctx.settings):
             measured = measure_mixed_family(mixture, [part], dim, net_width, ctx.settings)[0]
+        else:  # beyond the dense limit: a sketch when the certified bound is small
+            measured = _sketched_mixed(ctx, mixed_net, part)
         mixed = Measurement(
             m_lb.rank,
             _evidence(
