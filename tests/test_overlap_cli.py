@@ -13,6 +13,7 @@ import pytest
 from .conftest import CliResult
 
 Run = Callable[..., CliResult]
+EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "binary4.toml")
 
 
 def test_table(run_cli: Run) -> None:
@@ -153,6 +154,8 @@ def test_plot_is_checked_before_any_work(run_cli: Run, tmp_path: Path) -> None:
         (("--N", "8", "--r", "0"), "--r must be"),
         (("--N", "128", "--M", "1", "--rows", "random:10"), "give a few partitions"),
         (("--N", "80", "--M", "1", "--method", "dense"), "one array axis per input"),
+        (("--network", EXAMPLE, "--N", "4"), "gives the whole network"),
+        (("--network", "no-such-file.toml"), "cannot read network file"),
     ],
 )
 def test_bad_input(run_cli: Run, args: tuple[str, ...], message: str) -> None:
@@ -160,3 +163,21 @@ def test_bad_input(run_cli: Run, args: tuple[str, ...], message: str) -> None:
     assert res.exit_code == 2
     assert res.stderr.startswith("error:") and message in res.stderr
     assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+def test_network_file(run_cli: Run) -> None:
+    """--network FILE: the file's tensor network, its rank and its min-cut per partition."""
+    res = run_cli(
+        "overlap",
+        "--network",
+        EXAMPLE,
+        "--rows",
+        "left-right,odd-even",
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.stderr
+    rows = json.loads(res.stdout)["results"]
+    assert [r["measured_rank"] for r in rows] == [2, 4]
+    assert {r["status"] for r in rows} == {"proved"}
+    assert {r["upper_bound"]["certificate"]["kind"] for r in rows} == {"min-cut"}
