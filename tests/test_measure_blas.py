@@ -242,3 +242,18 @@ def test_a_network_file_rank_meets_its_min_cut_on_blas() -> None:
     assert any(b.certificate.kind == "min-cut" for b in m.bounds)
     flint = measure_network_rank(net, odd_even(20), RankSettings(prime=2**61 - 1))
     assert flint.rank == 1024  # a fixed prime: BLAS first all the same (certain when met)
+
+
+def test_a_contraction_check_escalates_its_small_prime() -> None:
+    """``ctm18-claim-5`` compares grid tensors modulo the run's prime itself (no rank
+    engine): with ``--field blas`` that prime is below ``2**20``, so its rows escalate
+    to a fresh point modulo a fresh random 61-bit prime, and say so."""
+    import json
+
+    r = invoke_cli(
+        "check", "ctm18-claim-5", "--field", "blas", "--set", "sizes=8", "--format", "json"
+    )
+    assert r.exit_code == 0, r.stderr
+    rows = [x for x in json.loads(r.stdout)["results"] if x["evidence"]["field"] == "GF(p)"]
+    assert rows and all(x["status"] == "verified" for x in rows)
+    assert all(x["evidence"]["prime"] >= 2**61 and "escalated" in x["reason"] for x in rows)

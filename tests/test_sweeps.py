@@ -180,7 +180,7 @@ def test_journals_are_checked_before_any_work(
         raise AssertionError("work started")
 
     monkeypatch.setattr("convac_verify.theorems.runner.run_plan", boom)
-    monkeypatch.setattr("convac_verify.cli.checks.run_checks", boom)
+    monkeypatch.setattr("convac_verify.api.run_checks", boom)  # the CLI runs plans through the API
     result = invoke_cli(*CHECKS, "--jobs", "1", *args)
     assert result.exit_code == 2, result.stderr
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1

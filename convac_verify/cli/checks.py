@@ -12,6 +12,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from .. import api
 from ..engines import RANK_ENGINES
 from ..errors import ConvacError
 from ..evidence.status import Status
@@ -21,7 +22,6 @@ from ..report import render_junit, render_latex
 from ..sweeps.profiles import PROFILES, profile_plan
 from ..theorems import THEOREMS, get_theorem
 from ..theorems.registry import load_all
-from ..theorems.runner import run_checks
 from .common import RunOptions, sweep_options
 
 __all__ = ["all_checks", "check", "draw_note", "list_checks"]
@@ -186,7 +186,7 @@ def check(
         th.validate(overrides)  # refuse bad --set values before any work
         controls = th.negative_controls.values() if negative_control else [{}]
         plan.extend((name, {**control, **overrides}) for control in controls)
-    report = run_checks("check " + " ".join(names), plan, opts.context())
+    report = api.run_checks("check " + " ".join(names), plan, context=opts.context())
     note = draw_note(plan)
     if note:
         report = replace(report, notes=[*report.notes, note])
@@ -233,7 +233,7 @@ def all_checks(
     ctx = opts.context()
     plan: list[tuple[str, Mapping[str, Any]]] = list(profile_plan(profile, sorted(load_all())))
     command = "all" if profile == "default" else f"all --profile {profile}"
-    report = run_checks(command, plan, ctx)
+    report = api.run_checks(command, plan, context=ctx)
     note = draw_note(plan)
     if note:
         report = replace(report, notes=[*report.notes, note])

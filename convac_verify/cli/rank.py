@@ -29,64 +29,27 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
 
 import click
-import networkx as nx
-import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..bounds import Bound, best_bound, tree_upper_bounds
-from ..engines.estimate import rank_estimate
-from ..engines.measure import (
-    RankSettings,
-    blas_estimate,
-    fits_dense,
-    measure_rank,
-    require_budget,
-    sketch_plan,
-)
-from ..engines.structured import structured_peak_entries
-from ..errors import BudgetExceeded, ConvacError, NotAModeTree
-from ..evidence.claims import DEFAULT_MAX_BITS, parse_claim
+from .. import api
+from ..errors import BudgetExceeded, ConvacError
 from ..evidence.growth import classify
-from ..evidence.observation import Observation
-from ..evidence.status import Claim, Measurement, decide
+from ..evidence.status import Measurement
 from ..networks import trees
-from ..networks.decompositions import resolve_widths
-from ..networks.geometry2d import grid_of
-from ..networks.partitions import Partition, parse_partition
-from ..networks.partitions2d import parse_grid_partition
-from ..networks.witnesses import kronecker_witness
-from ..pooling.profiles import witness_bound
 from ..report import CheckResult, GrowthLine, Report
 from ..report.numbers import abbreviate_digits, fmt_eps, fmt_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
+from ..symbolic.family import FamilyCheck
 from .common import RunOptions, parse_int_list, require_tree_time, settings_options
 
 __all__ = ["rank", "rank_table"]
 
-WITNESS_NAME = "Kronecker witness (proof of COLT16 Thm 1), merge at height {h}"
 _N_TOKEN = re.compile(r"(?<![A-Za-z0-9])N(?![A-Za-z0-9])")
 _N_FIRST = ("balanced", "cp", "truncated")
-
-
-@dataclass(frozen=True)
-class _Instance:
-    tree: nx.DiGraph
-    dim: int
-    ws: tuple[int, ...]
-    partition: Partition
-    symbols: dict[str, int]
-    subject: str
-    label: str
-    x: int | None
-    claim: Claim | None
-    shared: bool
-    family: str
 
 
 # --------------------------------------------------------------------------- specs
@@ -123,154 +86,6 @@ def _spec_modes(spec: str) -> int | None:
     if spec.startswith(("(", "[")):
         return len(re.findall(r"\d+", spec))
     return None
-
-
-def _parse_tree(spec: str) -> nx.DiGraph:
-    try:
-        return trees.parse_tree(spec)
-    except RecursionError:
-        raise NotAModeTree(f"tree {spec[:40]!r}... nests too deeply") from None
-
-
-def _partition(text: str, tree: nx.DiGraph, seed: int) -> Partition:
-    rng = np.random.default_rng(seed)
-    grid = grid_of(tree)
-    part = (
-        parse_grid_partition(text, grid, rng)
-        if grid is not None
-        else parse_partition(text, trees.n_modes(tree), rng)
-    )
-    return part.require_proper()
-
-
-def _max_bits(dim: int, part: Partition) -> int:
-    """Claims are evaluated up to about twice the bits of the largest possible rank."""
-    side = min(len(part.rows), part.n_modes - len(part.rows))
-    return max(DEFAULT_MAX_BITS, 2 * side * max(1, dim.bit_length()) + 64)
-
-
-# --------------------------------------------------------------------------- measuring
-
-
-def _random_fits(inst: _Instance, settings: RankSettings) -> bool:
-    """Whether random weights fit the memory and time budgets (dense on BLAS, dense,
-    sketch or structured)."""
-    n = trees.n_modes(inst.tree)
-    if settings.method == "sketch":
-        return True  # measure_rank refuses with the estimate
-    if sketch_plan(inst.tree, inst.dim, inst.ws, inst.partition, settings) is not None:
-        return True
-    peak = structured_peak_entries(inst.tree, inst.dim, inst.ws, inst.partition)
-    if blas_estimate(inst.tree, inst.dim, inst.ws, inst.partition, settings, peak) is not None:
-        return True
-    if settings.method != "structured" and fits_dense(n, inst.dim, settings):
-        est = rank_estimate(inst.tree, inst.dim, inst.ws, inst.partition, settings.field, "dense")
-        if est.bytes <= settings.max_memory and est.seconds <= settings.max_seconds:
-            return True
-        if settings.method == "dense":
-            return True  # measure_rank refuses with the estimate
-    if settings.method == "dense":
-        return True
-    est = rank_estimate(
-        inst.tree, inst.dim, inst.ws, inst.partition, settings.field, "structured", peak
-    )
-    return est.bytes <= settings.max_memory and est.seconds <= settings.max_seconds
-
-
-def _measure(
-    inst: _Instance, settings: RankSettings, progress: Callable[[str], None]
-) -> tuple[Measurement, Bound, list[Bound]]:
-    bounds = tree_upper_bounds(inst.tree, inst.dim, inst.ws, inst.partition)
-    best = best_bound(bounds)
-    assert best is not None
-    predicted, h = witness_bound(inst.tree, inst.dim, inst.ws, inst.partition)
-
-    def witness() -> dict[int, np.ndarray]:
-        # refuse before the witness's weights are built (they can be the whole cost)
-        require_budget(
-            inst.tree,
-            inst.dim,
-            inst.ws,
-            inst.partition,
-            settings,
-            "structured",
-            None,
-            shared=inst.shared,
-        )
-        return kronecker_witness(inst.tree, inst.dim, inst.ws, h)
-
-    name = WITNESS_NAME.format(h=h)
-    m: Measurement | None = None
-    if predicted >= best.value and settings.method not in ("dense", "sketch"):
-        m = measure_rank(
-            inst.tree,
-            inst.dim,
-            inst.ws,
-            inst.partition,
-            settings,
-            witness=witness(),
-            witness_name=name,
-            progress=progress,
-        )
-        if m.rank < best.value:
-            m = None  # not determined: try random weights
-    if m is None and _random_fits(inst, settings):
-        m = measure_rank(
-            inst.tree,
-            inst.dim,
-            inst.ws,
-            inst.partition,
-            settings,
-            shared=inst.shared,
-            progress=progress,
-        )
-    if m is None:
-        m = measure_rank(
-            inst.tree,
-            inst.dim,
-            inst.ws,
-            inst.partition,
-            settings,
-            witness=witness(),
-            witness_name=name,
-            progress=progress,
-        )
-    computed = (
-        "generic rank (random weights)" if m.evidence.weights == "random" else "witness lower bound"
-    )
-    # the measurement carries every bound of the bounds home (``Measurement.bounds``); the
-    # smallest names the upper bound's certificate in every format
-    m = replace(m, extra={**m.extra, "rank_is_exact": m.rank == best.value, "computed": computed})
-    return m, best, bounds
-
-
-def _result(inst: _Instance, m: Measurement, expect: str | None) -> CheckResult:
-    if inst.claim is not None:
-        claim = inst.claim
-    elif m.rank == m.upper_bound or m.evidence.weights == "random":
-        claim = Claim("==", "generic rank", m.rank, r"\mathrm{generic\ rank}")
-    else:
-        claim = Claim(">=", "witness lower bound", m.rank, r"\mathrm{witness}")
-    obs = Observation(
-        label=inst.label,
-        subject=inst.subject,
-        claim=claim,
-        measurement=m,
-        params={
-            **inst.symbols,
-            "widths": list(inst.ws),
-            "rows": list(inst.partition.rows),
-            "partition": inst.partition.name,
-            "shared": inst.shared,
-            "family": inst.family,
-        },
-        series="rank" if inst.x is not None else "",
-        x=inst.x,
-    )
-    reference = (
-        f"your claim rank {expect.strip()}" if expect else "generic rank of your architecture"
-    )
-    return CheckResult("rank", reference, "rank", obs, decide(claim, m, "rank"))
 
 
 # --------------------------------------------------------------------------- views
@@ -343,6 +158,14 @@ def _single(r: CheckResult, console: Console) -> None:
             highlight=False,
             markup=False,
         )
+
+
+def _family_note(f: FamilyCheck) -> str:
+    """The claim judged for its whole family of widths, in one line."""
+    return (
+        f"family {f.status}: rank {f.relation} {f.claim} for the {f.family}: "
+        f"{abbreviate_digits(f.reason)}; upper bound {f.upper}, lower bound {f.lower}"
+    )
 
 
 def _evidence_long(r: CheckResult) -> str:
@@ -554,18 +377,26 @@ def rank(
     ctx = opts.context()
     settings = ctx.settings
     results: list[CheckResult] = []
+    family: dict[str, FamilyCheck] = {}
+    skipped: list[str] = []
     for i, inst in enumerate(instances, start=1):
         where = f" {i}/{len(instances)}" if len(instances) > 1 else ""
         ctx.progress(f"rank{where}: {inst.label}, N={trees.n_modes(inst.tree)}, M={inst.dim}")
         try:
-            m, _, _ = _measure(inst, settings, ctx.progress)
+            out = api.measure_query(inst, settings, ctx.progress)
         except BudgetExceeded as exc:
             if len(instances) > 1:
                 raise BudgetExceeded(f"at {inst.label}: {exc}") from None
             raise
-        results.append(_result(inst, m, expect))
+        results.append(out.result)
+        if out.family is not None:  # one judgement per family (a sweep of M or r shares it)
+            family.setdefault(f"{out.family.family} {out.family.claim}", out.family)
+        elif out.family_note and out.family_note not in skipped:
+            skipped.append(out.family_note)
     growth = _growth(results, var, expect) if var else []
-    report = Report("rank", settings, results, growth)
+    judged = list(family.values())
+    notes = [_family_note(f) for f in judged] + skipped
+    report = Report("rank", settings, results, growth, notes=notes, family=judged)
     return opts.emit(report, table=rank_table)
 
 
@@ -581,18 +412,17 @@ def _instance(
     seed: int,
     var: str | None,
     family_spec: str = "",
-) -> _Instance:
+) -> api.RankQuery:
     """Build and validate one point (tree, widths, partition, claim); no rank yet."""
+    raw: int | list[int]
     if cp_width is not None:
         if n is None:
             raise ConvacError("--cp Z needs --N (the number of modes)")
         tree = trees.cp_tree(n)
-        ws: tuple[int, ...] = resolve_widths(tree, cp_width)
-        symbols = {"N": n, "M": dim, "Z": cp_width, "L": 1, "r": cp_width, "r0": cp_width}
-        subject = f"CP (shallow), N={n}, M={dim}, Z={cp_width}"
+        raw = cp_width
     else:
         assert spec is not None
-        tree = _parse_tree(spec)
+        tree = api.tree(spec)
         if n is not None and n != trees.n_modes(tree):
             raise ConvacError(
                 f"--N {n} does not fit the tree, which has {trees.n_modes(tree)} modes"
@@ -601,22 +431,10 @@ def _instance(
             raise ConvacError(
                 "--tree needs widths: --widths r0,r1,... (one per level, or one for all) or --r R"
             )
-        ws = _widths(wtext, tree)
+        raw = _widths(wtext)
         n = trees.n_modes(tree)
-        symbols = {
-            "N": n,
-            "M": dim,
-            "L": len(ws),
-            "r": min(ws),
-            **{f"r{i}": w for i, w in enumerate(ws)},
-        }
-        name = str(tree.graph.get("name") or spec)
-        nested = str(trees.to_nested(tree)) if n <= 64 else ""
-        subject = f"tree {nested or name}, M={dim}, widths {list(ws)}"
-        if len(subject) > 120:
-            subject = f"tree {name} (N={n}, depth {len(ws)}), M={dim}, widths {list(ws)}"
-    part = _partition(rows_text, tree, seed)
-    claim = parse_claim(expect, symbols, _max_bits(dim, part)) if expect else None
+    ws = api.widths(tree, raw)
+    part = api.partition(rows_text, tree, seed=seed)
     if var == "N":
         label, x = f"N={n}", n
     elif var == "M":
@@ -638,14 +456,27 @@ def _instance(
             f"partition {part.name}",
         ]
     )
-    return _Instance(tree, dim, ws, part, symbols, subject, label, x, claim, shared, family)
+    return api.rank_query(
+        tree,
+        dim,
+        raw,
+        part,
+        expect=expect,
+        shared=shared,
+        cp=cp_width is not None,
+        name=spec,
+        label=label,
+        x=x,
+        family=family,
+    )
 
 
-def _widths(text: str, tree: nx.DiGraph) -> tuple[int, ...]:
+def _widths(text: str) -> int | list[int]:
+    """``--widths``: one width for all levels, or one per level."""
     try:
         values = [int(v) for v in text.split(",")]
     except ValueError:
         raise ConvacError(
             f"--widths takes positive integers like 2,2,2 (r0,r1,...); got {text[:40]!r}"
         ) from None
-    return resolve_widths(tree, values[0] if len(values) == 1 else values)
+    return values[0] if len(values) == 1 else values

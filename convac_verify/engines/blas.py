@@ -217,16 +217,25 @@ def balanced(matrix: Array, p: int, *, overwrite: bool = False) -> F64:
     src = a.reshape(-1, order="F")
     in_place = overwrite and a.flags.writeable and a.dtype.itemsize == 8
     flat = src.view(np.float64) if in_place else np.empty(src.size)
-    half, fp = p // 2, float(p)
-    modulus = a.dtype.type(p)
-    signed = a.dtype.kind == "i"
+    # one pass tells whether a chunk holds residues already: seen as unsigned, a
+    # negative int64 is at least 2**63 > p
+    unsigned = src.view(np.uint64)
+    modulus = np.uint64(p)
+    inv, fp = 1.0 / p, float(p)
+    tmp = np.empty(min(src.size, _CHUNK))
     for start in range(0, src.size, _CHUNK):
         part = flat[start : start + _CHUNK]
         chunk = src[start : start + _CHUNK]
-        if chunk.size and (chunk.max() >= modulus or (signed and chunk.min() < 0)):
-            chunk = np.remainder(chunk, modulus)
+        if chunk.size and unsigned[start : start + _CHUNK].max() >= modulus:
+            chunk = np.remainder(chunk, a.dtype.type(p))
         part[...] = chunk  # the chunk is read (converted) before it is overwritten
-        np.subtract(part, fp, out=part, where=part > half)
+        # residues r in [0, p) to balanced ones: r - p rint(r / p), exact, |.| <= p // 2
+        # (a masked subtract, np.subtract(where=...), was measured 4x slower)
+        t = tmp[: part.size]
+        np.multiply(part, inv, out=t)
+        np.rint(t, out=t)
+        t *= fp
+        part -= t
     return flat.reshape(a.shape, order="F")
 
 

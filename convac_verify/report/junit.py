@@ -1,5 +1,8 @@
 """JUnit XML: one test case per result, a failure per violation (any CI shows it).
 
+Claims judged for a whole family of widths (``rank --expect``) form one more suite,
+``rank-family``.
+
 An ``inconclusive`` result is a skipped test case with its reason (a failure with
 ``--strict``).
 """
@@ -60,5 +63,27 @@ def render_junit(report: Report) -> str:
             skipped=str(skipped),
         )
         suite.extend(_case(r, report.strict) for r in rs)
+    if report.family:  # claims judged for a whole family of widths (rank --expect)
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name="rank-family",
+            tests=str(len(report.family)),
+            failures=str(len(report.family_violated)),
+            errors="0",
+            skipped="0",
+        )
+        for f in report.family:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname="convac_verify.rank-family",
+                name=f"rank {f.relation} {f.claim}: {f.family}",
+            )
+            detail = f"{f.status}: {f.reason}; upper bound {f.upper}, lower bound {f.lower}"
+            if f.status == "violated":
+                ET.SubElement(case, "failure", message=f.reason, type="violated").text = detail
+            else:
+                ET.SubElement(case, "system-out").text = detail
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

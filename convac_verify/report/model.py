@@ -16,6 +16,7 @@ from ..engines.measure import RankSettings
 from ..evidence.growth import Growth
 from ..evidence.observation import Observation
 from ..evidence.status import Status, Verdict
+from ..symbolic.family import FamilyCheck
 
 __all__ = ["SCHEMA_VERSION", "CheckResult", "GrowthLine", "Report"]
 
@@ -133,6 +134,10 @@ class Report:
     strict: bool = False
     """``--strict``: ``inconclusive`` results fail the gate too."""
 
+    family: list[FamilyCheck] = field(default_factory=list)
+    """Claims judged for a whole family of widths (``rank --expect``); a ``violated`` one
+    fails the gate (its counterexample is exact)."""
+
     @property
     def violated(self) -> list[CheckResult]:
         """Results whose claim is false."""
@@ -153,14 +158,19 @@ class Report:
         ]
 
     @property
+    def family_violated(self) -> list[FamilyCheck]:
+        """Family claims refuted at an exhibited member."""
+        return [f for f in self.family if f.status == "violated"]
+
+    @property
     def verdict(self) -> str:
         """``pass`` when nothing fails the gate, else ``fail``."""
-        return "fail" if self.failing else "pass"
+        return "fail" if self.failing or self.family_violated else "pass"
 
     @property
     def exit_code(self) -> int:
         """0 when nothing fails the gate, 1 otherwise."""
-        return 1 if self.failing else 0
+        return 1 if self.failing or self.family_violated else 0
 
     def counts(self) -> dict[str, int]:
         """Number of results per status (all five keys)."""
@@ -199,4 +209,5 @@ class Report:
             "results": [r.to_dict() for r in self.results],
             "growth": [g.to_dict() for g in self.growth],
             "notes": list(self.notes),
+            **({"family": [f.to_dict() for f in self.family]} if self.family else {}),
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from rich import box as rich_box
@@ -128,6 +129,9 @@ def render_footer(report: Report, console: Console) -> None:
     by = report.certificate_counts()
     if by:
         counts += "; proved by " + ", ".join(f"{k} {v}" for k, v in by.items())
+    if report.family:
+        fam = Counter(f.status for f in report.family)
+        counts += "; family claims: " + ", ".join(f"{v} {k}" for k, v in sorted(fam.items()))
     strict = " --strict" if report.strict else ""
     style = "bold red" if report.verdict == "fail" else "bold green"
     console.print(

@@ -12,8 +12,11 @@
       not build: ``convac-verify rank --tree windows:2,2,2,3`` certifies it.
     * ICLR 2017 (Cohen & Shashua), Theorem 1 on 8 x 8 and 16 x 16 grids.
     * ICML 2016 (Cohen & Shashua), App. F with 1000 draws per width (one task per width).
-    * ICLR 2018 (Cohen, Tamari & Shashua, "Boosting"), Theorem 7 at N = 16; N = 64 needs
-      a grid tensor of 2**64 entries, which the check (dense only) refuses.
+    * ICLR 2018 (Cohen, Tamari & Shashua, "Boosting"), Theorem 7 at N = 16 (dense); the
+      worked example at N = 16, 64 and 256 is ``ctm18-mixed`` at its defaults (Theorem
+      7's witnesses by Kronecker cores, Claim 5 and the min-cut: ``2^32`` at N = 64
+      without a dense matrix). ``ctm18-theorem-7`` itself is dense only (2**64 entries
+      at N = 64).
 
     Every other check runs at its defaults.
 """

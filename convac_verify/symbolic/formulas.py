@@ -9,7 +9,9 @@ builds them as SymPy expressions:
 * :func:`joint_span_formula` -- the joint-span recursion (:mod:`convac_verify.bounds.spans`);
 * :func:`levine_left_right_formula` -- Levine et al., eq. 16: the min-cut of the
   left-right partition of the balanced binary tree,
-  ``min(r_{L-1}, r_{L-2}, r_{L-3}^2, ..., r_0^{N/4}, M^{N/2})``.
+  ``min(r_{L-1}, r_{L-2}, r_{L-3}^2, ..., r_0^{N/4}, M^{N/2})``;
+* :func:`witness_formula` -- a LOWER bound for almost all weights: the rank of the
+  Kronecker witness, ``max_h min(M, r_0, ..., r_{h-1})**S_h``.
 
 Each evaluates, at integer widths, to the number the integer recursion gives (pinned by
 tests).
@@ -65,6 +67,7 @@ __all__ = [
     "judge_family_claim",
     "levine_left_right_formula",
     "width_symbols",
+    "witness_formula",
 ]
 
 MAX_GRID_POINTS = 20_000
@@ -85,15 +88,46 @@ def width_symbols(depth: int) -> tuple[Any, tuple[Any, ...]]:
 # --------------------------------------------------------------------------- formulas
 
 
-def _leaf_sets(tree: nx.DiGraph, partition: Partition, v: int) -> tuple[int, int]:
+def _shapes(
+    tree: nx.DiGraph, partition: Partition
+) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
+    """Shape ids and ``(|I_v|, |J_v|)`` for every node, in one pass.
+
+    Two nodes share an id when their subtrees are the same with the row modes marked,
+    so they have the same formulas: the recursions compute each shape once (a balanced
+    tree under odd-even has one shape per level).
+    """
     rows = set(partition.rows)
-    modes = trees.leaves_below(tree, v)
-    n_i = sum(1 for m in modes if m in rows)
-    return n_i, len(modes) - n_i
+    ids: dict[tuple[object, ...], int] = {}
+    shape: dict[int, int] = {}
+    sizes: dict[int, tuple[int, int]] = {}
+    for v in trees.postorder(tree):
+        kids = trees.children(tree, v)
+        if not kids:
+            key: tuple[object, ...] = ("leaf", v in rows)
+            sizes[v] = (1, 0) if v in rows else (0, 1)
+        else:
+            key = tuple(shape[k] for k in kids)
+            sizes[v] = (sum(sizes[k][0] for k in kids), sum(sizes[k][1] for k in kids))
+        shape[v] = ids.setdefault(key, len(ids))
+    return shape, sizes
 
 
-def c_recursion_formula(tree: nx.DiGraph, partition: Partition) -> Any:
-    """The c-recursion bound as a SymPy formula in ``M, r0, ..., r_{L-1}``.
+def _variables(tree: nx.DiGraph, uniform: bool) -> tuple[tuple[Any, ...], Any]:
+    """The formula's variables and, per height ``h >= 1``, the index of ``r_{h-1}``:
+    ``(M, r0, ..., r_{L-1})``, or ``(M, r)`` for one width at every level."""
+    import sympy
+
+    depth = trees.height(tree, trees.root(tree))
+    m_sym, rs = width_symbols(depth)
+    if uniform:
+        return (m_sym, sympy.Symbol("r", integer=True, positive=True)), lambda h: 1
+    return (m_sym, *rs), lambda h: h
+
+
+def c_recursion_formula(tree: nx.DiGraph, partition: Partition, *, uniform: bool = False) -> Any:
+    """The c-recursion bound as a SymPy formula in ``M, r0, ..., r_{L-1}`` (in ``M, r``
+    with ``uniform``: one width at every level, far fewer monomials).
 
     ``c(leaf) = 1``, ``c(nu) = min(M**min(|I_nu|, |J_nu|), r_in * prod_c c(c))``.
 
@@ -105,30 +139,33 @@ def c_recursion_formula(tree: nx.DiGraph, partition: Partition) -> Any:
     Min(M**2, r0**2*r1)
     >>> c_recursion_formula(balanced(8), left_right(8))
     Min(M**4, r2)
+    >>> c_recursion_formula(balanced(4), odd_even(4), uniform=True)
+    Min(M**2, r**3)
     """
-    depth = trees.height(tree, trees.root(tree))
-    m_sym, rs = width_symbols(depth)
-    variables = (m_sym, *rs)
+    variables, index = _variables(tree, uniform)
     n = len(variables)
-    c: dict[int, MinMono] = {}
+    shape, sizes = _shapes(tree, partition)
+    c: dict[int, MinMono] = {}  # by shape
     for v in trees.postorder(tree):
+        if shape[v] in c:
+            continue
         kids = trees.children(tree, v)
         if not kids:
-            c[v] = MinMono.const(Fraction(1), n)
+            c[shape[v]] = MinMono.const(Fraction(1), n)
             continue
-        n_i, n_j = _leaf_sets(tree, partition, v)
+        n_i, n_j = sizes[v]
         side = MinMono.var(0, n).power(Fraction(min(n_i, n_j)))
         side = side if side is not None else MinMono.const(Fraction(1), n)
-        prod = MinMono.var(1 + trees.height(tree, kids[0]), n)
+        prod = MinMono.var(index(1 + trees.height(tree, kids[0])), n)
         for k in kids:
-            prod = prod * c[k]
-        c[v] = side.min(prod)
-    return to_sympy(c[trees.root(tree)], variables)
+            prod = prod * c[shape[k]]
+        c[shape[v]] = side.min(prod)
+    return to_sympy(c[shape[trees.root(tree)]], variables)
 
 
-def joint_span_formula(tree: nx.DiGraph, partition: Partition) -> Any:
+def joint_span_formula(tree: nx.DiGraph, partition: Partition, *, uniform: bool = False) -> Any:
     """The joint-span bound (:func:`convac_verify.bounds.spans.span_upper_bound`) as a
-    SymPy formula in ``M, r0, ..., r_{L-1}``.
+    SymPy formula in ``M, r0, ..., r_{L-1}`` (in ``M, r`` with ``uniform``).
 
     Examples
     --------
@@ -136,10 +173,10 @@ def joint_span_formula(tree: nx.DiGraph, partition: Partition) -> Any:
     >>> from convac_verify.networks.partitions import left_right
     >>> joint_span_formula(balanced(8), left_right(8))
     Min(M**4, r0**2, r1, r2)
+    >>> joint_span_formula(balanced(8), left_right(8), uniform=True)
+    Min(M**4, r)
     """
-    depth = trees.height(tree, trees.root(tree))
-    m_sym, rs = width_symbols(depth)
-    variables = (m_sym, *rs)
+    variables, index = _variables(tree, uniform)
     n = len(variables)
     one = MinMono.const(Fraction(1), n)
     rows = set(partition.rows)
@@ -148,25 +185,28 @@ def joint_span_formula(tree: nx.DiGraph, partition: Partition) -> Any:
         p = MinMono.var(0, n).power(Fraction(e))
         return p if p is not None else one
 
-    spans: dict[int, tuple[MinMono, MinMono, MinMono]] = {}  # c, R, C
+    shape, sizes = _shapes(tree, partition)
+    spans: dict[int, tuple[MinMono, MinMono, MinMono]] = {}  # by shape: c, R, C
     for v in trees.postorder(tree):
+        if shape[v] in spans:
+            continue
         kids = trees.children(tree, v)
         if not kids:
             span = MinMono.var(1, n).min(MinMono.var(0, n))
-            spans[v] = (one, span, one) if v in rows else (one, one, span)
+            spans[shape[v]] = (one, span, one) if v in rows else (one, one, span)
             continue
-        n_i, n_j = _leaf_sets(tree, partition, v)
-        terms = MinMono.var(1 + trees.height(tree, kids[0]), n)
+        n_i, n_j = sizes[v]
+        terms = MinMono.var(index(1 + trees.height(tree, kids[0])), n)
         prod_r = prod_c = one
         for k in kids:
-            ck, rk, colk = spans[k]
+            ck, rk, colk = spans[shape[k]]
             terms = terms * ck
             prod_r = prod_r * rk
             prod_c = prod_c * colk
         col = m_pow(n_i).min(prod_r).min(terms)
         row = m_pow(n_j).min(prod_c).min(terms)
-        spans[v] = (col.min(row).min(terms), col, row)
-    return to_sympy(spans[trees.root(tree)][0], variables)
+        spans[shape[v]] = (col.min(row).min(terms), col, row)
+    return to_sympy(spans[shape[trees.root(tree)]][0], variables)
 
 
 def levine_left_right_formula(n_modes: int) -> Any:
@@ -415,3 +455,44 @@ def judge_family_claim(
             tuple(comps),
         )
     return FamilyJudgement("consistent", "the certificates do not decide the claim", tuple(comps))
+
+
+def witness_formula(tree: nx.DiGraph, partition: Partition) -> Any:
+    """The rank of the Kronecker witness as a formula: a lower bound for almost all weights.
+
+    The witness merging channels at height ``h`` (``kronecker_witness`` in
+    :mod:`convac_verify.networks.witnesses`; ``h = 1`` is the assignment of the proof of
+    COLT 2016 Thm 1) matricizes to a Kronecker product with one factor of rank
+    ``min(M, r_0, ..., r_{h-1})`` per node of height ``h`` that meets both ``I`` and ``J``
+    (``S_h`` of them) and rank-one factors elsewhere; so the generic rank is at least
+    ``max_h min(M, r_0, ..., r_{h-1})**S_h`` for every ``M`` and all widths. Returned as
+    ``Max`` over the heights whose ``S_h`` exceeds that of every lower height (the other
+    terms are never larger), ``1`` when no node is split.
+
+    Examples
+    --------
+    >>> from convac_verify.networks.trees import balanced
+    >>> from convac_verify.networks.partitions import odd_even, left_right
+    >>> witness_formula(balanced(8), odd_even(8))
+    Min(M, r0)**4
+    >>> witness_formula(balanced(8), left_right(8))
+    Min(M, r0, r1, r2)
+    """
+    import sympy
+
+    depth = trees.height(tree, trees.root(tree))
+    m_sym, rs = width_symbols(depth)
+    _, sizes = _shapes(tree, partition)
+    split: dict[int, int] = {}
+    for v in trees.internal_nodes(tree):
+        n_i, n_j = sizes[v]
+        if n_i and n_j:
+            h = trees.height(tree, v)
+            split[h] = split.get(h, 0) + 1
+    # a higher height mins over more widths: it can be larger only with more split nodes
+    terms, most = [], 0
+    for h, s in sorted(split.items()):
+        if s > most:
+            terms.append(sympy.Min(m_sym, *rs[:h]) ** s)
+            most = s
+    return sympy.Max(*terms) if terms else sympy.Integer(1)

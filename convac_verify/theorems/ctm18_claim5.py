@@ -42,12 +42,15 @@ from __future__ import annotations
 import dataclasses
 import zlib
 from collections.abc import Iterator, Sequence
+from functools import partial
 
+import networkx as nx
 import numpy as np
 
 from ..algebra.fields import Array, IntegerRing, PrimeField, Ring
+from ..algebra.primes import seeded_prime
 from ..bounds.hybrids import best_hybrid
-from ..engines.measure import Context, random_evidence
+from ..engines.measure import Context, RankSettings, random_evidence
 from ..errors import ConvacError
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Evidence, Measurement
@@ -263,10 +266,49 @@ def check(
                         quantity="differing entries",
                     )
                     rank = differing
+                measurement = Measurement(rank, evidence, extra=extra)
+                if where == "mod p" and settings.prime_random:
+                    redo = partial(
+                        _redraw,
+                        mixture,
+                        choice,
+                        h_tree,
+                        (dim, width, variant),
+                        settings,
+                        f"claim5/{n}/{choice}",
+                        (degree, bits),
+                    )
+                    measurement = dataclasses.replace(measurement, redraw=redo)
                 yield Observation(
                     label=f"N={n} {where}",
                     subject=f"Claim 5 {who} {''.join('T' if c == 0 else 'B' for c in choice)}",
                     claim=claim,
-                    measurement=Measurement(rank, evidence, extra=extra),
+                    measurement=measurement,
                     params=params,
                 )
+
+
+def _redraw(
+    mixture: Mixture,
+    choice: tuple[int, ...],
+    h_tree: nx.DiGraph,
+    sizes: tuple[int, int, str],
+    settings: RankSettings,
+    key: str,
+    degrees: tuple[int, int],
+) -> Measurement:
+    """The mod-p comparison at a fresh point modulo a fresh random 61-bit prime: the
+    runner's one escalation of a row whose epsilon is above the threshold (a small
+    random prime, e.g. ``--field blas``, whose primes are below ``2**20``)."""
+    dim, width, variant = sizes
+    degree, bits = degrees
+    prime = seeded_prime(settings.seed, f"escalate/{key}")
+    fresh = dataclasses.replace(settings, field="gfp", prime=prime, prime_random=True)
+    ring = PrimeField(prime)
+    hybrid = random_dilated(h_tree, dim, width, ring, _stream(settings.seed, f"escalate/{key}"))
+    mixed = claim5_mixed(mixture, choice, hybrid)
+    if variant == "perturbed":
+        mixed = _perturb(mixed, choice, ring)
+    rank, differing, _, _ = _compare(mixed, hybrid)
+    evidence = random_evidence(ring, "GF(p)", "contraction", fresh, degree, bits)
+    return Measurement(rank, evidence, extra={"differing_entries": differing})

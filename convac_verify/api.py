@@ -1,0 +1,698 @@
+"""The public Python API: build architectures, compute certified ranks and bounds, run checks.
+
+Everything a notebook needs is re-exported by the package (``from convac_verify import
+rank, tree, partition``); the command line is built on these functions, so a result here
+is the same data the JSON report has (:meth:`RankResult.to_dict`,
+:meth:`~convac_verify.report.model.Report.to_dict`). :data:`API_VERSION` is the JSON
+``schema_version``: both change together, and a test pins them.
+
+Conventions (stated once): modes are ``0..N-1``; a mode tree is a
+:class:`networkx.DiGraph` whose leaves are the modes (nested tuples ``((0,1),(2,3))`` or a
+builder ``balanced:8``); ``dim`` is M; widths are ``(r_0, ..., r_{L-1})`` by level (one
+int for all); a :class:`~convac_verify.networks.partitions.Partition` lists the row
+modes I. Ranks are exact Python integers. Every rank carries its
+:class:`~convac_verify.evidence.status.Evidence` and a status (``proved``, ``verified``
+with its epsilon, ``consistent``, ``inconclusive``, ``violated``).
+
+Examples
+--------
+>>> from convac_verify import tree, partition, rank
+>>> t = tree("balanced:8")
+>>> r = rank(t, 2, 2, partition("odd-even", t), expect=">= min(r0, M)**(N/2)")
+>>> r.rank, r.status.value, r.best_bound.certificate.kind
+(16, 'proved', 'c-recursion')
+>>> r.family.status
+'proved'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from .bounds import Bound, best_bound, min_cut_bound, tree_upper_bounds
+from .engines.estimate import rank_estimate
+from .engines.measure import (
+    Context,
+    RankSettings,
+    blas_estimate,
+    fits_dense,
+    measure_rank,
+    require_budget,
+    sketch_plan,
+)
+from .engines.structured import structured_peak_entries
+from .errors import ConvacError, NotAModeTree
+from .evidence.certificates import Certificate
+from .evidence.claims import DEFAULT_MAX_BITS, parse_claim, parse_expression
+from .evidence.observation import Observation
+from .evidence.status import Claim, Evidence, Measurement, Status, Verdict, decide
+from .networks import trees
+from .networks.compilers import tree_network
+from .networks.decompositions import resolve_widths
+from .networks.geometry2d import grid_of
+from .networks.partitions import Partition, parse_partition
+from .networks.partitions2d import parse_grid_partition
+from .networks.tensor_network import TensorNetwork
+from .networks.witnesses import kronecker_witness
+from .pooling.profiles import witness_bound
+from .report.model import SCHEMA_VERSION, CheckResult, Report
+from .symbolic.family import FamilyCheck, FormulaTooLarge, judge_rank_family
+from .symbolic.rank import SymbolicRank
+from .theorems.registry import Theorem, get_theorem, load_all
+from .theorems.runner import run_checks as _run_checks
+
+__all__ = [
+    "API_VERSION",
+    "Bound",
+    "Certificate",
+    "CheckResult",
+    "Claim",
+    "Evidence",
+    "FamilyCheck",
+    "Measurement",
+    "Observation",
+    "Partition",
+    "RankQuery",
+    "RankResult",
+    "RankSettings",
+    "Report",
+    "Status",
+    "SymbolicRank",
+    "SymbolicResult",
+    "TensorNetwork",
+    "Theorem",
+    "Verdict",
+    "best_upper_bound",
+    "checks",
+    "measure_query",
+    "min_cut",
+    "partition",
+    "rank",
+    "rank_formulas",
+    "rank_query",
+    "run_all",
+    "run_check",
+    "run_checks",
+    "symbolic_rank",
+    "tensor_network",
+    "tree",
+    "upper_bounds",
+    "widths",
+]
+
+API_VERSION = SCHEMA_VERSION
+"""Version of this API and of the JSON report (``schema_version``): one number."""
+
+WITNESS_NAME = "Kronecker witness (proof of COLT16 Thm 1), merge at height {h}"
+
+Widths = int | Sequence[int]
+
+
+# --------------------------------------------------------------------------- building
+
+
+def tree(spec: str | trees.Nested) -> nx.DiGraph:
+    """A mode tree: nested tuples or a builder spec (``convac-verify list`` shows them).
+
+    Examples
+    --------
+    >>> from convac_verify.networks.trees import to_nested
+    >>> to_nested(tree("balanced:4")), to_nested(tree(((0, 1), 2)))
+    (((0, 1), (2, 3)), ((0, 1), 2))
+    """
+    if not isinstance(spec, str):
+        return trees.from_nested(spec)
+    try:
+        return trees.parse_tree(spec)
+    except RecursionError:
+        raise NotAModeTree(f"tree {spec[:40]!r}... nests too deeply") from None
+
+
+def partition(spec: str, mode_tree: nx.DiGraph, *, seed: int = 0) -> Partition:
+    """A proper partition of the tree's modes: a family (``odd-even``, ``left-right``,
+    ``random``, ``blocks:B``, ``grid-*`` on 2D trees) or row modes ``"0,2,5"``.
+
+    ``random`` draws from ``seed``.
+
+    Examples
+    --------
+    >>> partition("odd-even", tree("balanced:4")).rows
+    (0, 2)
+    """
+    rng = np.random.default_rng(seed)
+    grid = grid_of(mode_tree)
+    part = (
+        parse_grid_partition(spec, grid, rng)
+        if grid is not None
+        else parse_partition(spec, trees.n_modes(mode_tree), rng)
+    )
+    return part.require_proper()
+
+
+def widths(mode_tree: nx.DiGraph, r: Widths) -> tuple[int, ...]:
+    """Per-level widths ``(r_0, ..., r_{L-1})``: one int for all levels, or one per level.
+
+    Examples
+    --------
+    >>> widths(tree("balanced:8"), 2), widths(tree("balanced:8"), [4, 2, 1])
+    ((2, 2, 2), (4, 2, 1))
+    """
+    return resolve_widths(mode_tree, r)
+
+
+def tensor_network(
+    mode_tree: nx.DiGraph, dim: int, r: Widths, *, shared: bool = False
+) -> TensorNetwork:
+    """The tensor network of same-channel product pooling over the tree (COLT eq. 4)."""
+    return tree_network(mode_tree, dim, widths(mode_tree, r), shared=shared)
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def upper_bounds(mode_tree: nx.DiGraph, dim: int, r: Widths, part: Partition) -> list[Bound]:
+    """Every upper bound for all weights (c-recursion, joint spans, min-cut, matrix size),
+    each with its certificate.
+
+    Examples
+    --------
+    >>> t = tree("balanced:8")
+    >>> [(b.certificate.kind, b.value) for b in upper_bounds(t, 2, 2, partition("left-right", t))]
+    [('c-recursion', 2), ('joint-span', 2), ('min-cut', 2), ('matrix-size', 16)]
+    """
+    return tree_upper_bounds(mode_tree, dim, widths(mode_tree, r), part)
+
+
+def best_upper_bound(mode_tree: nx.DiGraph, dim: int, r: Widths, part: Partition) -> Bound:
+    """The smallest of :func:`upper_bounds` (the first among equals) with its certificate."""
+    best = best_bound(upper_bounds(mode_tree, dim, r, part))
+    assert best is not None  # the matrix size always bounds
+    return best
+
+
+def min_cut(
+    network: TensorNetwork | nx.DiGraph,
+    part: Partition,
+    dim: int | None = None,
+    r: Widths | None = None,
+) -> Bound:
+    """The min-cut bound (Levine et al. 2018, Claim 1) of a tensor network, or of a mode
+    tree's network when given ``dim`` and ``r``.
+
+    Examples
+    --------
+    >>> t = tree("balanced:8")
+    >>> min_cut(t, partition("left-right", t), 2, 2).value
+    2
+    """
+    if isinstance(network, nx.DiGraph):
+        if dim is None or r is None:
+            raise ConvacError("min_cut of a mode tree needs dim and widths")
+        network = tensor_network(network, dim, r)
+    return min_cut_bound(network, part)
+
+
+def rank_formulas(mode_tree: nx.DiGraph, part: Partition) -> dict[str, Any]:
+    """The structural bounds as SymPy formulas in ``M, r0, ..., r_{L-1}``.
+
+    ``upper`` holds for all weights (min of the c-recursion and joint-span formulas),
+    ``lower`` for almost all weights (the Kronecker witness).
+
+    Examples
+    --------
+    >>> t = tree("balanced:8")
+    >>> f = rank_formulas(t, partition("odd-even", t))
+    >>> f["joint-span"], f["lower"]
+    (Min(M**4, r0**4), Min(M, r0)**4)
+    """
+    import sympy
+
+    from .symbolic.formulas import c_recursion_formula, joint_span_formula, witness_formula
+
+    c = c_recursion_formula(mode_tree, part)
+    s = joint_span_formula(mode_tree, part)
+    return {
+        "c-recursion": c,
+        "joint-span": s,
+        "upper": sympy.Min(c, s),
+        "lower": witness_formula(mode_tree, part),
+    }
+
+
+# --------------------------------------------------------------------------- ranks
+
+
+@dataclass(frozen=True)
+class RankQuery:
+    """One matricization to rank: architecture, partition and (optionally) a claim."""
+
+    tree: nx.DiGraph
+    dim: int
+    widths: tuple[int, ...]
+    partition: Partition
+    symbols: dict[str, int]
+    """Values of the claim symbols (``N, M, L, r, r0, ...``; ``Z`` for CP)."""
+    subject: str
+    label: str
+    x: int | None
+    claim: Claim | None
+    shared: bool
+    family: str
+    """The row's description in a sweep (what varies, what is fixed)."""
+    expect: str | None = None
+    """The claim as written."""
+    uniform: bool = True
+    """One width for all levels (the family of :mod:`convac_verify.symbolic.family`)."""
+    cp: bool = False
+
+
+def rank_query(
+    mode_tree: nx.DiGraph,
+    dim: int,
+    r: Widths,
+    part: Partition,
+    *,
+    expect: str | None = None,
+    shared: bool = False,
+    cp: bool = False,
+    name: str | None = None,
+    label: str | None = None,
+    x: int | None = None,
+    family: str | None = None,
+) -> RankQuery:
+    """Validate an architecture and a claim (nothing is computed yet).
+
+    ``name`` is how the tree is described when it is too large to print; ``label``,
+    ``x`` and ``family`` describe the row in a sweep (defaults: the partition's name).
+    """
+    ws = widths(mode_tree, r)
+    n = trees.n_modes(mode_tree)
+    if cp:
+        z = ws[0]
+        symbols = {"N": n, "M": dim, "Z": z, "L": 1, "r": z, "r0": z}
+        subject = f"CP (shallow), N={n}, M={dim}, Z={z}"
+    else:
+        symbols = {
+            "N": n,
+            "M": dim,
+            "L": len(ws),
+            "r": min(ws),
+            **{f"r{i}": w for i, w in enumerate(ws)},
+        }
+        shown = str(mode_tree.graph.get("name") or name or "")
+        nested = str(trees.to_nested(mode_tree)) if n <= 64 else ""
+        subject = f"tree {nested or shown}, M={dim}, widths {list(ws)}"
+        if len(subject) > 120:
+            subject = f"tree {shown} (N={n}, depth {len(ws)}), M={dim}, widths {list(ws)}"
+    claim = parse_claim(expect, symbols, _max_bits(dim, part)) if expect else None
+    uniform = isinstance(r, (int, np.integer)) or len(list(r)) == 1
+    return RankQuery(
+        mode_tree,
+        dim,
+        ws,
+        part,
+        symbols,
+        subject,
+        part.name if label is None else label,
+        x,
+        claim,
+        shared,
+        family or f"{subject}, partition {part.name}",
+        expect,
+        uniform,
+        cp,
+    )
+
+
+@dataclass(frozen=True)
+class RankResult:
+    """A generic rank with what proves it: the report's row, all bounds and the family."""
+
+    result: CheckResult
+    """The row of the report (observation, measurement, verdict)."""
+    bounds: tuple[Bound, ...]
+    """Every upper bound for all weights, each with its certificate."""
+    family: FamilyCheck | None = None
+    """The claim judged for the whole family of widths, when one was given and the
+    formula layer supports it."""
+    family_note: str = ""
+    """Why a claim in ``M``, ``Z`` or the widths was not judged for its family, or ``""``."""
+
+    @property
+    def rank(self) -> int:
+        """The generic rank, or a certified lower bound when :attr:`exact` is false."""
+        return self.result.observation.measurement.rank
+
+    @property
+    def exact(self) -> bool:
+        """Whether :attr:`rank` is the generic rank (met an upper bound, or random weights)."""
+        m = self.result.observation.measurement
+        return bool(m.extra.get("rank_is_exact")) or m.evidence.weights == "random"
+
+    @property
+    def measurement(self) -> Measurement:
+        """The rank, its evidence and every bound (the report's ``measured_rank`` row)."""
+        return self.result.observation.measurement
+
+    @property
+    def evidence(self) -> Evidence:
+        """How the rank was obtained: field, prime, seed, method, weights, |S|, degree."""
+        return self.measurement.evidence
+
+    @property
+    def verdict(self) -> Verdict:
+        """Status, epsilon, reason and certificate of the claim (the generic rank when no
+        claim was given)."""
+        return self.result.verdict
+
+    @property
+    def status(self) -> Status:
+        """``proved``, ``verified``, ``consistent``, ``inconclusive`` or ``violated``."""
+        return self.result.status
+
+    @property
+    def best_bound(self) -> Bound:
+        """The smallest upper bound and its certificate."""
+        best = best_bound(self.bounds)
+        assert best is not None
+        return best
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of the row (as in ``convac-verify rank --format json``), with
+        ``family`` when judged."""
+        out = self.result.to_dict()
+        if self.family is not None:
+            out["family"] = self.family.to_dict()
+        return out
+
+
+def _max_bits(dim: int, part: Partition) -> int:
+    """Claims are evaluated up to about twice the bits of the largest possible rank."""
+    side = min(len(part.rows), part.n_modes - len(part.rows))
+    return max(DEFAULT_MAX_BITS, 2 * side * max(1, dim.bit_length()) + 64)
+
+
+def _random_fits(q: RankQuery, settings: RankSettings) -> bool:
+    """Whether random weights fit the memory and time budgets (dense on BLAS, dense,
+    sketch or structured)."""
+    n = trees.n_modes(q.tree)
+    if settings.method == "sketch":
+        return True  # measure_rank refuses with the estimate
+    if sketch_plan(q.tree, q.dim, q.widths, q.partition, settings) is not None:
+        return True
+    peak = structured_peak_entries(q.tree, q.dim, q.widths, q.partition)
+    if blas_estimate(q.tree, q.dim, q.widths, q.partition, settings, peak) is not None:
+        return True
+    if settings.method != "structured" and fits_dense(n, q.dim, settings):
+        est = rank_estimate(q.tree, q.dim, q.widths, q.partition, settings.field, "dense")
+        if est.bytes <= settings.max_memory and est.seconds <= settings.max_seconds:
+            return True
+        if settings.method == "dense":
+            return True  # measure_rank refuses with the estimate
+    if settings.method == "dense":
+        return True
+    est = rank_estimate(q.tree, q.dim, q.widths, q.partition, settings.field, "structured", peak)
+    return est.bytes <= settings.max_memory and est.seconds <= settings.max_seconds
+
+
+def _measure(
+    q: RankQuery, settings: RankSettings, progress: Callable[[str], None]
+) -> tuple[Measurement, list[Bound]]:
+    """The cheapest certain route (``convac-verify rank -h``): bounds, witness, random."""
+    bounds = tree_upper_bounds(q.tree, q.dim, q.widths, q.partition)
+    best = best_bound(bounds)
+    assert best is not None
+    predicted, h = witness_bound(q.tree, q.dim, q.widths, q.partition)
+
+    def witness() -> dict[int, np.ndarray]:
+        # refuse before the witness's weights are built (they can be the whole cost)
+        require_budget(
+            q.tree, q.dim, q.widths, q.partition, settings, "structured", None, shared=q.shared
+        )
+        return kronecker_witness(q.tree, q.dim, q.widths, h)
+
+    name = WITNESS_NAME.format(h=h)
+    args = (q.tree, q.dim, q.widths, q.partition, settings)
+    m: Measurement | None = None
+    if predicted >= best.value and settings.method not in ("dense", "sketch"):
+        m = measure_rank(*args, witness=witness(), witness_name=name, progress=progress)
+        if m.rank < best.value:
+            m = None  # not determined: try random weights
+    if m is None and _random_fits(q, settings):
+        m = measure_rank(*args, shared=q.shared, progress=progress)
+    if m is None:
+        m = measure_rank(*args, witness=witness(), witness_name=name, progress=progress)
+    computed = (
+        "generic rank (random weights)" if m.evidence.weights == "random" else "witness lower bound"
+    )
+    # the measurement carries every bound of the bounds home (``Measurement.bounds``); the
+    # smallest names the upper bound's certificate in every format
+    m = replace(m, extra={**m.extra, "rank_is_exact": m.rank == best.value, "computed": computed})
+    return m, bounds
+
+
+def _family(q: RankQuery) -> tuple[FamilyCheck | None, str]:
+    """The claim judged for its family, or why it is not (``""``: it has no family)."""
+    if q.expect is None:
+        return None, ""
+    parsed = parse_expression(q.expect, q.symbols, _max_bits(q.dim, q.partition))
+    try:
+        family = judge_rank_family(
+            q.tree, q.partition, parsed.relation, parsed.expression, uniform=q.uniform, cp=q.cp
+        )
+    except FormulaTooLarge as exc:
+        return None, str(exc)
+    return family, ""
+
+
+def measure_query(
+    q: RankQuery,
+    settings: RankSettings | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RankResult:
+    """Measure a :class:`RankQuery` and decide its claim (the generic rank when none)."""
+    m, bounds = _measure(q, settings or RankSettings(), progress or _quiet)
+    if q.claim is not None:
+        claim = q.claim
+    elif m.rank == m.upper_bound or m.evidence.weights == "random":
+        claim = Claim("==", "generic rank", m.rank, r"\mathrm{generic\ rank}")
+    else:
+        claim = Claim(">=", "witness lower bound", m.rank, r"\mathrm{witness}")
+    obs = Observation(
+        label=q.label,
+        subject=q.subject,
+        claim=claim,
+        measurement=m,
+        params={
+            **q.symbols,
+            "widths": list(q.widths),
+            "rows": list(q.partition.rows),
+            "partition": q.partition.name,
+            "shared": q.shared,
+            "family": q.family,
+        },
+        series="rank" if q.x is not None else "",
+        x=q.x,
+    )
+    reference = (
+        f"your claim rank {q.expect.strip()}" if q.expect else "generic rank of your architecture"
+    )
+    result = CheckResult("rank", reference, "rank", obs, decide(claim, m, "rank"))
+    return RankResult(result, tuple(bounds), *_family(q))
+
+
+def _quiet(message: str) -> None:
+    """No progress output."""
+
+
+def rank(
+    mode_tree: nx.DiGraph,
+    dim: int,
+    r: Widths,
+    part: Partition,
+    *,
+    expect: str | None = None,
+    shared: bool = False,
+    cp: bool = False,
+    settings: RankSettings | None = None,
+) -> RankResult:
+    """The generic rank of ``[[A]]_{I,J}`` with its evidence and status.
+
+    The cheapest certain route: the bounds home's upper bounds, the Kronecker witness
+    (a certified lower bound; when it meets an upper bound the rank is proved), else
+    random weights with a Schwartz--Zippel epsilon. ``expect`` is a claim such as
+    ``">= 2**(N/2)"`` (the grammar of ``rank --expect``), also judged for the whole
+    family of widths (:attr:`RankResult.family`). ``cp=True`` names the one width ``Z``.
+
+    Examples
+    --------
+    >>> t = tree("balanced:4")
+    >>> r = rank(t, 2, [1, 2], partition("left-right", t))
+    >>> r.rank, r.status.value, r.result.verdict.certificate.kind
+    (1, 'proved', 'joint-span')
+    >>> bad = rank(t, 2, 2, partition("odd-even", t), expect=">= min(r0, M)**(N/2) + 1")
+    >>> bad.status.value, bad.family.status
+    ('violated', 'violated')
+    """
+    q = rank_query(mode_tree, dim, r, part, expect=expect, shared=shared, cp=cp)
+    return measure_query(q, settings)
+
+
+@dataclass(frozen=True)
+class SymbolicResult:
+    """A rank over Q(w) (symbolic weights) with SymPy views of what certifies it.
+
+    The rank over the field of rational functions is the generic rank AND the maximum
+    over all weights: ``proved`` in both directions. Its weights are SymPy symbols named
+    after the papers (``a^{l,j,g}_alpha``; ``docs/symbolic.md``).
+    """
+
+    raw: SymbolicRank
+    """The elimination's own result (FLINT or SymPy polynomials)."""
+
+    @property
+    def rank(self) -> int:
+        """The rank over Q(w)."""
+        return self.raw.rank
+
+    @property
+    def weights(self) -> tuple[Any, ...]:
+        """The weights as SymPy symbols, in the network's order."""
+        return self.raw.network.ring.symbols()
+
+    def matrix(self) -> Any:
+        """The matricization ``[[A]]_{I,J}`` as a ``sympy.Matrix`` of polynomials."""
+        import sympy
+
+        ring, m = self.raw.network.ring, self.raw.matrix
+        return sympy.Matrix(m.shape[0], m.shape[1], lambda i, j: ring.to_sympy(m[i, j]))
+
+    def minor(self, *, factored: bool = True) -> Any:
+        """A nonzero maximal minor (SymPy; factored over Z by default): it vanishes at
+        every weight setting where the rank drops."""
+        ring = self.raw.network.ring
+        return ring.factored_sympy(self.raw.minor) if factored else ring.to_sympy(self.raw.minor)
+
+    def minors(self) -> tuple[Any, ...] | None:
+        """All distinct nonzero maximal minors up to sign (SymPy), whose common zeros are
+        exactly the exceptional set, or ``None`` when there were too many to compute."""
+        ideal = self.raw.ideal
+        if ideal is None:
+            return None
+        return tuple(self.raw.network.ring.to_sympy(g) for g in ideal.generators)
+
+    def to_dict(self, show: str = "auto") -> dict[str, Any]:
+        """The data ``convac-verify symbolic --format json`` carries (strings and ints)."""
+        from .symbolic.summary import summarize
+
+        return summarize(self.raw, show)
+
+
+def symbolic_rank(
+    mode_tree: nx.DiGraph,
+    dim: int,
+    r: Widths,
+    part: Partition,
+    *,
+    shared: bool = False,
+    kind: str = "same-channel",
+    minors: bool = True,
+) -> SymbolicResult:
+    """The rank over Q(w) with every weight a symbol: the generic rank, proved both ways.
+
+    ``kind="dilated"`` is the eq. 3 decomposition of Cohen-Tamari-Shashua (one width r);
+    ``minors=False`` skips the ideal of all maximal minors. Instances too large for
+    symbolic work are refused before they start (``BudgetExceeded``).
+
+    Examples
+    --------
+    >>> t = tree("balanced:4")
+    >>> s = symbolic_rank(t, 2, 1, partition("odd-even", t))
+    >>> s.rank, s.matrix().shape, len(s.weights)
+    (1, (4, 4), 11)
+    >>> s.minor()
+    a^{0,1,1}_1*a^{0,2,1}_1*a^{0,3,1}_1*a^{0,4,1}_1*a^{1,1,1}_1*a^{1,2,1}_1*a^{2,1}_1
+    """
+    from .symbolic.networks import symbolic_network
+    from .symbolic.rank import symbolic_rank as _symbolic_rank
+
+    ws = r if kind == "dilated" else widths(mode_tree, r)
+    net = symbolic_network(mode_tree, dim, ws, kind=kind, shared=shared)
+    return SymbolicResult(_symbolic_rank(net, part, minors=minors))
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def checks() -> dict[str, Theorem]:
+    """Every registered check by name (reference, hypotheses, defaults, controls).
+
+    Examples
+    --------
+    >>> "colt16-theorem-1" in checks()
+    True
+    """
+    return dict(load_all())
+
+
+def run_check(
+    name: str,
+    *,
+    settings: RankSettings | None = None,
+    negative_control: bool = False,
+    progress: Callable[[str], None] | None = None,
+    **overrides: Any,
+) -> Report:
+    """Run one registered check (its defaults updated by ``overrides``), or its negative
+    controls, and return the report (``.results``: rows with their verdicts).
+
+    Examples
+    --------
+    >>> rep = run_check("colt16-theorem-1", n_modes=4)
+    >>> {r.status.value for r in rep.results}, rep.exit_code
+    ({'proved'}, 0)
+    """
+    th = get_theorem(name)
+    th.validate(overrides)  # refuse bad values before any work
+    controls: list[Mapping[str, Any]] = (
+        list(th.negative_controls.values()) if negative_control else [{}]
+    )
+    plan = [(name, {**control, **overrides}) for control in controls]
+    return run_checks(f"check {name}", plan, settings, progress)
+
+
+def run_checks(
+    command: str,
+    plan: Sequence[tuple[str, Mapping[str, Any]]],
+    settings: RankSettings | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    context: Context | None = None,
+) -> Report:
+    """Run ``(check name, overrides)`` pairs in order and assemble the report
+    (``convac-verify check`` and ``all``). ``context`` replaces ``settings`` and
+    ``progress`` (the command line passes its own: progress on stderr, and where the
+    tasks run with ``--jobs``/``--scheduler``)."""
+    load_all()
+    ctx = context or Context(settings or RankSettings(), progress=progress or _quiet)
+    return _run_checks(command, plan, ctx)
+
+
+def run_all(
+    settings: RankSettings | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    profile: str = "default",
+) -> Report:
+    """Every registered check at its default sizes (``convac-verify all``), or at the
+    sizes of a profile (``"paper"``: the papers' own sizes)."""
+    from .sweeps.profiles import profile_plan
+
+    plan = list(profile_plan(profile, sorted(load_all())))
+    command = "all" if profile == "default" else f"all --profile {profile}"
+    return run_checks(command, plan, settings, progress)
