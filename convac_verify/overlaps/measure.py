@@ -30,8 +30,8 @@ the first, ``--method structured`` the second, ``--method sketch`` the third):
     per weight node of the unrolled network: at least :meth:`Net.entry_degree`, so the
     epsilon is conservative). The unrolled network is not a tree: its contraction order
     comes from opt_einsum's seeded randomized greedy search (up to
-    :data:`SKETCH_SEARCH_MAX_NODES` nodes; plain greedy above), whose cost is in the
-    estimate; over budget the sampled path is taken. The same evidence and BLAS-first
+    :data:`SKETCH_SEARCH_MAX_NODES` nodes; plain greedy above), paid once while
+    estimating and reused by the contraction; over budget the sampled path is taken. The same evidence and BLAS-first
     rule as every sketched rank (:func:`convac_verify.engines.measure.sketch_measurement`).
 ``structure``
     an explicit product witness (:mod:`.witness`): the exact rank over Q at that point,
