@@ -76,7 +76,9 @@ def test_sketch_estimate_models_the_path_taken() -> None:
     # measured (docs/scale.md): 57 s wall on BLAS first at load 6, where FLINT's path
     # was estimated at ~1.5 min; BLAS first is about 4x less CPU
     assert flint.seconds > 60 and blas.seconds < flint.seconds / 3
-    assert blas.bytes < flint.bytes
+    # memory: the redo modulo the run's prime may follow a rank short of the bound (the
+    # alternating scheme at N = 32, r = 2: rank 59 against the bound 432 -- a 5.2 GB redo)
+    assert blas.bytes == flint.bytes
     settings = RankSettings(method="sketch", max_seconds=600)
     tree = balanced(n)
     plan = sketch_plan(tree, 2, [2] * 8, part, settings)

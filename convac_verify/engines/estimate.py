@@ -356,8 +356,9 @@ def sketch_estimate(
     (modulo the run's prime, FLINT's rank) or ``sketch-blas`` (modulo a prime below
     ``2**20``, the BLAS engine's rank: the first try of a large sketch with ``--field
     gfp``, kept when it meets a certified bound; a rank short of it is redone on the
-    ``sketch`` path, whose estimate is then added -- not counted here, since the generic
-    rank usually meets the bound).
+    ``sketch`` path, whose time is then added -- not counted in ``seconds``, since the
+    generic rank usually meets the bound; its peak memory is counted in ``bytes``, so that
+    the memory budget holds on either path).
 
     Examples
     --------
@@ -390,10 +391,9 @@ def sketch_estimate(
         + _float(int(cost.operations)) * per_op
         + rank_ops / RANK_OPS_PER_SECOND["blas" if blas else "gfp"]
     )
-    if blas:
-        peak = max(cost.largest * SKETCH_BYTES_PER_ENTRY_BLAS, k * k2 * DENSE_BYTES["blas"])
-    else:
-        peak = max(cost.largest * SKETCH_BYTES_PER_ENTRY, k * k2 * SKETCH_MATRIX_BYTES_PER_ENTRY)
+    peak = max(cost.largest * SKETCH_BYTES_PER_ENTRY, k * k2 * SKETCH_MATRIX_BYTES_PER_ENTRY)
+    if blas:  # the redo modulo the run's prime may follow: its peak must fit the budget too
+        peak = max(peak, cost.largest * SKETCH_BYTES_PER_ENTRY_BLAS, k * k2 * DENSE_BYTES["blas"])
     return Estimate(path, int(weights + vectors + peak), seconds, weights)
 
 
