@@ -34,10 +34,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .bounds import Bound, best_bound, min_cut_bound, tree_upper_bounds
+from .bounds import Bound, best_bound, eq3_upper_bounds, min_cut_bound, tree_upper_bounds
 from .bounds.allocate import Allocation
 from .bounds.mincut import Cut
 from .bounds.mincut import min_cut as _min_cut
+from .bounds.tilings import TilingBounds, is_binary, tiling_bounds
 from .engines.estimate import rank_estimate
 from .engines.measure import (
     Context,
@@ -62,7 +63,7 @@ from .networks.partitions import Partition, parse_partition
 from .networks.partitions2d import expand_partitions, parse_grid_partition, split_specs
 from .networks.tensor_network import TensorNetwork
 from .networks.witnesses import kronecker_witness
-from .pooling.profiles import witness_bound
+from .pooling.profiles import split_by_height, witness_bound
 from .report.model import SCHEMA_VERSION, CheckResult, Report
 from .symbolic.family import FamilyCheck, FormulaTooLarge, judge_rank_family
 from .symbolic.networks import SymbolicNetwork
@@ -88,16 +89,19 @@ __all__ = [
     "RankSettings",
     "Report",
     "Status",
+    "StructuralBounds",
     "SymbolicNetwork",
     "SymbolicRank",
     "SymbolicResult",
     "TensorNetwork",
     "Theorem",
+    "TilingBounds",
     "Verdict",
     "allocate_widths",
     "best_upper_bound",
     "checks",
     "claim_symbols",
+    "geometry",
     "load_network",
     "measure_query",
     "min_cut",
@@ -111,6 +115,7 @@ __all__ = [
     "run_all",
     "run_check",
     "run_checks",
+    "structural_bounds",
     "symbolic_network",
     "symbolic_network_rank",
     "symbolic_rank",
@@ -148,11 +153,31 @@ def tree(spec: str | trees.Nested) -> nx.DiGraph:
         raise NotAModeTree(f"tree {spec[:40]!r}... nests too deeply") from None
 
 
-def partition(spec: str, mode_tree: nx.DiGraph, *, seed: int = 0) -> Partition:
+def geometry(spec: str, *, grid: Grid | str | None = None) -> tuple[nx.DiGraph, str]:
+    """A mode tree and its display name from a geometry: any :func:`tree` spec, a tree
+    file (``.json``/``.toml``), or on ``grid`` (``"HxW"``) ``square``, ``mirror`` or
+    ``rect:2x1,1x2,...``; ``NAME=SPEC`` names any of them.
+
+    Examples
+    --------
+    >>> t, name = geometry("pyramid=square", grid="4x4")
+    >>> name, trees.n_modes(t), str(grid_of(t))
+    ('pyramid', 16, '4x4')
+    """
+    from .networks.geometry2d import parse_grid
+    from .pooling.profiles import resolve_geometry
+
+    return resolve_geometry(spec, parse_grid(grid) if isinstance(grid, str) else grid)
+
+
+def partition(
+    spec: str, mode_tree: nx.DiGraph, *, seed: int = 0, grid: Grid | None = None
+) -> Partition:
     """A proper partition of the tree's modes: a family (``odd-even``, ``left-right``,
     ``random``, ``blocks:B``, ``grid-*`` on 2D trees) or row modes ``"0,2,5"``.
 
-    ``random`` draws from ``seed``.
+    ``random`` draws from ``seed``; ``grid`` places the modes on a grid (default: the
+    grid the tree was built on, if any) for the 2D families.
 
     Examples
     --------
@@ -160,7 +185,7 @@ def partition(spec: str, mode_tree: nx.DiGraph, *, seed: int = 0) -> Partition:
     (0, 2)
     """
     rng = np.random.default_rng(seed)
-    grid = grid_of(mode_tree)
+    grid = grid or grid_of(mode_tree)
     part = (
         parse_grid_partition(spec, grid, rng)
         if grid is not None
@@ -229,6 +254,90 @@ def upper_bounds(mode_tree: nx.DiGraph, dim: int, r: Widths, part: Partition) ->
     [('c-recursion', 2), ('joint-span', 2), ('min-cut', 2), ('matrix-size', 16)]
     """
     return tree_upper_bounds(mode_tree, dim, widths(mode_tree, r), part)
+
+
+@dataclass(frozen=True)
+class StructuralBounds:
+    """Every bound the tree's structure gives for one partition, no rank computed.
+
+    ICLR 2017 Theorem 1 (``min(r0, M)**S_1`` for the maximal rank), the Kronecker
+    witness (almost all weights), every upper bound for all weights with its certificate
+    and, for binary trees with one width r, Cohen-Tamari-Shashua Theorem 7 on the eq. 3
+    decomposition (tilings ``Theta(I;T)``, ``Theta(I^c;T)`` of their Def. 6).
+    """
+
+    dim: int
+    widths: tuple[int, ...]
+    tilings: TilingBounds
+    """``Theta(I;T)``, ``Theta(I^c;T)`` and the sibling pairs of depth > 1 across them."""
+    split_by_height: dict[int, int]
+    """``S_h``: the nodes of height h >= 1 meeting both I and J."""
+    witness: int
+    """The Kronecker witness's rank ``min(r, M)**S_h``: a lower bound for almost all weights."""
+    merge_height: int
+    """The height h of the witness's merges."""
+    upper: tuple[Bound, ...]
+    """Every upper bound for all weights (as :func:`upper_bounds`)."""
+    eq3_upper: tuple[Bound, ...] | None
+    """Every upper bound of the eq. 3 decomposition, for binary trees with one width."""
+
+    @property
+    def best(self) -> Bound:
+        """The smallest of :attr:`upper` (the first among equals)."""
+        best = best_bound(self.upper)
+        assert best is not None
+        return best
+
+    @property
+    def eq3_best(self) -> Bound | None:
+        """The smallest of :attr:`eq3_upper`, or ``None``."""
+        return None if self.eq3_upper is None else best_bound(self.eq3_upper)
+
+    @property
+    def iclr17_lower(self) -> int:
+        """``min(r0, M)**S_1`` (ICLR 2017 Theorem 1: a lower bound on the maximal rank)."""
+        return min(self.widths[0], self.dim) ** self.split_by_height.get(1, 0)
+
+    @property
+    def cts_lower(self) -> int | None:
+        """``r**P``, P the sibling pairs (CTS Theorem 7, eq. 3, almost all weights)."""
+        return None if self.eq3_upper is None else self.widths[0] ** self.tilings.lower_exponent
+
+    @property
+    def cts_upper(self) -> int | None:
+        """``r**min(|Theta(I)|, |Theta(I^c)|)`` (CTS Theorem 7, eq. 3, all weights)."""
+        return None if self.eq3_upper is None else self.widths[0] ** self.tilings.upper_exponent
+
+
+def structural_bounds(
+    mode_tree: nx.DiGraph, dim: int, r: Widths, part: Partition
+) -> StructuralBounds:
+    """The bounds of :class:`StructuralBounds` (``convac-verify tree --rows``).
+
+    Examples
+    --------
+    >>> t = tree("balanced:8")
+    >>> sb = structural_bounds(t, 2, 2, partition("odd-even", t))
+    >>> sb.iclr17_lower, sb.witness, sb.best.value, sb.best.certificate.kind
+    (16, 16, 16, 'c-recursion')
+    >>> len(sb.tilings.tiles_i), sb.cts_lower, sb.cts_upper
+    (4, 16, 16)
+    """
+    ws = widths(mode_tree, r)
+    wit, h = witness_bound(mode_tree, dim, ws, part)
+    eq3 = None
+    if is_binary(mode_tree) and len(set(ws)) == 1:  # Theorem 7 takes one width r
+        eq3 = tuple(eq3_upper_bounds(mode_tree, dim, ws[0], part))
+    return StructuralBounds(
+        dim,
+        ws,
+        tiling_bounds(mode_tree, part),
+        split_by_height(mode_tree, part),
+        wit,
+        h,
+        tuple(tree_upper_bounds(mode_tree, dim, ws, part)),
+        eq3,
+    )
 
 
 def best_upper_bound(mode_tree: nx.DiGraph, dim: int, r: Widths, part: Partition) -> Bound:

@@ -173,3 +173,16 @@ def test_symbolic_command_is_the_api(capsys: pytest.CaptureFixture[str]) -> None
     first, numeric = doc["results"][:2]
     assert code == 0 and first["measured_rank"] == s.rank == numeric["measured_rank"]
     assert s.cross_check().rank == s.rank
+
+
+def test_tree_command_is_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["tree", "balanced:8", "--rows", "odd-even", "--r", "3", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)["bounds"]
+    t = api.tree("balanced:8")
+    sb = api.structural_bounds(t, 2, 3, api.partition("odd-even", t))
+    assert exc.value.code == 0
+    assert doc["best_upper_bound"]["value"] == sb.best.value
+    assert [b["value"] for b in doc["upper_bounds"]] == [b.value for b in sb.upper]
+    assert doc["ctm18_theorem7"]["upper_r_pow_min_tiles"] == sb.cts_upper
+    assert doc["iclr17_theorem1"]["lower_min_r0_M_pow_S"] == sb.iclr17_lower
