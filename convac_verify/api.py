@@ -195,24 +195,27 @@ def partition(
 
 
 def partitions(
-    spec: str, architecture: nx.DiGraph | TensorNetwork, *, seed: int = 0
+    spec: str | Sequence[str], architecture: nx.DiGraph | TensorNetwork | Grid, *, seed: int = 0
 ) -> list[Partition]:
     """Several proper partitions: specs separated by ``;`` (or ``,`` between names), each
     as for :func:`partition` or a set: ``all``, ``every``, ``random:K``; duplicates dropped.
 
-    ``architecture`` is a mode tree (2D names on 2D trees) or a tensor network.
+    ``architecture`` is a mode tree (2D names on 2D trees), a tensor network or a grid
+    of patches; ``spec`` may also be a list of specs.
 
     Examples
     --------
     >>> [p.name for p in partitions("left-right;odd-even", tree("balanced:4"))]
     ['left-right', 'odd-even']
     """
-    if isinstance(architecture, TensorNetwork):
+    if isinstance(architecture, Grid):
+        n, grid = architecture.n_modes, architecture
+    elif isinstance(architecture, TensorNetwork):
         n, grid = architecture.n_modes, None
     else:
         n, grid = trees.n_modes(architecture), grid_of(architecture)
-    rng = np.random.default_rng(seed)
-    return expand_partitions(split_specs(spec), grid or Grid(1, n), rng)
+    specs = split_specs(spec) if isinstance(spec, str) else list(spec)
+    return expand_partitions(specs, grid or Grid(1, n), np.random.default_rng(seed))
 
 
 def load_network(path: str) -> TensorNetwork:
@@ -973,14 +976,15 @@ def run_checks(
     progress: Callable[[str], None] | None = None,
     *,
     context: Context | None = None,
+    notes: Sequence[str] = (),
 ) -> Report:
     """Run ``(check name, overrides)`` pairs in order and assemble the report
     (``convac-verify check`` and ``all``). ``context`` replaces ``settings`` and
     ``progress`` (the command line passes its own: progress on stderr, and where the
-    tasks run with ``--jobs``/``--scheduler``)."""
+    tasks run with ``--jobs``/``--scheduler``); ``notes`` are added to the report's."""
     load_all()
     ctx = context or Context(settings or RankSettings(), progress=progress or _quiet)
-    return _run_checks(command, plan, ctx)
+    return _run_checks(command, plan, ctx, notes)
 
 
 def run_all(

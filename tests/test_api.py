@@ -186,3 +186,17 @@ def test_tree_command_is_the_api(capsys: pytest.CaptureFixture[str]) -> None:
     assert [b["value"] for b in doc["upper_bounds"]] == [b.value for b in sb.upper]
     assert doc["ctm18_theorem7"]["upper_r_pow_min_tiles"] == sb.cts_upper
     assert doc["iclr17_theorem1"]["lower_min_r0_M_pow_S"] == sb.iclr17_lower
+
+
+def test_run_checks_keeps_the_callers_notes() -> None:
+    rep = api.run_checks("x", [("colt16-theorem-1", {"n_modes": 4})], notes=["a note"])
+    assert rep.notes == ["a note"] and rep.exit_code == 0
+
+
+def test_partitions_on_a_grid_a_network_and_a_tree() -> None:
+    from convac_verify.networks.geometry2d import Grid
+
+    t = api.tree("balanced:4")
+    on_tree = api.partitions("left-right;odd-even", t)
+    assert on_tree == api.partitions(["left-right", "odd-even"], api.tensor_network(t, 2, 2))
+    assert on_tree == api.partitions("left-right,odd-even", Grid(1, 4))
