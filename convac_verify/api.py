@@ -34,7 +34,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .bounds import Bound, best_bound, min_cut_bound, tree_upper_bounds
+from .bounds import Bound, best_bound, eq3_upper_bounds, min_cut_bound, tree_upper_bounds
+from .bounds.allocate import Allocation
+from .bounds.mincut import Cut
+from .bounds.mincut import min_cut as _min_cut
+from .bounds.tilings import TilingBounds, is_binary, tiling_bounds
 from .engines.estimate import rank_estimate
 from .engines.measure import (
     Context,
@@ -54,24 +58,27 @@ from .evidence.status import Claim, Evidence, Measurement, Status, Verdict, deci
 from .networks import trees
 from .networks.compilers import tree_network
 from .networks.decompositions import resolve_widths
-from .networks.geometry2d import grid_of
+from .networks.geometry2d import Grid, grid_of
 from .networks.partitions import Partition, parse_partition
-from .networks.partitions2d import parse_grid_partition
+from .networks.partitions2d import expand_partitions, parse_grid_partition, split_specs
 from .networks.tensor_network import TensorNetwork
 from .networks.witnesses import kronecker_witness
-from .pooling.profiles import witness_bound
+from .pooling.profiles import split_by_height, witness_bound
 from .report.model import SCHEMA_VERSION, CheckResult, Report
 from .symbolic.family import FamilyCheck, FormulaTooLarge, judge_rank_family
+from .symbolic.networks import SymbolicNetwork
 from .symbolic.rank import SymbolicRank
 from .theorems.registry import Theorem, get_theorem, load_all
 from .theorems.runner import run_checks as _run_checks
 
 __all__ = [
     "API_VERSION",
+    "Allocation",
     "Bound",
     "Certificate",
     "CheckResult",
     "Claim",
+    "Cut",
     "Evidence",
     "FamilyCheck",
     "Measurement",
@@ -82,22 +89,35 @@ __all__ = [
     "RankSettings",
     "Report",
     "Status",
+    "StructuralBounds",
+    "SymbolicNetwork",
     "SymbolicRank",
     "SymbolicResult",
     "TensorNetwork",
     "Theorem",
+    "TilingBounds",
     "Verdict",
+    "allocate_widths",
     "best_upper_bound",
     "checks",
+    "claim_symbols",
+    "geometry",
+    "load_network",
     "measure_query",
     "min_cut",
+    "min_cut_bonds",
+    "min_cut_formula",
     "partition",
+    "partitions",
     "rank",
     "rank_formulas",
     "rank_query",
     "run_all",
     "run_check",
     "run_checks",
+    "structural_bounds",
+    "symbolic_network",
+    "symbolic_network_rank",
     "symbolic_rank",
     "tensor_network",
     "tree",
@@ -133,11 +153,31 @@ def tree(spec: str | trees.Nested) -> nx.DiGraph:
         raise NotAModeTree(f"tree {spec[:40]!r}... nests too deeply") from None
 
 
-def partition(spec: str, mode_tree: nx.DiGraph, *, seed: int = 0) -> Partition:
+def geometry(spec: str, *, grid: Grid | str | None = None) -> tuple[nx.DiGraph, str]:
+    """A mode tree and its display name from a geometry: any :func:`tree` spec, a tree
+    file (``.json``/``.toml``), or on ``grid`` (``"HxW"``) ``square``, ``mirror`` or
+    ``rect:2x1,1x2,...``; ``NAME=SPEC`` names any of them.
+
+    Examples
+    --------
+    >>> t, name = geometry("pyramid=square", grid="4x4")
+    >>> name, trees.n_modes(t), str(grid_of(t))
+    ('pyramid', 16, '4x4')
+    """
+    from .networks.geometry2d import parse_grid
+    from .pooling.profiles import resolve_geometry
+
+    return resolve_geometry(spec, parse_grid(grid) if isinstance(grid, str) else grid)
+
+
+def partition(
+    spec: str, mode_tree: nx.DiGraph, *, seed: int = 0, grid: Grid | None = None
+) -> Partition:
     """A proper partition of the tree's modes: a family (``odd-even``, ``left-right``,
     ``random``, ``blocks:B``, ``grid-*`` on 2D trees) or row modes ``"0,2,5"``.
 
-    ``random`` draws from ``seed``.
+    ``random`` draws from ``seed``; ``grid`` places the modes on a grid (default: the
+    grid the tree was built on, if any) for the 2D families.
 
     Examples
     --------
@@ -145,13 +185,44 @@ def partition(spec: str, mode_tree: nx.DiGraph, *, seed: int = 0) -> Partition:
     (0, 2)
     """
     rng = np.random.default_rng(seed)
-    grid = grid_of(mode_tree)
+    grid = grid or grid_of(mode_tree)
     part = (
         parse_grid_partition(spec, grid, rng)
         if grid is not None
         else parse_partition(spec, trees.n_modes(mode_tree), rng)
     )
     return part.require_proper()
+
+
+def partitions(
+    spec: str | Sequence[str], architecture: nx.DiGraph | TensorNetwork | Grid, *, seed: int = 0
+) -> list[Partition]:
+    """Several proper partitions: specs separated by ``;`` (or ``,`` between names), each
+    as for :func:`partition` or a set: ``all``, ``every``, ``random:K``; duplicates dropped.
+
+    ``architecture`` is a mode tree (2D names on 2D trees), a tensor network or a grid
+    of patches; ``spec`` may also be a list of specs.
+
+    Examples
+    --------
+    >>> [p.name for p in partitions("left-right;odd-even", tree("balanced:4"))]
+    ['left-right', 'odd-even']
+    """
+    if isinstance(architecture, Grid):
+        n, grid = architecture.n_modes, architecture
+    elif isinstance(architecture, TensorNetwork):
+        n, grid = architecture.n_modes, None
+    else:
+        n, grid = trees.n_modes(architecture), grid_of(architecture)
+    specs = split_specs(spec) if isinstance(spec, str) else list(spec)
+    return expand_partitions(specs, grid or Grid(1, n), np.random.default_rng(seed))
+
+
+def load_network(path: str) -> TensorNetwork:
+    """A tensor network from a file (TOML or JSON; ``docs/networks.md``)."""
+    from .networks.network_file import load_network as _load_network
+
+    return _load_network(path)
 
 
 def widths(mode_tree: nx.DiGraph, r: Widths) -> tuple[int, ...]:
@@ -188,6 +259,90 @@ def upper_bounds(mode_tree: nx.DiGraph, dim: int, r: Widths, part: Partition) ->
     return tree_upper_bounds(mode_tree, dim, widths(mode_tree, r), part)
 
 
+@dataclass(frozen=True)
+class StructuralBounds:
+    """Every bound the tree's structure gives for one partition, no rank computed.
+
+    ICLR 2017 Theorem 1 (``min(r0, M)**S_1`` for the maximal rank), the Kronecker
+    witness (almost all weights), every upper bound for all weights with its certificate
+    and, for binary trees with one width r, Cohen-Tamari-Shashua Theorem 7 on the eq. 3
+    decomposition (tilings ``Theta(I;T)``, ``Theta(I^c;T)`` of their Def. 6).
+    """
+
+    dim: int
+    widths: tuple[int, ...]
+    tilings: TilingBounds
+    """``Theta(I;T)``, ``Theta(I^c;T)`` and the sibling pairs of depth > 1 across them."""
+    split_by_height: dict[int, int]
+    """``S_h``: the nodes of height h >= 1 meeting both I and J."""
+    witness: int
+    """The Kronecker witness's rank ``min(r, M)**S_h``: a lower bound for almost all weights."""
+    merge_height: int
+    """The height h of the witness's merges."""
+    upper: tuple[Bound, ...]
+    """Every upper bound for all weights (as :func:`upper_bounds`)."""
+    eq3_upper: tuple[Bound, ...] | None
+    """Every upper bound of the eq. 3 decomposition, for binary trees with one width."""
+
+    @property
+    def best(self) -> Bound:
+        """The smallest of :attr:`upper` (the first among equals)."""
+        best = best_bound(self.upper)
+        assert best is not None
+        return best
+
+    @property
+    def eq3_best(self) -> Bound | None:
+        """The smallest of :attr:`eq3_upper`, or ``None``."""
+        return None if self.eq3_upper is None else best_bound(self.eq3_upper)
+
+    @property
+    def iclr17_lower(self) -> int:
+        """``min(r0, M)**S_1`` (ICLR 2017 Theorem 1: a lower bound on the maximal rank)."""
+        return min(self.widths[0], self.dim) ** self.split_by_height.get(1, 0)
+
+    @property
+    def cts_lower(self) -> int | None:
+        """``r**P``, P the sibling pairs (CTS Theorem 7, eq. 3, almost all weights)."""
+        return None if self.eq3_upper is None else self.widths[0] ** self.tilings.lower_exponent
+
+    @property
+    def cts_upper(self) -> int | None:
+        """``r**min(|Theta(I)|, |Theta(I^c)|)`` (CTS Theorem 7, eq. 3, all weights)."""
+        return None if self.eq3_upper is None else self.widths[0] ** self.tilings.upper_exponent
+
+
+def structural_bounds(
+    mode_tree: nx.DiGraph, dim: int, r: Widths, part: Partition
+) -> StructuralBounds:
+    """The bounds of :class:`StructuralBounds` (``convac-verify tree --rows``).
+
+    Examples
+    --------
+    >>> t = tree("balanced:8")
+    >>> sb = structural_bounds(t, 2, 2, partition("odd-even", t))
+    >>> sb.iclr17_lower, sb.witness, sb.best.value, sb.best.certificate.kind
+    (16, 16, 16, 'c-recursion')
+    >>> len(sb.tilings.tiles_i), sb.cts_lower, sb.cts_upper
+    (4, 16, 16)
+    """
+    ws = widths(mode_tree, r)
+    wit, h = witness_bound(mode_tree, dim, ws, part)
+    eq3 = None
+    if is_binary(mode_tree) and len(set(ws)) == 1:  # Theorem 7 takes one width r
+        eq3 = tuple(eq3_upper_bounds(mode_tree, dim, ws[0], part))
+    return StructuralBounds(
+        dim,
+        ws,
+        tiling_bounds(mode_tree, part),
+        split_by_height(mode_tree, part),
+        wit,
+        h,
+        tuple(tree_upper_bounds(mode_tree, dim, ws, part)),
+        eq3,
+    )
+
+
 def best_upper_bound(mode_tree: nx.DiGraph, dim: int, r: Widths, part: Partition) -> Bound:
     """The smallest of :func:`upper_bounds` (the first among equals) with its certificate."""
     best = best_bound(upper_bounds(mode_tree, dim, r, part))
@@ -215,6 +370,58 @@ def min_cut(
             raise ConvacError("min_cut of a mode tree needs dim and widths")
         network = tensor_network(network, dim, r)
     return min_cut_bound(network, part)
+
+
+def min_cut_bonds(network: TensorNetwork, part: Partition, *, delta_rule: str = "once") -> Cut:
+    """The minimum cut itself (Levine et al. 2018, Claims 1 and 7): its weight, the cut
+    bonds and deltas, how it was found and whether it is proved minimal.
+
+    ``delta_rule="once"`` counts the cut bonds of one delta tensor once (Claim 7),
+    ``"per-edge"`` counts every bond.
+
+    Examples
+    --------
+    >>> t = tree("balanced:8")
+    >>> c = min_cut_bonds(tensor_network(t, 2, 2), partition("left-right", t))
+    >>> c.value, c.bonds, c.exact
+    (2, ('d13',), True)
+    """
+    return _min_cut(network, part, delta_rule=delta_rule)
+
+
+def min_cut_formula(network: TensorNetwork, part: Partition, *, delta_rule: str = "once") -> Any:
+    """The min-cut of a tree-shaped network as a SymPy formula in ``M, r_0, r_1, ...``
+    (a ``Min`` of monomials; Levine et al. 2018, eq. 16).
+
+    Examples
+    --------
+    >>> t = tree("balanced:8")
+    >>> min_cut_formula(tensor_network(t, 2, 2), partition("odd-even", t))
+    Min(M**4, r_0**4)
+    """
+    from .bounds.mincut_symbolic import symbolic_min_cut, to_sympy
+
+    return to_sympy(symbolic_min_cut(network, part, delta_rule=delta_rule))
+
+
+def allocate_widths(
+    mode_tree: nx.DiGraph,
+    dim: int,
+    parts: Sequence[Partition],
+    budget: int,
+    *,
+    outputs: int = 1,
+    max_width: int = 64,
+) -> list[Allocation]:
+    """Width allocations ``(r_0, ..., r_{L-1})`` within ``budget`` parameters, each with
+    its min-cut on every partition (Levine et al. 2018: where to put the channels).
+
+    ``outputs`` is Y (the last layer's size, for the parameter count); widths are
+    searched up to ``max_width``.
+    """
+    from .bounds.allocate import allocate
+
+    return allocate(mode_tree, dim, parts, budget, outputs=outputs, max_width=max_width)
 
 
 def rank_formulas(mode_tree: nx.DiGraph, part: Partition) -> dict[str, Any]:
@@ -245,6 +452,29 @@ def rank_formulas(mode_tree: nx.DiGraph, part: Partition) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- ranks
+
+
+def claim_symbols(
+    mode_tree: nx.DiGraph, dim: int, ws: Sequence[int], *, cp: bool = False
+) -> dict[str, int]:
+    """The values of a claim's symbols: ``N``, ``M``, ``L``, ``r`` (the smallest width),
+    ``r0, ..., r_{L-1}``, and ``Z`` (the one width) when ``cp``.
+
+    Examples
+    --------
+    >>> claim_symbols(tree("balanced:4"), 3, (2, 1))
+    {'N': 4, 'M': 3, 'L': 2, 'r': 1, 'r0': 2, 'r1': 1}
+    """
+    symbols = {
+        "N": trees.n_modes(mode_tree),
+        "M": dim,
+        "L": len(ws),
+        "r": min(ws),
+        **{f"r{i}": w for i, w in enumerate(ws)},
+    }
+    if cp:
+        symbols["Z"] = ws[0]
+    return symbols
 
 
 @dataclass(frozen=True)
@@ -297,13 +527,7 @@ def rank_query(
         symbols = {"N": n, "M": dim, "Z": z, "L": 1, "r": z, "r0": z}
         subject = f"CP (shallow), N={n}, M={dim}, Z={z}"
     else:
-        symbols = {
-            "N": n,
-            "M": dim,
-            "L": len(ws),
-            "r": min(ws),
-            **{f"r{i}": w for i, w in enumerate(ws)},
-        }
+        symbols = claim_symbols(mode_tree, dim, ws)
         shown = str(mode_tree.graph.get("name") or name or "")
         nested = str(trees.to_nested(mode_tree)) if n <= 64 else ""
         subject = f"tree {nested or shown}, M={dim}, widths {list(ws)}"
@@ -586,11 +810,91 @@ class SymbolicResult:
             return None
         return tuple(self.raw.network.ring.to_sympy(g) for g in ideal.generators)
 
+    @property
+    def network(self) -> SymbolicNetwork:
+        """The symbolic architecture that was ranked."""
+        return self.raw.network
+
+    @property
+    def measurement(self) -> Measurement:
+        """The rank as a measurement, certain both ways (``symbolic`` certificates)."""
+        from .theorems.symbolic_rank import symbolic_measurement
+
+        return symbolic_measurement(self.raw)
+
+    def cross_check(self, settings: RankSettings | None = None) -> Measurement:
+        """The numeric engines' rank at a random point of the same architecture, held to
+        the symbolic rank (its first bound): they must agree, and a point below it counts
+        only with its Schwartz--Zippel epsilon.
+
+        Examples
+        --------
+        >>> t = tree("balanced:4")
+        >>> s = symbolic_rank(t, 2, 2, partition("odd-even", t), minors=False)
+        >>> m = s.cross_check()
+        >>> m.rank == s.rank, m.bounds[0].certificate.kind
+        (True, 'symbolic')
+        """
+        from .symbolic.numeric import numeric_rank
+        from .theorems.symbolic_rank import numeric_against_symbolic
+
+        numeric = numeric_rank(self.raw.network, self.raw.partition, settings or RankSettings())
+        return numeric_against_symbolic(self.raw, numeric)
+
     def to_dict(self, show: str = "auto") -> dict[str, Any]:
         """The data ``convac-verify symbolic --format json`` carries (strings and ints)."""
         from .symbolic.summary import summarize
 
         return summarize(self.raw, show)
+
+
+def symbolic_network(
+    mode_tree: nx.DiGraph,
+    dim: int,
+    r: Widths,
+    *,
+    shared: bool = False,
+    kind: str = "same-channel",
+    backend: str | None = None,
+) -> SymbolicNetwork:
+    """The architecture with every weight a symbol (``a^{l,j,g}_alpha``), nothing ranked yet.
+
+    ``kind="dilated"`` is the eq. 3 decomposition of Cohen-Tamari-Shashua (one width r);
+    ``backend`` is the polynomial arithmetic (``"flint"``, the default, or ``"sympy"``).
+
+    Examples
+    --------
+    >>> net = symbolic_network(tree("balanced:4"), 2, 1)
+    >>> net.describe(), net.is_cp
+    ('tree ((0, 1), (2, 3)), M=2, widths [1, 1]', False)
+    """
+    from .symbolic.networks import symbolic_network as _symbolic_network
+    from .symbolic.polynomials import DEFAULT_BACKEND
+
+    ws = r if kind == "dilated" else widths(mode_tree, r)
+    return _symbolic_network(
+        mode_tree, dim, ws, kind=kind, shared=shared, backend=backend or DEFAULT_BACKEND
+    )
+
+
+def symbolic_network_rank(
+    network: SymbolicNetwork,
+    part: Partition,
+    *,
+    minors: bool = True,
+    max_work: int | None = None,
+) -> SymbolicResult:
+    """The rank over Q(w) of a :func:`symbolic_network` (see :func:`symbolic_rank`).
+
+    ``max_work`` is the elimination budget in term pairs (about 10 s per 5e7; the
+    default of ``convac-verify symbolic``): larger instances are refused before they
+    start (``BudgetExceeded``).
+    """
+    from .symbolic.rank import DEFAULT_MAX_WORK
+    from .symbolic.rank import symbolic_rank as _symbolic_rank
+
+    work = DEFAULT_MAX_WORK if max_work is None else max_work
+    return SymbolicResult(_symbolic_rank(network, part, max_work=work, minors=minors))
 
 
 def symbolic_rank(
@@ -602,12 +906,15 @@ def symbolic_rank(
     shared: bool = False,
     kind: str = "same-channel",
     minors: bool = True,
+    backend: str | None = None,
+    max_work: int | None = None,
 ) -> SymbolicResult:
     """The rank over Q(w) with every weight a symbol: the generic rank, proved both ways.
 
     ``kind="dilated"`` is the eq. 3 decomposition of Cohen-Tamari-Shashua (one width r);
-    ``minors=False`` skips the ideal of all maximal minors. Instances too large for
-    symbolic work are refused before they start (``BudgetExceeded``).
+    ``minors=False`` skips the ideal of all maximal minors; ``backend`` and ``max_work``
+    as in :func:`symbolic_network` and :func:`symbolic_network_rank`. Instances too large
+    for symbolic work are refused before they start (``BudgetExceeded``).
 
     Examples
     --------
@@ -618,12 +925,8 @@ def symbolic_rank(
     >>> s.minor()
     a^{0,1,1}_1*a^{0,2,1}_1*a^{0,3,1}_1*a^{0,4,1}_1*a^{1,1,1}_1*a^{1,2,1}_1*a^{2,1}_1
     """
-    from .symbolic.networks import symbolic_network
-    from .symbolic.rank import symbolic_rank as _symbolic_rank
-
-    ws = r if kind == "dilated" else widths(mode_tree, r)
-    net = symbolic_network(mode_tree, dim, ws, kind=kind, shared=shared)
-    return SymbolicResult(_symbolic_rank(net, part, minors=minors))
+    net = symbolic_network(mode_tree, dim, r, shared=shared, kind=kind, backend=backend)
+    return symbolic_network_rank(net, part, minors=minors, max_work=max_work)
 
 
 # --------------------------------------------------------------------------- checks
@@ -673,14 +976,15 @@ def run_checks(
     progress: Callable[[str], None] | None = None,
     *,
     context: Context | None = None,
+    notes: Sequence[str] = (),
 ) -> Report:
     """Run ``(check name, overrides)`` pairs in order and assemble the report
     (``convac-verify check`` and ``all``). ``context`` replaces ``settings`` and
     ``progress`` (the command line passes its own: progress on stderr, and where the
-    tasks run with ``--jobs``/``--scheduler``)."""
+    tasks run with ``--jobs``/``--scheduler``); ``notes`` are added to the report's."""
     load_all()
     ctx = context or Context(settings or RankSettings(), progress=progress or _quiet)
-    return _run_checks(command, plan, ctx)
+    return _run_checks(command, plan, ctx, notes)
 
 
 def run_all(

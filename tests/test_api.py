@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import sympy
 
 import convac_verify
 from convac_verify import api
@@ -136,3 +137,66 @@ def test_symbolic_rank_equals_the_numeric_generic_rank(
     assert r.exact and s.rank == r.rank
     assert s.matrix().shape == (dim ** len(part.rows), dim ** len(part.cols))
     assert s.minor() != 0 and s.to_dict()["rank"] == s.rank
+
+
+def _main_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--format", "json"])
+    return int(exc.value.code or 0), json.loads(capsys.readouterr().out)
+
+
+def test_mincut_command_is_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = _main_json(
+        capsys, "mincut", "--tree", "balanced:8", "--widths", "2,3,1", "--M", "2", "--symbolic"
+    )
+    t = api.tree("balanced:8")
+    net = api.tensor_network(t, 2, (2, 3, 1))
+    parts = api.partitions("left-right;odd-even", t)
+    assert code == 0 and [row["partition"] for row in doc["mincuts"]] == [p.name for p in parts]
+    for row, part in zip(doc["mincuts"], parts, strict=True):
+        cut = api.min_cut_bonds(net, part)
+        assert (row["min_cut"], row["cut_bonds"], row["exact"]) == (
+            cut.value,
+            list(cut.bonds),
+            cut.exact,
+        )
+        assert cut.value == api.min_cut(net, part).value
+        assert row["formula_latex"] == sympy.latex(api.min_cut_formula(net, part))
+
+
+def test_symbolic_command_is_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = _main_json(
+        capsys, "symbolic", "--tree", "((0,1),(2,3))", "--widths", "2", "--M", "2", "--no-minors"
+    )
+    t = api.tree("((0,1),(2,3))")
+    s = api.symbolic_rank(t, 2, 2, api.partition("odd-even", t), minors=False)
+    first, numeric = doc["results"][:2]
+    assert code == 0 and first["measured_rank"] == s.rank == numeric["measured_rank"]
+    assert s.cross_check().rank == s.rank
+
+
+def test_tree_command_is_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["tree", "balanced:8", "--rows", "odd-even", "--r", "3", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)["bounds"]
+    t = api.tree("balanced:8")
+    sb = api.structural_bounds(t, 2, 3, api.partition("odd-even", t))
+    assert exc.value.code == 0
+    assert doc["best_upper_bound"]["value"] == sb.best.value
+    assert [b["value"] for b in doc["upper_bounds"]] == [b.value for b in sb.upper]
+    assert doc["ctm18_theorem7"]["upper_r_pow_min_tiles"] == sb.cts_upper
+    assert doc["iclr17_theorem1"]["lower_min_r0_M_pow_S"] == sb.iclr17_lower
+
+
+def test_run_checks_keeps_the_callers_notes() -> None:
+    rep = api.run_checks("x", [("colt16-theorem-1", {"n_modes": 4})], notes=["a note"])
+    assert rep.notes == ["a note"] and rep.exit_code == 0
+
+
+def test_partitions_on_a_grid_a_network_and_a_tree() -> None:
+    from convac_verify.networks.geometry2d import Grid
+
+    t = api.tree("balanced:4")
+    on_tree = api.partitions("left-right;odd-even", t)
+    assert on_tree == api.partitions(["left-right", "odd-even"], api.tensor_network(t, 2, 2))
+    assert on_tree == api.partitions("left-right,odd-even", Grid(1, 4))

@@ -14,17 +14,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .. import api
 from ..engines.measure import fits_dense, require_budget
 from ..errors import ConvacError
 from ..evidence.status import Status
-from ..networks.decompositions import resolve_widths
-from ..networks.partitions import odd_even
-from ..networks.trees import balanced, balanced_sizes
+from ..networks.trees import balanced_sizes
 from ..report import CheckResult, Report
 from ..report.latex import escape, latex_document, latex_table, settings_caption, status_tex
 from ..report.numbers import fmt_int, latex_int
 from ..report.table import evidence_text, render_footer, render_growth, status_text
-from ..theorems.runner import run_checks
 from .common import RunOptions, parse_widths, require_tree_time, sweep_options, width_params
 
 __all__ = ["depth"]
@@ -237,14 +235,14 @@ def _widths_tex(p: Mapping[str, object]) -> str:
 def _preflight(n_modes: int, dim: int, ws: tuple[int, ...], opts: RunOptions, shared: bool) -> None:
     """Refuse up front, in terms of the full network, what a sweep point would refuse."""
     settings = opts.settings()
-    tree = balanced(n_modes)
-    full = resolve_widths(tree, ws[0] if len(ws) == 1 else ws)
+    tree = api.tree(f"balanced:{n_modes}")
+    full = api.widths(tree, ws[0] if len(ws) == 1 else ws)
     dense = fits_dense(n_modes, dim, settings)
     require_budget(
         tree,
         dim,
         full,
-        odd_even(n_modes),
+        api.partition("odd-even", tree),
         settings,
         "dense" if dense else "structured",
         None,
@@ -335,5 +333,5 @@ def depth(
             )
         )
     ctx = opts.context()
-    report = run_checks("depth", plan, ctx)
+    report = api.run_checks("depth", plan, context=ctx)
     return opts.emit(report, table=depth_table, latex=depth_latex)

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from ..bounds.allocate import Allocation, allocate
-from ..bounds.mincut import DELTA_RULES, Cut, min_cut
-from ..bounds.mincut_symbolic import symbolic_min_cut, to_sympy
+from .. import api
+from ..bounds.allocate import Allocation
+from ..bounds.mincut import DELTA_RULES, Cut
 from ..engines.measure import (
     Context,
     fits_dense,
@@ -36,12 +35,7 @@ from ..errors import BudgetExceeded, ConvacError
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, Measurement, decide
 from ..networks import trees
-from ..networks.compilers import tree_network
-from ..networks.decompositions import resolve_widths
-from ..networks.geometry2d import Grid, grid_of
-from ..networks.network_file import load_network
 from ..networks.partitions import Partition
-from ..networks.partitions2d import expand_partitions, split_specs
 from ..networks.tensor_network import TensorNetwork
 from ..report import CheckResult, Report
 from ..report.latex import escape, latex_document, latex_table, settings_caption
@@ -128,11 +122,6 @@ class MinCutReport:
                 ],
             }
         return doc
-
-
-def _partitions(text: str, n: int, grid: Grid | None, seed: int) -> list[Partition]:
-    rng = np.random.default_rng(seed)
-    return expand_partitions(split_specs(text), grid or Grid(1, n), rng)
 
 
 def _table(mc: MinCutReport, console: Console) -> None:
@@ -292,19 +281,18 @@ def mincut(
     tree = None
     ws: tuple[int, ...] = ()
     if network_file is not None:
-        net = load_network(network_file)
+        net = api.load_network(network_file)
         description = f"{net.name} ({network_file}, N={net.n_modes})"
-        grid = None
     else:
         if dim is None or dim < 1:
             raise ConvacError("--M (the dimension of each input leg) must be a positive integer")
         if cp_width is not None:
             if n_modes is None:
                 raise ConvacError("--cp Z needs --N (the number of modes)")
-            tree = trees.cp_tree(n_modes)
-            ws = resolve_widths(tree, cp_width)
+            tree = api.tree(f"cp:{n_modes}")
+            ws = api.widths(tree, cp_width)
         else:
-            tree = trees.parse_tree(tree_text or "")
+            tree = api.tree(tree_text or "")
             if widths is None and not do_allocate:
                 raise ConvacError(
                     "--tree needs --widths r0,r1,... (one per level) or a single width"
@@ -313,26 +301,23 @@ def mincut(
                 values = [int(v) for v in (widths or "1").split(",") if v.strip()]
             except ValueError:
                 raise ConvacError(f"--widths takes integers like 2,2,2; got {widths!r}") from None
-            ws = resolve_widths(tree, values[0] if len(values) == 1 else values)
-        net = tree_network(tree, dim, ws, shared=shared)
+            ws = api.widths(tree, values[0] if len(values) == 1 else values)
+        net = api.tensor_network(tree, dim, ws, shared=shared)
         name = str(tree.graph.get("name", "")) or tree_text or f"cp:{n_modes}"
         description = f"{name}, M={dim}" + (f", widths {list(ws)}" if widths or cp_width else "")
         description += ", shared" if shared else ""
-        grid = grid_of(tree)
-    parts = _partitions(rows_text, net.n_modes, grid, opts.seed)
+    parts = api.partitions(rows_text, net if tree is None else tree, seed=opts.seed)
     rows: list[Row] = []
     results: list[CheckResult] = []
     notes: list[str] = []
     for part in parts if not (do_allocate and widths is None and cp_width is None) else []:
-        cut = min_cut(net, part, delta_rule=delta_rule)
+        cut = api.min_cut_bonds(net, part, delta_rule=delta_rule)
         row = Row(part, cut, cut.layers(net))
         if symbolic:
             try:
                 import sympy
 
-                row.formula = sympy.latex(
-                    to_sympy(symbolic_min_cut(net, part, delta_rule=delta_rule))
-                )
+                row.formula = sympy.latex(api.min_cut_formula(net, part, delta_rule=delta_rule))
             except ConvacError as exc:
                 notes.append(f"no formula for {part.name}: {exc}")
         if not no_rank and not do_allocate:
@@ -368,7 +353,9 @@ def mincut(
             raise ConvacError("--allocate needs --tree and --M")
         if budget is None:
             raise ConvacError("--allocate needs --budget (a number of parameters)")
-        allocations = allocate(tree, dim, parts, budget, outputs=outputs, max_width=max_width)
+        allocations = api.allocate_widths(
+            tree, dim, parts, budget, outputs=outputs, max_width=max_width
+        )
         for a in allocations:
             notes.append(_allocation_rank(ctx, tree, dim, a, parts))
     mc = MinCutReport(

@@ -15,15 +15,15 @@ import click
 import networkx as nx
 import numpy as np
 
+from .. import api
 from ..errors import ConvacError
 from ..networks.geometry2d import Grid, parse_grid, window_picture
 from ..networks.partitions2d import GRID_PARTITIONS, expand_partitions, split_specs
 from ..networks.trees import height, root, to_nested
-from ..pooling.profiles import DEFAULT_PANEL, is_quad_tree, resolve_geometry, split_geometries
+from ..pooling.profiles import DEFAULT_PANEL, is_quad_tree, split_geometries
 from ..pooling.tailor import DEFAULT_MAX_CANDIDATES, WINDOW_SHAPES, candidates, rank_candidates
 from ..report import Report
 from ..report.numbers import fmt_int
-from ..theorems.runner import run_checks
 from .common import RunOptions, parse_widths, sweep_options, width_params
 from .pooling_view import RANK_NOTE, computed_notes, make_view, pooling_latex
 
@@ -31,7 +31,7 @@ __all__ = ["pooling"]
 
 
 def _check_for(tree_spec: str, grid: Grid) -> str:
-    tree, _ = resolve_geometry(tree_spec, grid)
+    tree, _ = api.geometry(tree_spec, grid=grid)
     return "iclr17-theorem-1" if is_quad_tree(tree) else "pooling-bounds"
 
 
@@ -47,7 +47,7 @@ def _default_panel(grid: Grid, seed: int) -> list[str]:
     out = []
     for spec in DEFAULT_PANEL.split(","):
         try:
-            expand_partitions([spec], grid, np.random.default_rng(seed))
+            api.partitions([spec], grid, seed=seed)
         except ConvacError:
             continue
         out.append(spec)
@@ -56,7 +56,7 @@ def _default_panel(grid: Grid, seed: int) -> list[str]:
 
 def _proper_on(spec: str, grid: Grid, seed: int) -> bool:
     try:
-        expand_partitions([spec], grid, np.random.default_rng(seed))
+        api.partitions([spec], grid, seed=seed)
     except ConvacError as exc:
         if "nonempty" in str(exc):
             return False
@@ -188,7 +188,7 @@ def pooling(
     if compare and compare[0] == compare[1]:
         raise ConvacError(f"--compare needs two different geometries; got {compare[0]!r} twice")
     for geo in geometries:  # geometry errors first
-        tree, _ = resolve_geometry(geo, grid)
+        tree, _ = api.geometry(geo, grid=grid)
         if len(ws) > 1:
             depth = height(tree, root(tree))
             if len(ws) != depth:
@@ -219,7 +219,7 @@ def pooling(
         grids = [Grid(s, s) for s in sorted(set(sides))]
         for g in grids:  # geometry errors (e.g. a side that is not a power of 2) first
             for geo in geometries:
-                resolve_geometry(geo, g)
+                api.geometry(geo, grid=g)
         for spec in specs:
             name = spec.split(":")[0]
             if name not in GRID_PARTITIONS and name not in (
@@ -241,7 +241,7 @@ def pooling(
                 notes.append(f"{s} leaves I or J empty on grid {g}: skipped there")
             if not grid_specs:
                 continue
-        expand_partitions(grid_specs, g, np.random.default_rng(opts.seed))
+        api.partitions(grid_specs, g, seed=opts.seed)
         for geo in geometries:
             check = _check_for(geo, g)
             plan.append(
@@ -258,7 +258,7 @@ def pooling(
                     },
                 )
             )
-    report = run_checks("pooling", plan, ctx, notes)
+    report = api.run_checks("pooling", plan, context=ctx, notes=notes)
     notes += computed_notes(report)
     notes.append(
         "profile: favored = certified rank >= min(min(r0,M)^W1, M^min(|I|,|J|)) (every "
@@ -286,9 +286,9 @@ def _tailor(
     favored = expand_partitions(_specs(favor), grid, rng)
     limited = expand_partitions(_specs(may_limit), grid, rng) if may_limit else []
     skip = {p.name for p in favored} | {p.name for p in limited}
-    panel = expand_partitions(DEFAULT_PANEL.split(","), grid, np.random.default_rng(seed))
+    panel = api.partitions(DEFAULT_PANEL.split(","), grid, seed=seed)
     others = [p for p in panel if p.name not in skip]
-    user = [resolve_geometry(g, grid) for g in user_geometries]
+    user = [api.geometry(g, grid=grid) for g in user_geometries]
     cands, total, examined = candidates(grid, favored, user, max_candidates, search)
     ranked = rank_candidates(cands, favored, others, dim, width)
     head = ["#", "geometry", "origin", "levels"]

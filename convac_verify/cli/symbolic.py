@@ -17,29 +17,25 @@ from __future__ import annotations
 from dataclasses import replace
 
 import click
-import numpy as np
+import networkx as nx
 
+from .. import api
 from ..errors import ConvacError
 from ..evidence.claims import parse_claim
 from ..evidence.observation import Observation
 from ..evidence.status import Claim, decide
 from ..networks import trees
-from ..networks.decompositions import resolve_widths
-from ..networks.partitions import parse_partition
 from ..report import CheckResult, Report
 from ..report.symbolic_view import symbolic_latex, symbolic_table
-from ..symbolic.networks import symbolic_network
-from ..symbolic.numeric import numeric_rank
 from ..symbolic.polynomials import BACKENDS, DEFAULT_BACKEND
-from ..symbolic.rank import DEFAULT_MAX_WORK, symbolic_rank
-from ..symbolic.summary import SHOW, summarize
-from ..theorems.symbolic_rank import numeric_against_symbolic, symbolic_measurement
+from ..symbolic.rank import DEFAULT_MAX_WORK
+from ..symbolic.summary import SHOW
 from .common import RunOptions, settings_options
 
 __all__ = ["symbolic"]
 
 
-def _widths(text: str | None, tree: object, eq3: bool) -> tuple[int, ...]:
+def _widths(text: str | None, tree: nx.DiGraph, eq3: bool) -> tuple[int, ...]:
     if text is None:
         raise ConvacError("--tree needs --widths r0,r1,... (one per level) or a single width")
     try:
@@ -52,7 +48,7 @@ def _widths(text: str | None, tree: object, eq3: bool) -> tuple[int, ...]:
         if len(set(values)) != 1:
             raise ConvacError(f"--eq3 has one size constant r: give --widths r; got {text!r}")
         return (values[0],)
-    return resolve_widths(tree, values[0] if len(values) == 1 else values)
+    return api.widths(tree, values[0] if len(values) == 1 else values)
 
 
 @click.command()
@@ -137,17 +133,16 @@ def symbolic(
             raise ConvacError("--cp Z needs --N (the number of modes)")
         if eq3:
             raise ConvacError("--eq3 needs a binary --tree, not --cp")
-        tree = trees.cp_tree(n_modes)
-        ws: tuple[int, ...] = resolve_widths(tree, cp_width)
+        tree = api.tree(f"cp:{n_modes}")
+        ws: tuple[int, ...] = api.widths(tree, cp_width)
     else:
-        tree = trees.parse_tree(tree_text or "")
+        tree = api.tree(tree_text or "")
         if n_modes is not None and n_modes != trees.n_modes(tree):
             raise ConvacError(
                 f"--N {n_modes} does not fit the tree, which has {trees.n_modes(tree)} modes"
             )
         ws = _widths(widths, tree, eq3)
-    n = trees.n_modes(tree)
-    net = symbolic_network(
+    net = api.symbolic_network(
         tree,
         dim,
         ws[0] if eq3 else ws,
@@ -155,24 +150,15 @@ def symbolic(
         shared=shared,
         backend=backend,
     )
-    partition = parse_partition(rows_text, n, np.random.default_rng(opts.seed)).require_proper()
-    symbols = {
-        "N": n,
-        "M": dim,
-        "L": len(ws),
-        "r": min(ws),
-        **{f"r{i}": w for i, w in enumerate(ws)},
-    }
-    if net.is_cp:
-        symbols["Z"] = ws[0]
+    partition = api.partition(rows_text, tree, seed=opts.seed)
+    symbols = api.claim_symbols(tree, dim, ws, cp=net.is_cp)
     claim = parse_claim(expect, symbols) if expect else None  # bad claims fail before the work
     ctx = opts.context()
     ctx.progress(f"symbolic rank of {net.describe()}")
-    result = symbolic_rank(net, partition, max_work=max_work, minors=not no_minors)
-    data = summarize(result, show)
-    m = symbolic_measurement(result)
-    m = replace(m, extra={"symbolic": data})
-    numeric = numeric_rank(net, partition, ctx.settings)
+    out = api.symbolic_network_rank(net, partition, max_work=max_work, minors=not no_minors)
+    data = out.to_dict(show)
+    m = replace(out.measurement, extra={"symbolic": data})
+    checked = out.cross_check(ctx.settings)
     params = {**symbols, "rows": list(partition.rows), "partition": partition.name}
     bounds = data["bounds"]
     kind, best = min(bounds.items(), key=lambda kv: kv[1]["value"])
@@ -187,9 +173,9 @@ def symbolic(
         Observation(
             label=partition.name,
             subject=f"numeric rank at a random point (seed {ctx.settings.seed}) = rank over Q(w)",
-            claim=Claim("==", "rank over Q(w)", result.rank, r"\mathrm{rank}_{\mathbf{Q}(w)}"),
-            measurement=numeric_against_symbolic(result, numeric),
-            params={**params, "numeric_rank": numeric.rank},
+            claim=Claim("==", "rank over Q(w)", out.rank, r"\mathrm{rank}_{\mathbf{Q}(w)}"),
+            measurement=checked,
+            params={**params, "numeric_rank": checked.rank},
         ),
     ]
     if claim is not None:
@@ -210,8 +196,8 @@ def symbolic(
     ]
     notes = [
         (
-            f"numeric cross-check: {numeric.evidence.method} rank {numeric.rank} over "
-            f"{numeric.evidence.field} at random weights (seed {ctx.settings.seed})"
+            f"numeric cross-check: {checked.evidence.method} rank {checked.rank} over "
+            f"{checked.evidence.field} at random weights (seed {ctx.settings.seed})"
         )
     ]
     report = Report("symbolic", ctx.settings, results, [], notes)

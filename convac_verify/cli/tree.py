@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
 import networkx as nx
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from ..bounds import best_bound, eq3_upper_bounds, tree_upper_bounds
-from ..bounds.tilings import TilingBounds, is_binary, tiling_bounds
+from .. import api
+from ..bounds.tilings import TilingBounds, is_binary
 from ..errors import ConvacError
 from ..evidence.certificates import Bound
 from ..networks import trees
 from ..networks.geometry2d import Grid, grid_of, parse_grid, window_picture
-from ..networks.partitions import Partition, parse_partition
-from ..networks.partitions2d import mask_picture, parse_grid_partition
-from ..pooling.profiles import resolve_geometry, split_by_height, witness_bound
+from ..networks.partitions import Partition
+from ..networks.partitions2d import mask_picture
 from ..report.numbers import fmt_int
 from .common import parse_widths, render_text
 from .outputs import OutputSet
@@ -95,9 +94,8 @@ def _level_pictures(t: nx.DiGraph, grid: Grid) -> Table | None:
     return table
 
 
-def _bounds_doc(bounds: list[Bound]) -> dict[str, Any]:
+def _bounds_doc(bounds: Sequence[Bound], best: Bound | None) -> dict[str, Any]:
     """Every bound (kind, value, detail) and the smallest, named by its certificate."""
-    best = best_bound(bounds)
     assert best is not None
     return {
         "upper_bounds": [{"value": b.value, **b.certificate.to_dict()} for b in bounds],
@@ -105,37 +103,34 @@ def _bounds_doc(bounds: list[Bound]) -> dict[str, Any]:
     }
 
 
-def _summary(
-    t: nx.DiGraph, part: Partition, dim: int, ws: tuple[int, ...], bounds: TilingBounds
-) -> dict[str, Any]:
-    s_h = split_by_height(t, part)
-    wit, h = witness_bound(t, dim, ws, part)
-    home = tree_upper_bounds(t, dim, ws, part)
-    value = {b.certificate.kind: b.value for b in home}
+def _summary(sb: api.StructuralBounds) -> dict[str, Any]:
+    """The JSON form of the structural bounds."""
     out: dict[str, Any] = {
-        "widths": list(ws),
-        "S_by_height": {str(k): v for k, v in sorted(s_h.items())},
+        "widths": list(sb.widths),
+        "S_by_height": {str(k): v for k, v in sorted(sb.split_by_height.items())},
         "iclr17_theorem1": {
-            "lower_min_r0_M_pow_S": min(ws[0], dim) ** s_h.get(1, 0),
-            "upper_c_recursion": value["c-recursion"],
+            "lower_min_r0_M_pow_S": sb.iclr17_lower,
+            "upper_c_recursion": _value(sb.upper, "c-recursion"),
         },
-        "witness_lower_bound": {"value": wit, "merge_height": h},
-        "joint_span_upper_bound": value["joint-span"],
-        "min_cut_upper_bound": value["min-cut"],
-        **_bounds_doc(home),
+        "witness_lower_bound": {"value": sb.witness, "merge_height": sb.merge_height},
+        "joint_span_upper_bound": _value(sb.upper, "joint-span"),
+        "min_cut_upper_bound": _value(sb.upper, "min-cut"),
+        **_bounds_doc(sb.upper, sb.best),
     }
-    if is_binary(t) and len(set(ws)) == 1:  # Theorem 7 takes one width r
-        width = ws[0]
-        eq3 = eq3_upper_bounds(t, dim, width, part)
-        value3 = {b.certificate.kind: b.value for b in eq3}
+    if sb.eq3_upper is not None:
         out["ctm18_theorem7"] = {
-            "lower_r_pow_pairs": width**bounds.lower_exponent,
-            "upper_r_pow_min_tiles": width**bounds.upper_exponent,
-            "eq3_joint_span_upper_bound": value3["joint-span"],
-            "eq3_min_cut_upper_bound": value3["min-cut"],
-            **_bounds_doc(eq3),
+            "lower_r_pow_pairs": sb.cts_lower,
+            "upper_r_pow_min_tiles": sb.cts_upper,
+            "eq3_joint_span_upper_bound": _value(sb.eq3_upper, "joint-span"),
+            "eq3_min_cut_upper_bound": _value(sb.eq3_upper, "min-cut"),
+            **_bounds_doc(sb.eq3_upper, sb.eq3_best),
         }
     return out
+
+
+def _value(bounds: Sequence[Bound], kind: str) -> int:
+    """The value of the bound of ``kind``."""
+    return {b.certificate.kind: b.value for b in bounds}[kind]
 
 
 @click.command("tree")
@@ -198,7 +193,7 @@ def tree(
     outputs = OutputSet()
     outputs.add(output if output is not None else "-", "-o")
     grid = parse_grid(grid_text) if grid_text else None
-    t, name = resolve_geometry(tree_spec, grid)
+    t, name = api.geometry(tree_spec, grid=grid)
     grid = grid or grid_of(t)
     n = trees.n_modes(t)
     depth = trees.height(t, trees.root(t))
@@ -209,14 +204,11 @@ def tree(
         )
     ws = given * depth if len(given) == 1 else given
     part = bounds = None
+    structural = None
     if rows_text is not None:
-        rng = np.random.default_rng(seed)
-        part = (
-            parse_grid_partition(rows_text, grid, rng)
-            if grid is not None
-            else parse_partition(rows_text, n, rng)
-        ).require_proper()
-        bounds = tiling_bounds(t, part)
+        part = api.partition(rows_text, t, seed=seed, grid=grid)
+        structural = api.structural_bounds(t, dim, ws, part)
+        bounds = structural.tilings
     doc: dict[str, Any] = {
         "tree": str(t.graph.get("name", name)),
         "n_modes": n,
@@ -233,7 +225,8 @@ def tree(
             [list(trees.leaves_below(t, a)), list(trees.leaves_below(t, b))]
             for a, b in bounds.pairs
         ]
-        doc["bounds"] = _summary(t, part, dim, ws, bounds)
+        assert structural is not None
+        doc["bounds"] = _summary(structural)
     if fmt == "json":
         outputs.write({"-o": json.dumps(doc, indent=2, default=list) + "\n"})
         return 0
