@@ -54,3 +54,41 @@ def test_refusal_names_the_estimate_and_the_alternatives() -> None:
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ConvacError, match="--max-time"):
         parse_duration(text)
+
+
+def test_sketch_estimate_models_the_path_taken() -> None:
+    """A large sketch with ``--field gfp`` goes to BLAS first (a prime below 2**20): its
+    estimate is that path's (cheaper contraction, BLAS rank), not FLINT's."""
+    import numpy as np
+
+    from convac_verify.engines.estimate import sketch_estimate
+    from convac_verify.engines.measure import sketch_path, sketch_plan
+    from convac_verify.networks.compilers import tree_network
+    from convac_verify.networks.partitions import parse_partition
+
+    n = 256
+    rows = ",".join(str(i * (n // 12)) for i in range(12))  # bound 2**12 = 4096
+    part = parse_partition(rows, n, np.random.default_rng(0))
+    net = tree_network(balanced(n), 2, 2)
+    flint = sketch_estimate(net, part, (4096, 4096))
+    blas = sketch_estimate(net, part, (4096, 4096), "sketch-blas")
+    assert (flint.path, blas.path) == ("sketch", "sketch-blas")
+    # measured (docs/scale.md): 57 s wall on BLAS first at load 6, where FLINT's path
+    # was estimated at ~1.5 min; BLAS first is about 4x less CPU
+    assert flint.seconds > 60 and blas.seconds < flint.seconds / 3
+    # memory: the redo modulo the run's prime may follow a rank short of the bound (the
+    # alternating scheme at N = 32, r = 2: rank 59 against the bound 432 -- a 5.2 GB redo)
+    assert blas.bytes == flint.bytes
+    settings = RankSettings(method="sketch", max_seconds=600)
+    tree = balanced(n)
+    plan = sketch_plan(tree, 2, [2] * 8, part, settings)
+    assert plan is not None and plan.estimate.path == "sketch-blas"
+    assert plan.estimate.seconds == pytest.approx(blas.seconds)
+    # the choice: FLINT for --field qq, small sketches, and where BLAS is switched off
+    assert sketch_path(RankSettings(field="qq"), (4096, 4096)) == "sketch"
+    assert sketch_path(settings, (255, 4096)) == "sketch"
+    assert sketch_path(settings, (4096, 4096), blas=False) == "sketch"
+    off = sketch_plan(tree, 2, [2] * 8, part, settings, blas=False)
+    assert off is not None and off.estimate.path == "sketch"
+    with pytest.raises(ConvacError, match="unknown sketch path"):
+        sketch_estimate(net, part, (4, 4), "dense")

@@ -2,6 +2,8 @@
 
 For each scheme (comma list), size (``--N``, ``--grid`` or ``--sweep``) and partition
 (``--rows``), one row: the measured rank (``dense``: the whole matrix at random weights;
+``sketch``: past the dense limit, the rank of ``S [[A]] T^T`` through the unrolled network
+when the smallest certified bound is at most 4096 (a ``note:`` on stderr says so);
 ``sampled``: a random submatrix, a certified lower bound; ``structure``: the two-tap
 witness with ``--witness``), the best upper bound for all weights (the interface
 certificate, the matrix size, and the c-recursion for a contiguous non-overlapping
@@ -126,9 +128,9 @@ def _known(part: Partition) -> str:
 
 
 def _claim(method: str, rank: int) -> Claim:
-    """``rank == measured`` for a whole matrix at random weights; ``>=`` where the value is
-    a certified lower bound only (a sampled submatrix, an explicit witness)."""
-    if method == "dense":
+    """``rank == measured`` for a whole matrix or a sketch at random weights; ``>=`` where
+    the value is a certified lower bound only (a sampled submatrix, an explicit witness)."""
+    if method in ("dense", "sketch", "sketch-blas"):
         return Claim("==", "measured", rank, r"\mathrm{measured}")
     return Claim(">=", "measured (lower bound)", rank, r"\mathrm{measured}")
 
@@ -298,7 +300,9 @@ def overlap(
         "upper (all w) = the smallest certified bound: interface certificate (docs/overlaps.md), "
         "the min-cut of the network compiled into the tensor-network core (unrolled into a "
         "tree of copies; small networks), matrix size, or the c-recursion of a contiguous "
-        "non-overlapping network; a sampled rank is a certified lower bound only"
+        "non-overlapping network; a sampled rank is a certified lower bound only; a sketched "
+        "rank (S [[A]] T^T through the unrolled network) is a certain lower bound, exact "
+        "when it meets the upper bound, else with its epsilon"
     )
     report = Report("overlap", ctx.settings, results, growth_lines(results), notes)
     return opts.emit(report, files={"--plot": lambda rep: plot_growth(rep, suffix)})
@@ -333,7 +337,9 @@ def _series(net: Net, part: Partition) -> tuple[str, int]:
 def _row(net: Net, part: Partition, ctx: Context, witness: bool, sample: int) -> CheckResult:
     ctx.progress(f"overlap {net.name} {part.name}")
     wit = _witness_for(net, part) if witness else None
-    m = measure_overlap(net, part, ctx.settings, witness=wit, max_sample=sample)
+    m = measure_overlap(
+        net, part, ctx.settings, witness=wit, max_sample=sample, progress=ctx.progress
+    )
     claim = _claim(m.evidence.method, m.rank)
     series, x = _series(net, part)
     obs = Observation(

@@ -32,8 +32,12 @@ were measured on this implementation (2-core machine, 61-bit prime):
 * structured paths, nodes with more than two children (a CP root, wide windows): the
   children are folded in one at a time, :data:`SECONDS_PER_WIDE_CHILD` each;
 * sketches (:func:`sketch_estimate`, any tensor network): opt_einsum's operation count of
-  the contraction with the sketch vectors, :data:`SECONDS_PER_SKETCH_OP` each, plus the
-  ``k x k'`` rank at ``RANK_OPS_PER_SECOND``.
+  the contraction with the sketch vectors, :data:`SECONDS_PER_SKETCH_OP` each modulo a
+  61-bit prime, plus the ``k x k'`` rank with FLINT at ``RANK_OPS_PER_SECOND["gfp"]``
+  (path ``sketch``); a sketch that goes to BLAS first (path ``sketch-blas``: a prime below
+  ``2**20``, where one exact product is one machine product and one remainder) costs
+  :data:`SECONDS_PER_SKETCH_OP_BLAS` per operation and ranks at
+  ``RANK_OPS_PER_SECOND["blas"]``.
 
 Widths that add nothing
 -----------------------
@@ -102,7 +106,7 @@ class Estimate:
     """Peak memory and time of one computation."""
 
     path: str
-    """``dense``, ``dense-blas``, ``structured`` or ``witness``."""
+    """``dense``, ``dense-blas``, ``structured``, ``witness``, ``sketch`` or ``sketch-blas``."""
     bytes: int
     seconds: float
     weight_bytes: int
@@ -331,12 +335,30 @@ SECONDS_PER_SKETCH_OP = 20e-9
 SECONDS_PER_SKETCH_TENSOR = 250e-6
 SKETCH_BYTES_PER_ENTRY = 64
 SKETCH_MATRIX_BYTES_PER_ENTRY = 120
+# the BLAS-first sketch (a prime below 2**20; convac_verify.engines.measure): the same
+# contraction measured 4.5x less CPU than modulo 2**61 - 1 (N = 1024 binary, r = 2,
+# k = 1024: 0.73 s against 3.31 s; N = 64, k = 256: 0.04 s against 0.14 s) and about
+# half the peak (1.6 GiB against 3.1 GiB end to end at N = 256, k = 4096: docs/scale.md;
+# 48 bytes per entry of the largest intermediate covers it), then the k x k' matrix as
+# float64 with the engine's panels
+SECONDS_PER_SKETCH_OP_BLAS = 5e-9
+SKETCH_BYTES_PER_ENTRY_BLAS = 48
+SKETCH_PATHS = ("sketch", "sketch-blas")
 
 
 def sketch_estimate(
-    network: TensorNetwork, partition: Partition, shape: tuple[int, int]
+    network: TensorNetwork,
+    partition: Partition,
+    shape: tuple[int, int],
+    path: str = "sketch",
 ) -> Estimate:
-    """Memory and time of a sketched rank with ``shape = (k, k')`` (path ``sketch``).
+    """Memory and time of a sketched rank with ``shape = (k, k')`` on ``path``: ``sketch``
+    (modulo the run's prime, FLINT's rank) or ``sketch-blas`` (modulo a prime below
+    ``2**20``, the BLAS engine's rank: the first try of a large sketch with ``--field
+    gfp``, kept when it meets a certified bound; a rank short of it is redone on the
+    ``sketch`` path, whose time is then added -- not counted in ``seconds``, since the
+    generic rank usually meets the bound; its peak memory is counted in ``bytes``, so that
+    the memory budget holds on either path).
 
     Examples
     --------
@@ -346,8 +368,14 @@ def sketch_estimate(
     >>> est = sketch_estimate(tree_network(balanced(64), 2, 2), odd_even(64), (64, 64))
     >>> est.path, est.seconds < 1
     ('sketch', True)
+    >>> sketch_estimate(tree_network(balanced(64), 2, 2), odd_even(64), (64, 64), "sketch-blas").path
+    'sketch-blas'
     """
     from ..networks.contraction import contraction_cost
+
+    if path not in SKETCH_PATHS:
+        raise ConvacError(f"unknown sketch path {path!r}; known: {', '.join(SKETCH_PATHS)}")
+    blas = path == "sketch-blas"
 
     k, k2 = shape
     dims = network.dims
@@ -357,13 +385,16 @@ def sketch_estimate(
     weights = sum(math.prod(s) for s in network.groups().values()) * WEIGHT_BYTES["gfp"]
     vectors = (k * len(partition.rows) + k2 * len(partition.cols)) * max(dims) * 8
     rank_ops = k * k2 * min(k, k2)
+    per_op = SECONDS_PER_SKETCH_OP_BLAS if blas else SECONDS_PER_SKETCH_OP
     seconds = (
         tensors * SECONDS_PER_SKETCH_TENSOR
-        + _float(int(cost.operations)) * SECONDS_PER_SKETCH_OP
-        + rank_ops / RANK_OPS_PER_SECOND["gfp"]
+        + _float(int(cost.operations)) * per_op
+        + rank_ops / RANK_OPS_PER_SECOND["blas" if blas else "gfp"]
     )
     peak = max(cost.largest * SKETCH_BYTES_PER_ENTRY, k * k2 * SKETCH_MATRIX_BYTES_PER_ENTRY)
-    return Estimate("sketch", int(weights + vectors + peak), seconds, weights)
+    if blas:  # the redo modulo the run's prime may follow: its peak must fit the budget too
+        peak = max(peak, cost.largest * SKETCH_BYTES_PER_ENTRY_BLAS, k * k2 * DENSE_BYTES["blas"])
+    return Estimate(path, int(weights + vectors + peak), seconds, weights)
 
 
 def check_sketch_budget(estimate: Estimate, *, max_memory: int, max_seconds: float) -> None:

@@ -130,8 +130,11 @@ __all__ = [
     "measure_network_rank",
     "measure_rank",
     "network_sketch_plan",
+    "plan_sketch",
     "random_evidence",
     "require_budget",
+    "sketch_measurement",
+    "sketch_path",
     "sketch_plan",
 ]
 
@@ -270,7 +273,11 @@ def measure_rank(
         raise ConvacError(f"partition is for N = {partition.n_modes} modes but the tree has {n}")
     ws = resolve_widths(tree, widths)
     peak = None if witness is not None else structured_peak_entries(tree, dim, ws, partition)
-    plan = None if witness is not None else sketch_plan(tree, dim, ws, partition, settings, peak)
+    plan = (
+        None
+        if witness is not None
+        else sketch_plan(tree, dim, ws, partition, settings, peak, blas=blas)
+    )
     if plan is not None:  # a sketched rank (issue 11 §2): see the sketch section below
         _announce_sketch(plan, n, dim, partition, settings, progress)
         return _sketch_tree(tree, dim, widths, partition, settings, shared, plan, blas)
@@ -509,7 +516,7 @@ def measure_network_rank(
         def fill(s: RankSettings, salt: str) -> FilledNetwork:
             return random_fill(network, s.ring(), _stream(s.seed, key + salt))
 
-        return _sketch_measurement(fill, partition, settings, plan, key)
+        return sketch_measurement(fill, partition, settings, plan, key)
     degree = network.entry_degree()
     rows = math.prod(network.dims[i] for i in partition.rows)
     side = min(rows, math.prod(network.dims) // rows)
@@ -677,8 +684,9 @@ def fits_dense(n: int, dim: int, settings: RankSettings) -> bool:
 
 # --------------------------------------------------------------------------- sketches
 # The sketched rank (issue 11 §2; convac_verify.engines.sketch) joins the method choice
-# here, and only here: sketch_plan / network_sketch_plan say whether a measurement at
-# random weights is sketched, and _sketch_measurement makes it.
+# here (and, for overlapping networks, in convac_verify.overlaps.measure through
+# plan_sketch): sketch_plan / network_sketch_plan say whether a measurement at
+# random weights is sketched, and sketch_measurement makes it.
 
 
 @dataclass(frozen=True)
@@ -692,20 +700,24 @@ class SketchPlan:
     """Every certified upper bound of the bounds home (the measurement carries them)."""
 
 
-def _plan(
+def plan_sketch(
     network: TensorNetwork,
     partition: Partition,
     settings: RankSettings,
     bounds: Sequence[Bound],
-    structured: Estimate | None,
+    structured: Estimate | None = None,
+    *,
+    blas: bool = True,
 ) -> SketchPlan | None:
     """The sketch when it is forced (``--method sketch``, refused over budget) or when
-    ``auto`` prefers it: the dense matrix does not fit, the smallest bound is at most
-    :data:`SKETCH_MAX_RANK`, and its estimate fits and beats ``structured`` (if any)."""
+    ``auto`` prefers it: the smallest bound is at most :data:`SKETCH_MAX_RANK`, and its
+    estimate fits and beats ``structured`` (if any). The caller has decided that the
+    dense matrix does not fit (its own dense limit) or that ``--method sketch`` was asked
+    for; any other method gives ``None``. The estimate is that of the path the sketch will
+    take (:func:`sketch_path`: BLAS first for a large sketch with ``--field gfp`` unless
+    ``blas`` is false)."""
     forced = settings.method == "sketch"
-    if not forced and not (
-        settings.method == "auto" and not fits_dense(network.n_modes, max(network.dims), settings)
-    ):
+    if not forced and settings.method != "auto":
         return None
     bound = min(b.value for b in bounds)
     if not forced and bound > SKETCH_MAX_RANK:
@@ -713,7 +725,7 @@ def _plan(
     shape = sketch_shape(network, partition, bound)
     if not forced and max(shape) > SKETCH_MAX_RANK:
         return None
-    estimate = sketch_estimate(network, partition, shape)
+    estimate = sketch_estimate(network, partition, shape, sketch_path(settings, shape, blas))
     if forced:
         check_sketch_budget(
             estimate, max_memory=settings.max_memory, max_seconds=settings.max_seconds
@@ -738,8 +750,10 @@ def sketch_plan(
     partition: Partition,
     settings: RankSettings,
     peak: int | None = None,
+    *,
+    blas: bool = True,
 ) -> SketchPlan | None:
-    """Whether random weights on this tree are measured by a sketch (see :func:`_plan`);
+    """Whether random weights on this tree are measured by a sketch (see :func:`plan_sketch`);
     ``peak`` is the structured contraction's largest core, for the comparison."""
     network = cached_tree_network(tree, dim, tuple(ws), False)
     if settings.method not in ("auto", "sketch") or (
@@ -750,7 +764,7 @@ def sketch_plan(
         peak = structured_peak_entries(tree, dim, tuple(ws), partition)
     structured = rank_estimate(tree, dim, ws, partition, settings.field, "structured", peak)
     bounds = tree_upper_bounds(tree, dim, tuple(ws), partition)
-    return _plan(network, partition, settings, bounds, structured)
+    return plan_sketch(network, partition, settings, bounds, structured, blas=blas)
 
 
 def network_sketch_plan(
@@ -762,7 +776,7 @@ def network_sketch_plan(
         settings.method == "auto" and fits_dense(network.n_modes, max(network.dims), settings)
     ):
         return None
-    return _plan(network, partition, settings, network_upper_bounds(network, partition), None)
+    return plan_sketch(network, partition, settings, network_upper_bounds(network, partition))
 
 
 def _announce_sketch(
@@ -803,7 +817,7 @@ def _sketch_tree(
         return compile_network(_decomposition(tree, dim, widths, partition, s, None, shared, salt))
 
     key = repr((trees.to_nested(tree), dim, widths, partition.rows, shared, settings.field))
-    return _sketch_measurement(fill, partition, settings, plan, key, blas)
+    return sketch_measurement(fill, partition, settings, plan, key, blas)
 
 
 SKETCH_BLAS_MIN_SIDE = 256
@@ -813,7 +827,23 @@ docstring): kept when the rank meets a certified upper bound, else redone modulo
 run's prime with FLINT."""
 
 
-def _sketch_measurement(
+def sketch_path(settings: RankSettings, shape: tuple[int, int], blas: bool = True) -> str:
+    """The path a sketch of ``shape`` takes first: ``sketch-blas`` (modulo a random prime
+    below ``2**20`` on BLAS) with ``--field gfp`` and both sides at least
+    :data:`SKETCH_BLAS_MIN_SIDE` unless ``blas`` is false, else ``sketch``.
+
+    Examples
+    --------
+    >>> sketch_path(RankSettings(), (4096, 4096)), sketch_path(RankSettings(), (255, 4096))
+    ('sketch-blas', 'sketch')
+    >>> sketch_path(RankSettings(field="qq"), (4096, 4096))
+    'sketch'
+    """
+    gfp = settings.field == "gfp"
+    return "sketch-blas" if blas and gfp and min(shape) >= SKETCH_BLAS_MIN_SIDE else "sketch"
+
+
+def sketch_measurement(
     fill: Callable[[RankSettings, str], FilledNetwork],
     partition: Partition,
     settings: RankSettings,
@@ -830,8 +860,7 @@ def _sketch_measurement(
     and kept (the lower bound holds whatever the prime); otherwise, as for a BLAS dense
     rank, the sketch is redone modulo the run's prime with FLINT (method ``sketch``).
     """
-    k, k2 = plan.shape
-    if blas and settings.field == "gfp" and min(k, k2) >= SKETCH_BLAS_MIN_SIDE:
+    if sketch_path(settings, plan.shape, blas) == "sketch-blas":
         prime = seeded_prime(settings.seed, f"sketch-blas/{key}", BLAS_PRIME_BITS)
         small = dataclasses.replace(settings, prime=prime, prime_random=True)
         m = _sketch_once(fill(small, "/sketch-blas"), partition, small, plan, key)
