@@ -39,16 +39,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import partial
 
 from ..engines.measure import Context
 from ..evidence.certificates import Bound, Certificate
 from ..evidence.observation import Observation
 from ..evidence.status import Claim
-from ..networks.decompositions import level_widths, parse_width_specs, widths_label
-from ..networks.partitions import odd_even
-from ..networks.trees import balanced, balanced_sizes, cp_tree
-from ..networks.witnesses import kronecker_witness
+from .colt16_theorem1 import odd_even_measurements
 from .registry import register_theorem
 
 
@@ -72,47 +68,33 @@ def check(
     ctx: Context, *, n_modes: int, dim: int, widths: str, shared: bool, network: str
 ) -> Iterator[Observation]:
     """Lower-bound the CP channels needed, per N' = 2, 4, ..., n_modes."""
-    specs = parse_width_specs(widths)
-    for k, spec in enumerate(specs):
-        tag = "" if k == 0 else f" {widths_label(spec)}"
-        for n in balanced_sizes(n_modes):
-            ws = level_widths(spec, n.bit_length() - 1)
-            tree = balanced(n) if network == "deep" else cp_tree(n)
-            m = ctx.measure(
-                tree,
-                dim,
-                ws if network == "deep" else ws[:1],
-                odd_even(n),
-                witness=partial(kronecker_witness, tree, dim, ws, 1) if network == "deep" else None,
-                witness_name="COLT16 App. B assignment",
-                shared=shared,
-            )
-            yield Observation(
-                label=f"N={n}{tag}",
-                subject=(
-                    f"CP channels needed to replicate the {'shared ' if shared else ''}{network} "
-                    "network (>= its odd-even rank)"
-                ),
-                claim=Claim(
-                    ">=",
-                    "min(r0, M)**(N/2)",
-                    min(ws[0], dim) ** (n // 2),
-                    r"\min(r_0,M)^{N/2}",
-                    quantity="CP channels needed",
-                ),
-                measurement=replace(
-                    m, bounds=_needed_bounds(m.bounds, n, ws, network), bound_only=True
-                ),
-                params={
-                    "N": n,
-                    "M": dim,
-                    "r": ws[0] if len(set(ws)) == 1 else list(ws),
-                    "shared": shared,
-                    "network": network,
-                },
-                series=f"CP channels needed{tag}",
-                x=n,
-            )
+    for n, ws, tag, m in odd_even_measurements(ctx, n_modes, dim, widths, shared, network):
+        yield Observation(
+            label=f"N={n}{tag}",
+            subject=(
+                f"CP channels needed to replicate the {'shared ' if shared else ''}{network} "
+                "network (>= its odd-even rank)"
+            ),
+            claim=Claim(
+                ">=",
+                "min(r0, M)**(N/2)",
+                min(ws[0], dim) ** (n // 2),
+                r"\min(r_0,M)^{N/2}",
+                quantity="CP channels needed",
+            ),
+            measurement=replace(
+                m, bounds=_needed_bounds(m.bounds, n, ws, network), bound_only=True
+            ),
+            params={
+                "N": n,
+                "M": dim,
+                "r": ws[0] if len(set(ws)) == 1 else list(ws),
+                "shared": shared,
+                "network": network,
+            },
+            series=f"CP channels needed{tag}",
+            x=n,
+        )
 
 
 def _needed_bounds(

@@ -31,7 +31,7 @@ from functools import partial
 
 from ..engines.measure import Context
 from ..evidence.observation import Observation
-from ..evidence.status import Claim
+from ..evidence.status import Claim, Measurement
 from ..networks.decompositions import level_widths, parse_width_specs, widths_label
 from ..networks.partitions import odd_even
 from ..networks.trees import balanced, balanced_sizes, cp_tree
@@ -56,8 +56,34 @@ def check(
     ctx: Context, *, n_modes: int, dim: int, widths: str, shared: bool, network: str
 ) -> Iterator[Observation]:
     """Measure the odd-even rank for N' = 2, 4, ..., n_modes and every width spec."""
-    specs = parse_width_specs(widths)
-    for k, spec in enumerate(specs):
+    for n, ws, tag, m in odd_even_measurements(ctx, n_modes, dim, widths, shared, network):
+        yield Observation(
+            label=f"N={n}{tag}",
+            subject=f"{network} odd-even rank",
+            claim=Claim(
+                ">=", "min(r0, M)**(N/2)", min(ws[0], dim) ** (n // 2), r"\min(r_0,M)^{N/2}"
+            ),
+            measurement=m,
+            params={
+                "N": n,
+                "M": dim,
+                "r": ws[0] if len(set(ws)) == 1 else list(ws),
+                "shared": shared,
+                "network": network,
+            },
+            series=f"{network} odd-even rank{tag}",
+            x=n,
+        )
+
+
+def odd_even_measurements(
+    ctx: Context, n_modes: int, dim: int, widths: str, shared: bool, network: str
+) -> Iterator[tuple[int, tuple[int, ...], str, Measurement]]:
+    """``(N', widths, label suffix, measurement)`` of the odd-even rank for N' = 2, 4, ...,
+    ``n_modes`` and every width spec: the deep network (``balanced``, with the COLT16 App. B
+    witness) or the shallow one (CP of width r0). Shared by Theorem 1 and Corollary 2,
+    which read the same measurements (same cache keys)."""
+    for k, spec in enumerate(parse_width_specs(widths)):
         tag = "" if k == 0 else f" {widths_label(spec)}"
         for n in balanced_sizes(n_modes):
             ws = level_widths(spec, n.bit_length() - 1)
@@ -71,20 +97,4 @@ def check(
                 witness_name="COLT16 App. B assignment",
                 shared=shared,
             )
-            yield Observation(
-                label=f"N={n}{tag}",
-                subject=f"{network} odd-even rank",
-                claim=Claim(
-                    ">=", "min(r0, M)**(N/2)", min(ws[0], dim) ** (n // 2), r"\min(r_0,M)^{N/2}"
-                ),
-                measurement=m,
-                params={
-                    "N": n,
-                    "M": dim,
-                    "r": ws[0] if len(set(ws)) == 1 else list(ws),
-                    "shared": shared,
-                    "network": network,
-                },
-                series=f"{network} odd-even rank{tag}",
-                x=n,
-            )
+            yield n, ws, tag, m
