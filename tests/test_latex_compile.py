@@ -81,6 +81,7 @@ def test_all_latex_compiles_without_overflow(all_tex: Path) -> None:
         ["mixed"],
         ["dilated", "--dilations", "2,1,8,4"],
         ["rank", "--tree", "balanced:8", "--r", "2", "--M", "2", "--expect", ">= 2**(N/2)"],
+        ["rank", "--network", "examples/residual4.toml", "--rows", "left-right"],  # with a note
     ],
 )
 def test_command_latex_compiles(tmp_path: Path, args: list[str]) -> None:
