@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -477,7 +478,8 @@ def _rank_network(
     ctx = opts.context()
     part = api.partition(rows_text, net, seed=opts.seed)
     dim = ",".join(map(str, dims))
-    subject = f"network {net.name} ({path}), N={n}, M={dim}"
+    # the file's name, not its path: a long path is one unbreakable word in a LaTeX cell
+    subject = f"network {net.name} ({Path(path).name}), N={n}, M={dim}"
     ctx.progress(f"rank: {net.name}, N={n}, M={dim}, {part.name}")
     out = api.network_rank(
         net, part, expect=expect, settings=ctx.settings, progress=ctx.progress, subject=subject
