@@ -19,7 +19,10 @@ Prints, in one run (``python benchmarks/scale.py``; ``--quick`` for a smoke run)
    from another stream: its rank mod p may fall below the generic rank by chance). One
    more row times ``rank`` at N = 24 without ``--method``: the proof's Kronecker witness,
    on the dense BLAS path.
-3. **Sweeps**: ``convac-verify all --profile paper`` with ``--jobs 1`` and ``--jobs 2``
+3. **Sketched ranks** (``benchmarks/sketch.py``'s cases, end to end): N = 1024 with
+   bounds of 1024 and N = 256 with a bound of 4096 (``--quick``: the small cases), beside
+   the ``k x k`` rank floors and the structured path's answer.
+4. **Sweeps**: ``convac-verify all --profile paper`` with ``--jobs 1`` and ``--jobs 2``
    (same report, byte for byte), and the same sweep interrupted (SIGINT) half-way and
    resumed from its journal.
 
@@ -79,6 +82,9 @@ def rank_rows(sizes: list[int], repeat: int) -> list[list[str]]:
 
     rows = []
     rng = np.random.default_rng(0)
+    # load the engine's compiled kernels once (Numba's import and cached machine code,
+    # about 0.5 s per process: the end-to-end rows below include it)
+    rank_mod(rng.integers(0, PRIME, size=(300, 300)), PRIME)
     for n in sizes:
         a = rng.integers(0, PRIME, size=(n, n), dtype=np.int64)
         x = np.asfortranarray(rng.random((n, n)))
@@ -261,7 +267,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, default profile")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["rank", "certificate", "sweep"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["rank", "certificate", "sketch", "sweep"]
+    )
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat
     console = Console(width=200)
@@ -296,6 +304,16 @@ def main() -> None:
         for row in certificate_rows(
             [16, 20] if args.quick else [24, 26], 1 if args.quick else min(repeat, 3)
         ):
+            t.add_row(*row)
+        console.print(t)
+    if "sketch" not in args.skip:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import sketch
+
+        t = Table(title="Sketched ranks (convac-verify rank --method sketch, end to end)")
+        for col in sketch.COLUMNS:
+            t.add_column(col)
+        for row in sketch.rows(args.quick, 1):
             t.add_row(*row)
         console.print(t)
     if "sweep" not in args.skip:

@@ -144,6 +144,55 @@ def rank_of(stdout: str) -> tuple[int, str]:
     return int(result["measured_rank"]), f"{result['evidence']['method']} / {result['status']}"
 
 
+COLUMNS = (
+    "case",
+    "sketch wall (cpu), peak",
+    "rank, evidence / status",
+    "FLINT k x k",
+    "BLAS k x k",
+    "structured wall (cpu)",
+    "structured rank",
+    "target",
+)
+
+
+def rows(quick: bool, repeat: int, structured: bool = True) -> list[list[str]]:
+    """One row per case (``quick``: the small cases only)."""
+    out = []
+    common = ["--M", "2", "--format", "json", "--max-time", "30m", "--max-memory", "12G"]
+    for label, arch, k, target, small in CASES:
+        if quick and not small:
+            continue
+        wall, cpu, peak, stdout = timed(
+            [str(BIN), "rank", *arch, *common, "--method", "sketch"], repeat
+        )
+        rank, how = rank_of(stdout)
+        fwall, fcpu, _, _ = timed([sys.executable, "-c", RANK_FLOOR, str(k)], repeat)
+        bwall, bcpu, _, _ = timed([sys.executable, "-c", BLAS_FLOOR, str(k)], repeat)
+        if not structured:
+            swall_text, srank_text = "-", "-"
+        else:
+            swall, scpu, _, sout = timed(
+                [str(BIN), "rank", *arch, *common, "--method", "structured"], repeat
+            )
+            srank = rank_of(sout)[0]
+            swall_text = f"{swall:.1f} s ({scpu:.1f} s)"
+            srank_text = f"{srank}" + (" (agrees)" if srank == rank else " (DIFFERS)")
+        out.append(
+            [
+                label,
+                f"{wall:.1f} s ({cpu:.1f} s), {peak / 1024:.0f} MiB",
+                f"{rank}, {how}",
+                f"{fwall:.1f} s ({fcpu:.1f} s)",
+                f"{bwall:.1f} s ({bcpu:.1f} s)",
+                swall_text,
+                srank_text,
+                target,
+            ]
+        )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small rows only")
@@ -151,46 +200,10 @@ def main() -> None:
     parser.add_argument("--no-structured", action="store_true", help="skip the structured rows")
     args = parser.parse_args()
     table = Table(title="Sketched ranks (convac-verify rank, end to end)", title_justify="left")
-    for col in (
-        "case",
-        "sketch wall (cpu), peak",
-        "rank, evidence / status",
-        "FLINT k x k",
-        "BLAS k x k",
-        "structured wall (cpu)",
-        "structured rank",
-        "target",
-    ):
+    for col in COLUMNS:
         table.add_column(col)
-    common = ["--M", "2", "--format", "json", "--max-time", "30m", "--max-memory", "12G"]
-    for label, arch, k, target, quick in CASES:
-        if args.quick and not quick:
-            continue
-        wall, cpu, peak, out = timed(
-            [str(BIN), "rank", *arch, *common, "--method", "sketch"], args.repeat
-        )
-        rank, how = rank_of(out)
-        fwall, fcpu, _, _ = timed([sys.executable, "-c", RANK_FLOOR, str(k)], args.repeat)
-        bwall, bcpu, _, _ = timed([sys.executable, "-c", BLAS_FLOOR, str(k)], args.repeat)
-        if args.no_structured:
-            swall_text, srank_text = "-", "-"
-        else:
-            swall, scpu, _, sout = timed(
-                [str(BIN), "rank", *arch, *common, "--method", "structured"], args.repeat
-            )
-            srank = rank_of(sout)[0]
-            swall_text = f"{swall:.1f} s ({scpu:.1f} s)"
-            srank_text = f"{srank}" + (" (agrees)" if srank == rank else " (DIFFERS)")
-        table.add_row(
-            label,
-            f"{wall:.1f} s ({cpu:.1f} s), {peak / 1024:.0f} MiB",
-            f"{rank}, {how}",
-            f"{fwall:.1f} s ({fcpu:.1f} s)",
-            f"{bwall:.1f} s ({bcpu:.1f} s)",
-            swall_text,
-            srank_text,
-            target,
-        )
+    for row in rows(args.quick, args.repeat, not args.no_structured):
+        table.add_row(*row)
     Console(width=200).print(table)
 
 

@@ -212,13 +212,13 @@ def test_blas_threads_are_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
     from threadpoolctl import threadpool_info
 
     seen: list[int] = []
-    real = blas._eliminate
+    real = blas._eliminate_in_place
 
     def spy(*args: object) -> int:
         seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(blas, "_eliminate", spy)
+    monkeypatch.setattr(blas, "_eliminate_in_place", spy)
     rank_mod(np.eye(4, dtype=np.int64), 7)
     assert seen and set(seen) == {1}
 
@@ -274,3 +274,75 @@ def test_reduction_at_the_limit(p: int) -> None:
     blas._reduce_inplace(x, p)
     assert np.all(np.abs(x) <= h)
     assert [int(v) % p for v in x] == [v % p for v in values]
+
+
+# ----------------------------------------------------------------------------- kernels
+def flint_inverse(block: np.ndarray, p: int) -> list[list[int]] | None:
+    k = block.shape[0]
+    mat = nmod_mat(fmpz_mat(k, k, [int(v) % p for v in block.ravel()]), p)
+    if int(mat.rank()) < k:
+        return None
+    inv = mat.inv()
+    return [[int(inv[i, j]) for j in range(k)] for i in range(k)]
+
+
+@pytest.mark.parametrize("p", [2, 3, 251, 65521, 1048573, 8388593, 67108859])
+def test_compiled_inverse_agrees_with_flint(p: int) -> None:
+    """Gauss--Jordan with diagonal pivots: the inverse, or ``False`` on a vanishing pivot."""
+    from convac_verify.engines.blas_kernels import inverse_in_place
+
+    rng = np.random.default_rng(p)
+    for k in (1, 2, 5, 16, 33, 64):
+        for low in (False, True):
+            block = rng.integers(-(p // 2), p // 2 + 1, size=(k, k)).astype(np.float64)
+            if low and k > 1:  # singular: a repeated row (a pivot vanishes on the way)
+                block[-1] = block[0]
+            a = np.array(block, order="F", copy=True)
+            ok = inverse_in_place(a, p, float(LIMIT))
+            want = flint_inverse(block, p)
+            if ok:
+                assert want is not None
+                assert np.all(np.abs(a) <= p // 2 + 2)
+                assert [[int(v) % p for v in row] for row in a] == want
+            else:  # a pivot vanished: singular, or a zero leading minor
+                minors = [flint_inverse(block[:j, :j], p) for j in range(1, k + 1)]
+                assert any(m is None for m in minors)
+
+
+def test_compiled_reduction_on_strided_views(rng: np.random.Generator) -> None:
+    from convac_verify.engines.blas_kernels import reduce_in_place
+
+    p = 67108859
+    values = rng.integers(-(2**52), 2**52, size=(30, 40))
+    x = np.asfortranarray(values.astype(np.float64))
+    view = x[3:25, 5:31]
+    reduce_in_place(view, p)
+    assert np.all(np.abs(view) <= p // 2 + 2)
+    assert np.array_equal(view.astype(np.int64) % p, values[3:25, 5:31] % p)
+    assert np.array_equal(x[:3], values[:3].astype(np.float64))  # outside untouched
+
+
+def test_strided_gemm_in_place(rng: np.random.Generator) -> None:
+    from convac_verify.engines.dgemm import gemm_in_place
+
+    s = np.asfortranarray(rng.integers(-9, 10, size=(40, 50)).astype(np.float64))
+    want = s.copy()
+    a, b = s[12:, 3:10], s[2:9, 20:45]
+    want[12:, 20:45] = 0.5 * want[12:, 20:45] - 2.0 * (want[12:, 3:10] @ want[2:9, 20:45])
+    gemm_in_place(-2.0, a, b, 0.5, s[12:, 20:45])
+    assert np.array_equal(s, want)
+    with pytest.raises(ValueError, match="contiguous columns"):
+        gemm_in_place(1.0, np.ones((4, 3))[::2], np.ones((3, 3)), 0.0, np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="do not match"):
+        gemm_in_place(1.0, np.ones((3, 3)), np.ones((2, 3)), 0.0, np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize("p", [1048573, 8388593])
+def test_fast_path_falls_back_midway(monkeypatch: pytest.MonkeyPatch, p: int) -> None:
+    """A singular leading block after some generic panels: the pivoting path takes over."""
+    monkeypatch.setattr(blas, "_PANEL", 16)
+    rng = np.random.default_rng(p)
+    a = rng.integers(0, p, size=(70, 60))
+    a[32:48, :] = 0  # rows of the third panel's leading block vanish ...
+    a[32:48, 50:] = rng.integers(0, p, size=(16, 10))  # ... except in late columns
+    assert rank_mod(a, p) == flint_rank(a, p)

@@ -3,11 +3,13 @@ input matrices against brute force, and the evidence's epsilon at its edges."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from fractions import Fraction
 from math import prod
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -356,6 +358,27 @@ def test_large_sketches_go_to_blas_first_and_fall_back_to_flint(
     monkeypatch.setattr(measure_module, "rank_mod", lambda a, p, **kw: 255)
     again = measure_rank(tree, 2, 2, part, settings)
     assert again.evidence.method == "sketch" and again.rank == 256
+    # ... unless the redo's estimate is over --max-time: the BLAS rank is then kept as a
+    # (certain) lower bound, not exact, and the measurement says why
+    monkeypatch.setattr(measure_module, "sketch_estimate", _slow_redo(measure_module))
+    kept = measure_rank(tree, 2, 2, part, settings)
+    assert kept.evidence.method == "sketch-blas" and kept.rank == 255 and not kept.is_exact
+    assert "not redone" in str(kept.extra["redo"]) and "--max-time" in str(kept.extra["redo"])
+    assert decide(Claim(">=", "generic", 255), kept, "rank").status is Status.PROVED
+    assert decide(Claim("==", "generic", 256), kept, "rank").status is not Status.VIOLATED
+
+
+def _slow_redo(module: Any) -> Any:
+    """``sketch_estimate`` whose FLINT redo (path ``sketch``) takes an hour."""
+    real = module.sketch_estimate
+
+    def estimate(*args: Any, **kwargs: Any) -> Any:
+        est = real(*args, **kwargs)
+        if (args[3] if len(args) > 3 else kwargs.get("path")) == "sketch":
+            return dataclasses.replace(est, seconds=3600.0)
+        return est
+
+    return estimate
 
 
 def test_mixed_network_at_n64_is_measured_by_a_sketch() -> None:

@@ -423,8 +423,10 @@ def sketch_estimate(
     ``2**20``, the BLAS engine's rank: the first try of a large sketch with ``--field
     gfp``, kept when it meets a certified bound; a rank short of it is redone on the
     ``sketch`` path, whose time is then added -- not counted in ``seconds``, since the
-    generic rank usually meets the bound; its peak memory is counted in ``bytes``, so that
-    the memory budget holds on either path).
+    generic rank usually meets the bound, but estimated on its own before it starts and
+    skipped when over ``--max-time`` (the BLAS rank is then reported as the lower bound it
+    is); its peak memory is counted in ``bytes``, so that the memory budget holds on
+    either path).
 
     Examples
     --------

@@ -894,14 +894,26 @@ def sketch_measurement(
     first taken modulo a random prime below ``2**20`` at a fresh point and ranked on BLAS
     (method ``sketch-blas``): a rank that meets the smallest certified upper bound is exact
     and kept (the lower bound holds whatever the prime); otherwise, as for a BLAS dense
-    rank, the sketch is redone modulo the run's prime with FLINT (method ``sketch``).
+    rank, the sketch is redone modulo the run's prime with FLINT (method ``sketch``) --
+    unless that redo's own estimate is over ``--max-time``: the BLAS rank is then kept as
+    what it is, a certain lower bound with the small prime's epsilon, and
+    ``extra["redo"]`` says why (the plan's estimate, checked up front, is that of the
+    first try).
     """
     if sketch_path(settings, plan.shape, blas) == "sketch-blas":
         prime = seeded_prime(settings.seed, f"sketch-blas/{key}", BLAS_PRIME_BITS)
         small = dataclasses.replace(settings, prime=prime, prime_random=True)
-        m = _sketch_once(fill(small, "/sketch-blas"), partition, small, plan, key)
+        filled = fill(small, "/sketch-blas")
+        m = _sketch_once(filled, partition, small, plan, key)
         if m.exact:
             return m
+        redo = sketch_estimate(filled.network, partition, plan.shape, "sketch")
+        if redo.seconds > settings.max_seconds:
+            note = (
+                f"not redone modulo the run's prime: ~{fmt_seconds(redo.seconds)} (estimate), "
+                f"over --max-time {fmt_seconds(settings.max_seconds)}"
+            )
+            return dataclasses.replace(m, extra={**m.extra, "redo": note})
     return _sketch_once(fill(settings, ""), partition, settings, plan, key)
 
 
