@@ -256,5 +256,6 @@ def test_a_blas_rank_short_of_the_bound_is_kept_when_flint_does_not_fit() -> Non
     tight = RankSettings(max_seconds=(blas + flint) / 2)
     m = measure_network_rank(net, part, tight)
     assert m.evidence.method == "dense-blas" and m.rank == 2 and not m.exact
+    assert "over --max-time" in m.extra["redo"]
     roomy = measure_network_rank(net, part, RankSettings())
     assert roomy.evidence.method == "dense" and roomy.rank == 2

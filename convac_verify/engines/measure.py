@@ -503,7 +503,7 @@ def measure_network_rank(
     The dense path is estimated first (:func:`require_network_budget`: ``--max-memory``
     and ``--max-time``); a BLAS rank that falls short of every bound is redone modulo the
     run's prime with FLINT when that fits the budget, and kept otherwise (a certified lower
-    bound whose epsilon-dependent rows are ``inconclusive``).
+    bound whose epsilon-dependent rows are ``inconclusive``; ``extra["redo"]`` says why).
 
     Raises
     ------
@@ -549,9 +549,10 @@ def measure_network_rank(
                 return first
     try:
         estimate = require_network_budget(network, partition, settings)
-    except BudgetExceeded:
+    except BudgetExceeded as exc:
         if first is not None:  # a certified lower bound (module docstring)
-            return first
+            note = f"not redone modulo the run's prime: {exc}"
+            return dataclasses.replace(first, extra={**first.extra, "redo": note})
         raise
     _announce(progress, n, dim, partition, estimate)
     ring = settings.ring()
