@@ -45,6 +45,7 @@ from .engines.measure import (
     RankSettings,
     blas_estimate,
     fits_dense,
+    measure_network_rank,
     measure_rank,
     require_budget,
     sketch_plan,
@@ -107,6 +108,7 @@ __all__ = [
     "min_cut",
     "min_cut_bonds",
     "min_cut_formula",
+    "network_rank",
     "partition",
     "partitions",
     "rank",
@@ -129,6 +131,9 @@ API_VERSION = SCHEMA_VERSION
 """Version of this API and of the JSON report (``schema_version``): one number."""
 
 WITNESS_NAME = "Kronecker witness (proof of COLT16 Thm 1), merge at height {h}"
+
+FIXED_WEIGHTS = "rank at the fixed weights"
+"""``Measurement.extra["computed"]`` of a network whose weights are all fixed (one point)."""
 
 Widths = int | Sequence[int]
 
@@ -171,10 +176,15 @@ def geometry(spec: str, *, grid: Grid | str | None = None) -> tuple[nx.DiGraph, 
 
 
 def partition(
-    spec: str, mode_tree: nx.DiGraph, *, seed: int = 0, grid: Grid | None = None
+    spec: str,
+    mode_tree: nx.DiGraph | TensorNetwork,
+    *,
+    seed: int = 0,
+    grid: Grid | None = None,
 ) -> Partition:
-    """A proper partition of the tree's modes: a family (``odd-even``, ``left-right``,
-    ``random``, ``blocks:B``, ``grid-*`` on 2D trees) or row modes ``"0,2,5"``.
+    """A proper partition of the modes of a tree (or of a tensor network's input legs): a
+    family (``odd-even``, ``left-right``, ``random``, ``blocks:B``, ``grid-*`` on 2D trees
+    or with ``grid``) or row modes ``"0,2,5"``.
 
     ``random`` draws from ``seed``; ``grid`` places the modes on a grid (default: the
     grid the tree was built on, if any) for the 2D families.
@@ -183,13 +193,19 @@ def partition(
     --------
     >>> partition("odd-even", tree("balanced:4")).rows
     (0, 2)
+    >>> partition("left-right", tensor_network(tree("balanced:4"), 2, 2)).rows
+    (0, 1)
     """
     rng = np.random.default_rng(seed)
-    grid = grid or grid_of(mode_tree)
+    if isinstance(mode_tree, TensorNetwork):
+        n_modes = mode_tree.n_modes
+    else:
+        n_modes = trees.n_modes(mode_tree)
+        grid = grid or grid_of(mode_tree)
     part = (
         parse_grid_partition(spec, grid, rng)
         if grid is not None
-        else parse_partition(spec, trees.n_modes(mode_tree), rng)
+        else parse_partition(spec, n_modes, rng)
     )
     return part.require_proper()
 
@@ -701,33 +717,47 @@ def measure_query(
 ) -> RankResult:
     """Measure a :class:`RankQuery` and decide its claim (the generic rank when none)."""
     m, bounds = _measure(q, settings or RankSettings(), progress or _quiet)
-    if q.claim is not None:
-        claim = q.claim
-    elif m.rank == m.upper_bound or m.evidence.weights == "random":
-        claim = Claim("==", "generic rank", m.rank, r"\mathrm{generic\ rank}")
-    else:
-        claim = Claim(">=", "witness lower bound", m.rank, r"\mathrm{witness}")
+    params = {
+        **q.symbols,
+        "widths": list(q.widths),
+        "rows": list(q.partition.rows),
+        "partition": q.partition.name,
+        "shared": q.shared,
+        "family": q.family,
+    }
+    result = _row(q.claim, m, q.expect, q.label, q.subject, params, q.x)
+    return RankResult(result, tuple(bounds), *_family(q))
+
+
+def _row(
+    claim: Claim | None,
+    m: Measurement,
+    expect: str | None,
+    label: str,
+    subject: str,
+    params: dict[str, Any],
+    x: int | None = None,
+) -> CheckResult:
+    """The report's row of a measured rank: its claim (the generic rank when none is
+    given) decided against the measurement."""
+    if claim is None:
+        if m.rank == m.upper_bound or m.evidence.weights == "random":
+            claim = Claim("==", "generic rank", m.rank, r"\mathrm{generic\ rank}")
+        else:
+            claim = Claim(">=", "witness lower bound", m.rank, r"\mathrm{witness}")
     obs = Observation(
-        label=q.label,
-        subject=q.subject,
+        label=label,
+        subject=subject,
         claim=claim,
         measurement=m,
-        params={
-            **q.symbols,
-            "widths": list(q.widths),
-            "rows": list(q.partition.rows),
-            "partition": q.partition.name,
-            "shared": q.shared,
-            "family": q.family,
-        },
-        series="rank" if q.x is not None else "",
-        x=q.x,
+        params=params,
+        series="rank" if x is not None else "",
+        x=x,
     )
     reference = (
-        f"your claim rank {q.expect.strip()}" if q.expect else "generic rank of your architecture"
+        f"your claim rank {expect.strip()}" if expect else "generic rank of your architecture"
     )
-    result = CheckResult("rank", reference, "rank", obs, decide(claim, m, "rank"))
-    return RankResult(result, tuple(bounds), *_family(q))
+    return CheckResult("rank", reference, "rank", obs, decide(claim, m, "rank"))
 
 
 def _quiet(message: str) -> None:
@@ -765,6 +795,74 @@ def rank(
     """
     q = rank_query(mode_tree, dim, r, part, expect=expect, shared=shared, cp=cp)
     return measure_query(q, settings)
+
+
+def network_rank(
+    network: TensorNetwork,
+    part: Partition,
+    *,
+    expect: str | None = None,
+    settings: RankSettings | None = None,
+    progress: Callable[[str], None] | None = None,
+    subject: str | None = None,
+) -> RankResult:
+    """The generic rank of ``[[A]]_{I,J}`` for any tensor network (a network file,
+    :func:`load_network`; or :func:`tensor_network`), with its evidence and status.
+
+    Random weights from a large set (free weights drawn, tied groups drawn once, fixed
+    weights as given), the grid tensor by the one contraction, the rank by the engine of
+    ``settings.field`` (dense, on BLAS first when large; sketched past the dense limit
+    when the upper bound is small). The upper bounds are the bounds home's for the
+    network (:func:`convac_verify.bounds.network_upper_bounds`: its min-cut, Levine et
+    al. 2018 Claims 1 and 7), so a rank that meets the min-cut is ``proved``, and a rank
+    below it is reported as measured (the min-cut is sound, not always tight).
+    ``expect`` is a claim in ``N`` and ``M`` (the grammar of ``rank --expect``); there is
+    no family of widths to judge it for. ``subject`` describes the network in reports.
+
+    Examples
+    --------
+    >>> net = tensor_network(tree("balanced:4"), 2, 4, shared=True)
+    >>> r = network_rank(net, partition("left-right", net))
+    >>> r.rank, r.best_bound.value, r.best_bound.certificate.kind, r.status.value
+    (3, 4, 'c-recursion', 'verified')
+    >>> r = network_rank(net, partition("odd-even", net), expect=">= M**(N/2) + 1")
+    >>> r.rank, r.status.value, r.verdict.certificate.kind
+    (4, 'violated', 'c-recursion')
+
+    Raises
+    ------
+    ConvacError
+        For a partition of another number of modes, a bad claim, or ``--method
+        structured`` (the structured contraction is for mode trees).
+    BudgetExceeded
+        When neither the dense path nor a sketch fits the budget.
+    """
+    settings = settings or RankSettings()
+    n, dims = network.n_modes, network.dims
+    if part.n_modes != n:
+        raise ConvacError(f"partition is for N = {part.n_modes} modes but the network has {n}")
+    if settings.method == "structured":
+        raise ConvacError(
+            "--method structured is the structured contraction of a mode tree; a tensor "
+            "network is ranked dense or sketched (--method auto, dense or sketch)"
+        )
+    symbols = {"N": n, **({"M": dims[0]} if len(set(dims)) == 1 else {})}
+    dim = max(dims)
+    claim = parse_claim(expect, symbols, _max_bits(dim, part)) if expect else None
+    m = measure_network_rank(network, part, settings, progress=progress)
+    best = best_bound(m.bounds)
+    assert best is not None  # the min-cut always applies
+    computed = "generic rank (random weights)" if m.evidence.weights == "random" else FIXED_WEIGHTS
+    m = replace(m, extra={**m.extra, "rank_is_exact": m.rank == best.value, "computed": computed})
+    name = subject or f"network {network.name or '(unnamed)'}, N={n}, M={dim}"
+    params = {
+        **symbols,
+        "network": network.name,
+        "rows": list(part.rows),
+        "partition": part.name,
+        "family": f"{name}, partition {part.name}",
+    }
+    return RankResult(_row(claim, m, expect, part.name, name, params), m.bounds)
 
 
 @dataclass(frozen=True)

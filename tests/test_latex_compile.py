@@ -18,6 +18,8 @@ import pytest
 
 from .conftest import AllRun, invoke_cli
 
+RESIDUAL = str(Path(__file__).resolve().parent.parent / "examples" / "residual4.toml")
+
 MAX_OVERFULL_PT = 3.0
 
 
@@ -81,6 +83,7 @@ def test_all_latex_compiles_without_overflow(all_tex: Path) -> None:
         ["mixed"],
         ["dilated", "--dilations", "2,1,8,4"],
         ["rank", "--tree", "balanced:8", "--r", "2", "--M", "2", "--expect", ">= 2**(N/2)"],
+        ["rank", "--network", RESIDUAL, "--rows", "left-right"],  # with a note
     ],
 )
 def test_command_latex_compiles(tmp_path: Path, args: list[str]) -> None:

@@ -1,7 +1,8 @@
 """``convac-verify rank``: the generic rank of one matricization of your architecture.
 
-For a mode tree (any builder of ``convac-verify list``, or nested tuples) with widths, or
-a CP network, and a partition (any family of ``list``, or row modes), it reports the
+For a mode tree (any builder of ``convac-verify list``, or nested tuples) with widths, a
+CP network, or any tensor network written in a file (``--network FILE``, TOML or JSON:
+``docs/networks.md``), and a partition (any family of ``list``, or row modes), it reports the
 generic rank of ``[[A]]_{I,J}`` with what proves it, and with ``--expect`` holds it to a
 claim (a violated claim prints the counterexample and exits 1).
 
@@ -20,6 +21,14 @@ How the rank is obtained (cheapest certain route first)
    they fit ``--max-memory`` and ``--max-time`` (``--method sketch`` skips step 2).
 4. Otherwise the row is bounded, not computed: witness lower bound and upper bound.
 
+A network file (``--network``) is measured at random weights (free weights drawn, tied
+groups drawn once, fixed weights as given: :func:`convac_verify.api.network_rank`): the
+grid tensor by the one contraction and the dense rank (on BLAS first when large), or a
+sketch past the dense limit when the upper bound is small; its upper bound is the
+network's min-cut (:func:`convac_verify.bounds.network_upper_bounds`), so a rank that
+meets it is proved and one below it is reported as measured. ``--method structured``
+applies to mode trees only.
+
 Sweeps: ``--N 8,16,32`` (with ``--cp`` or a tree builder such as ``--tree balanced``),
 ``--M 2..4``, ``--r 1..4`` or repeated ``--widths``; one row per point and the growth of
 the rank beside the growth of its bound (or of the claim).
@@ -29,6 +38,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -144,7 +154,19 @@ def _single(r: CheckResult, console: Console) -> None:
     for key, value in rows:
         t.add_row(key, value if key == "status" else escape(value))
     console.print(t)
-    if not exact and ev.weights != "random":
+    if not exact and m.extra.get("computed") == api.FIXED_WEIGHTS:
+        over = (
+            "mod p, a certified lower bound on its rank over Q (--field qq gives it exactly)"
+            if ev.field == "GF(p)"
+            else "over Q"
+        )
+        console.print(
+            f"note: every weight of the network is fixed: {fmt_int(m.rank)} is the rank at that "
+            f"one point, {over}; other weights may reach up to {fmt_int(m.upper_bound)}",
+            highlight=False,
+            markup=False,
+        )
+    elif not exact and ev.weights != "random":
         console.print(
             f"note: generic rank in [{fmt_int(m.rank)}, {fmt_int(m.upper_bound)}]: random weights "
             "do not fit --max-memory/--max-time, and the witness does not meet the upper bound",
@@ -170,7 +192,8 @@ def _family_note(f: FamilyCheck) -> str:
 
 def _evidence_long(r: CheckResult) -> str:
     ev = r.observation.measurement.evidence
-    text = f"{ev.method}, {ev.weights} weights, field {ev.field}"
+    weights = ev.weights if ev.weights.endswith("weights") else f"{ev.weights} weights"
+    text = f"{ev.method}, {weights}, field {ev.field}"
     if ev.prime:
         text += f", p = {ev.prime}" + (" (random prime)" if ev.prime_random else " (fixed)")
     if ev.weights == "random":
@@ -284,12 +307,21 @@ def _growth(results: list[CheckResult], var: str, expect: str | None) -> list[Gr
     help="Number of modes (with --cp, or a tree builder); a list 8,16,32 sweeps it.",
 )
 @click.option(
+    "--network",
+    "network_file",
+    default=None,
+    metavar="FILE",
+    help="A tensor network from a file (TOML or JSON, docs/networks.md): N, M, widths and "
+    "weight tying come from the file; upper bound its min-cut.",
+)
+@click.option(
     "--M",
     "--dim",
     "m_text",
-    required=True,
+    default=None,
     metavar="M",
-    help="Dimension M of each mode; a list 2,3 or range 2..4 sweeps it.",
+    help="Dimension M of each mode; a list 2,3 or range 2..4 sweeps it (required with --tree "
+    "or --cp; a network file sets its own).",
 )
 @click.option(
     "--rows",
@@ -312,15 +344,38 @@ def rank(
     r_text: str | None,
     cp_width: int | None,
     n_text: str | None,
-    m_text: str,
+    network_file: str | None,
+    m_text: str | None,
     rows_text: str,
     expect: str | None,
     shared: bool,
     opts: RunOptions,
 ) -> int:
-    """Generic rank of one matricization of a tree or CP network, with its evidence."""
+    """Generic rank of one matricization of a tree, CP or file network, with its evidence."""
+    if network_file is not None:
+        given = [
+            option
+            for option, value in (
+                ("--tree", tree_text),
+                ("--cp", cp_width),
+                ("--widths", widths_list or None),
+                ("--r", r_text),
+                ("--shared", shared or None),
+            )
+            if value is not None
+        ]
+        if given:
+            raise ConvacError(
+                "--network FILE gives the whole architecture (widths, weight tying): drop "
+                + ", ".join(given)
+            )
+        return _rank_network(network_file, n_text, m_text, rows_text, expect, opts)
     if (tree_text is None) == (cp_width is None):
-        raise ConvacError("give exactly one architecture: --tree T --widths ... or --cp Z --N N")
+        raise ConvacError(
+            "give exactly one architecture: --tree T --widths ..., --cp Z --N N or --network FILE"
+        )
+    if m_text is None:
+        raise ConvacError("--M (the dimension of each mode) is required with --tree or --cp")
     if cp_width is not None and cp_width < 1:
         raise ConvacError(f"--cp must be a positive integer; got {cp_width}")
     if widths_list and r_text is not None:
@@ -397,6 +452,46 @@ def rank(
     judged = list(family.values())
     notes = [_family_note(f) for f in judged] + skipped
     report = Report("rank", settings, results, growth, notes=notes, family=judged)
+    return opts.emit(report, table=rank_table)
+
+
+def _rank_network(
+    path: str,
+    n_text: str | None,
+    m_text: str | None,
+    rows_text: str,
+    expect: str | None,
+    opts: RunOptions,
+) -> int:
+    """``rank --network FILE``: one partition of a file's tensor network
+    (:func:`convac_verify.api.network_rank`); ``--N`` and ``--M`` may only repeat the file's."""
+    if expect is not None and expect.strip() == "":
+        raise ConvacError('--expect takes a claim such as ">= 2**(N/2)"; got an empty string')
+    net = api.load_network(path)
+    n, dims = net.n_modes, sorted(set(net.dims))
+    for option, text, name, value in (("--N", n_text, "N", [n]), ("--M", m_text, "M", dims)):
+        if text is not None and parse_int_list(text, option) != value:
+            raise ConvacError(
+                f"{option} {text} conflicts with {path}, which sets {name} = "
+                f"{','.join(map(str, value))}: drop {option}"
+            )
+    ctx = opts.context()
+    part = api.partition(rows_text, net, seed=opts.seed)
+    dim = ",".join(map(str, dims))
+    # the file's name, not its path: a long path is one unbreakable word in a LaTeX cell
+    subject = f"network {net.name} ({Path(path).name}), N={n}, M={dim}"
+    ctx.progress(f"rank: {net.name}, N={n}, M={dim}, {part.name}")
+    out = api.network_rank(
+        net, part, expect=expect, settings=ctx.settings, progress=ctx.progress, subject=subject
+    )
+    notes = []
+    cut = next((b for b in out.bounds if b.certificate.kind == "min-cut"), None)
+    if cut is not None and out.rank < cut.value and out.exact:
+        notes.append(
+            f"{part.name}: generic rank {fmt_int(out.rank)} < min-cut {fmt_int(cut.value)}: the "
+            "min-cut bounds the rank for all weights but is not reached here (docs/networks.md)"
+        )
+    report = Report("rank", ctx.settings, [out.result], [], notes=notes)
     return opts.emit(report, table=rank_table)
 
 

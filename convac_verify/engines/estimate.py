@@ -31,6 +31,10 @@ were measured on this implementation (2-core machine, 61-bit prime):
   subtrees are contracted once);
 * structured paths, nodes with more than two children (a CP root, wide windows): the
   children are folded in one at a time, :data:`SECONDS_PER_WIDE_CHILD` each;
+* dense path of any tensor network (:func:`network_dense_estimate`, e.g. a network file):
+  opt_einsum's operation count of the grid-tensor contraction, planned as the one
+  contraction plans it, at ``SECONDS_PER_ENTRY[field]`` each, plus the rank as above and
+  ``DENSE_BYTES[field]`` per grid-tensor entry;
 * sketches (:func:`sketch_estimate`, any tensor network): opt_einsum's operation count of
   the contraction with the sketch vectors, :data:`SECONDS_PER_SKETCH_OP` each modulo a
   61-bit prime, plus the ``k x k'`` rank with FLINT at ``RANK_OPS_PER_SECOND["gfp"]``
@@ -70,9 +74,11 @@ from ..networks.tensor_network import TensorNetwork
 __all__ = [
     "Estimate",
     "check_budget",
+    "check_network_budget",
     "check_sketch_budget",
     "fmt_bytes",
     "fmt_seconds",
+    "network_dense_estimate",
     "node_count_seconds",
     "parse_duration",
     "rank_estimate",
@@ -320,6 +326,66 @@ def _suggest(seconds: float) -> str:
         if seconds * 1.5 < minutes * 60:
             return f"{minutes}m"
     return f"{int(seconds * 2 / 3600) + 1}h"
+
+
+def network_dense_estimate(network: TensorNetwork, partition: Partition, field: str) -> Estimate:
+    """Memory and time of the dense path of any tensor network (module docstring): the
+    grid tensor by the one contraction, then its ``a x b`` matricization's rank with the
+    engine of ``field`` (``gfp``, ``qq`` or ``blas``).
+
+    Examples
+    --------
+    >>> from convac_verify.networks.compilers import tree_network
+    >>> from convac_verify.networks.partitions import odd_even
+    >>> from convac_verify.networks.trees import balanced
+    >>> est = network_dense_estimate(tree_network(balanced(8), 2, 2), odd_even(8), "gfp")
+    >>> est.path, est.bytes == 2**8 * DENSE_BYTES["gfp"] + est.weight_bytes, est.seconds < 1
+    ('dense', True, True)
+    """
+    from ..networks.contraction import contraction_cost
+
+    if field not in DENSE_BYTES:
+        raise ConvacError(f"unknown field {field!r}; known: {', '.join(DENSE_BYTES)}")
+    dims = network.dims
+    entries = math.prod(dims)
+    a = math.prod(dims[m] for m in partition.rows)
+    b = entries // a
+    cost = contraction_cost(network)
+    weights = sum(math.prod(s) for s in network.groups().values()) * WEIGHT_BYTES[field]
+    seconds = (
+        SECONDS_PER_DENSE_CALL
+        + len(network.nodes("tensor")) * SECONDS_PER_SKETCH_TENSOR
+        + _float(int(cost.operations)) * SECONDS_PER_ENTRY[field]
+        + _float(a * b * min(a, b)) / RANK_OPS_PER_SECOND[field]
+    )
+    path = "dense-blas" if field == "blas" else "dense"
+    return Estimate(path, weights + entries * DENSE_BYTES[field], seconds, weights)
+
+
+def check_network_budget(estimate: Estimate, *, max_memory: int, max_seconds: float) -> None:
+    """Refuse the dense path of a tensor network over either budget (before anything is
+    allocated); the alternative named is a sketch (no structured path exists for a
+    general network).
+
+    Raises
+    ------
+    BudgetExceeded
+        With the estimate, the budget and what to do instead.
+    """
+    if estimate.bytes > max_memory:
+        raise BudgetExceeded(
+            f"refused before starting: the {estimate.path} grid tensor of the network needs "
+            f"~{fmt_bytes(estimate.bytes)}, over --max-memory {fmt_bytes(max_memory)}; raise "
+            "--max-memory or use --method sketch (random product vectors; needs a small upper "
+            "bound)"
+        )
+    if estimate.seconds > max_seconds:
+        raise BudgetExceeded(
+            f"refused before starting: the {estimate.path} rank of the network would take "
+            f"~{fmt_seconds(estimate.seconds)} (estimate), over --max-time "
+            f"{fmt_seconds(max_seconds)}; raise --max-time (e.g. --max-time "
+            f"{_suggest(estimate.seconds)}) or use --method sketch"
+        )
 
 
 # --------------------------------------------------------------------------- sketches

@@ -99,8 +99,10 @@ from .estimate import (
     RANK_OPS_PER_SECOND,
     Estimate,
     check_budget,
+    check_network_budget,
     check_sketch_budget,
     fmt_seconds,
+    network_dense_estimate,
     rank_estimate,
     sketch_estimate,
 )
@@ -133,6 +135,7 @@ __all__ = [
     "plan_sketch",
     "random_evidence",
     "require_budget",
+    "require_network_budget",
     "sketch_measurement",
     "sketch_path",
     "sketch_plan",
@@ -497,10 +500,16 @@ def measure_network_rank(
     when it was compiled from a tree). Beyond the dense limit the rank is sketched
     (:func:`network_sketch_plan`), and ``progress`` is told so (as in :func:`measure_rank`).
 
+    The dense path is estimated first (:func:`require_network_budget`: ``--max-memory``
+    and ``--max-time``); a BLAS rank that falls short of every bound is redone modulo the
+    run's prime with FLINT when that fits the budget, and kept otherwise (a certified lower
+    bound whose epsilon-dependent rows are ``inconclusive``; ``extra["redo"]`` says why).
+
     Raises
     ------
     BudgetExceeded
-        If the grid tensor does not fit ``settings.max_memory`` and no sketch does.
+        If the grid tensor does not fit ``settings.max_memory`` or ``max_seconds`` and no
+        sketch does.
     """
     if partition.n_modes != network.n_modes:
         raise ConvacError(
@@ -520,22 +529,32 @@ def measure_network_rank(
     degree = network.entry_degree()
     rows = math.prod(network.dims[i] for i in partition.rows)
     side = min(rows, math.prod(network.dims) // rows)
-    if (
-        settings.field == "gfp"
-        and degree > 0
-        and side >= BLAS_MIN_SIDE
-        and dense_bytes(n, dim, "blas") <= settings.max_memory
-    ):
-        prime = seeded_prime(settings.seed, f"blas/{key}", BLAS_PRIME_BITS)
-        small = dataclasses.replace(settings, prime=prime, prime_random=True)
-        ring = small.ring()
-        tensor = contract(random_fill(network, ring, _stream(settings.seed, key)))
-        bits = network.coefficient_bits()
-        evidence = random_evidence(ring, "GF(p)", "dense-blas", small, degree, bits)
-        m = _rank_on_blas(_own_matrix(tensor, partition), evidence, bounds)
-        if m.exact:
-            return m
-    check_dense_budget(n, dim, settings)
+    first: Measurement | None = None
+    if settings.field == "gfp" and degree > 0 and side >= BLAS_MIN_SIDE:
+        estimate = network_dense_estimate(network, partition, "blas")
+        if (
+            n <= MAX_TENSOR_MODES
+            and estimate.bytes <= settings.max_memory
+            and estimate.seconds <= settings.max_seconds
+        ):
+            _announce(progress, n, dim, partition, estimate)
+            prime = seeded_prime(settings.seed, f"blas/{key}", BLAS_PRIME_BITS)
+            small = dataclasses.replace(settings, prime=prime, prime_random=True)
+            ring = small.ring()
+            tensor = contract(random_fill(network, ring, _stream(settings.seed, key)))
+            bits = network.coefficient_bits()
+            evidence = random_evidence(ring, "GF(p)", "dense-blas", small, degree, bits)
+            first = _rank_on_blas(_own_matrix(tensor, partition), evidence, bounds)
+            if first.exact:
+                return first
+    try:
+        estimate = require_network_budget(network, partition, settings)
+    except BudgetExceeded as exc:
+        if first is not None:  # a certified lower bound (module docstring)
+            note = f"not redone modulo the run's prime: {exc}"
+            return dataclasses.replace(first, extra={**first.extra, "redo": note})
+        raise
+    _announce(progress, n, dim, partition, estimate)
     ring = settings.ring()
     filled = random_fill(network, ring, _stream(settings.seed, key))
     rank, field_name = dense_rank(contract(filled), partition, settings)
@@ -553,6 +572,24 @@ def measure_network_rank(
         bits = network.coefficient_bits()
         evidence = random_evidence(ring, field_name, method, settings, degree, bits)
     return Measurement(rank, evidence, bounds)
+
+
+def require_network_budget(
+    network: TensorNetwork, partition: Partition, settings: RankSettings
+) -> Estimate:
+    """Refuse, before any allocation, the dense path of a tensor network over
+    ``--max-memory`` or ``--max-time`` (or with more than :data:`MAX_TENSOR_MODES` input
+    legs); returns its estimate
+    (:func:`~convac_verify.engines.estimate.network_dense_estimate`)."""
+    if network.n_modes > MAX_TENSOR_MODES:
+        raise BudgetExceeded(
+            f"a grid tensor has one array axis per mode, at most {MAX_TENSOR_MODES}; the "
+            f"network has {network.n_modes} input legs: use --method sketch (random product "
+            "vectors; needs a small upper bound)"
+        )
+    estimate = network_dense_estimate(network, partition, settings.field)
+    check_network_budget(estimate, max_memory=settings.max_memory, max_seconds=settings.max_seconds)
+    return estimate
 
 
 def require_budget(
