@@ -128,7 +128,7 @@ F64 = npt.NDArray[np.float64]
 
 _PANEL = 256  # columns per elimination step (inner dimension of the big dgemm)
 _BASE = 32  # panel width below which the sample elimination runs
-_CHUNK = 1 << 18  # elements per chunk of an elementwise pass (cache sized)
+_CHUNK = 1 << 18  # elements per chunk of the conversion pass (cache sized)
 
 
 @cache
@@ -171,21 +171,9 @@ def _digit_shift(p: int) -> int:
 
 # ----------------------------------------------------------------------------- reduction
 def _reduce_inplace(x: F64, p: int) -> F64:
-    """``x <- x mods p`` (balanced, ``|x| <= h``), in cache-sized chunks; returns ``x``."""
-    if not (x.flags.f_contiguous or x.flags.c_contiguous):
-        raise ValueError("reduction in place needs a contiguous array")
-    flat = x.reshape(-1, order="F" if x.flags.f_contiguous else "C")
-    inv = 1.0 / p
-    fp = float(p)
-    n = flat.size
-    tmp = np.empty(min(n, _CHUNK))
-    for start in range(0, n, _CHUNK):
-        part = flat[start : start + _CHUNK]
-        t = tmp[: part.size]
-        np.multiply(part, inv, out=t)
-        np.rint(t, out=t)
-        t *= fp
-        part -= t
+    """``x <- x mods p`` (balanced, ``|x| <= h``) for an array or a view of any strides
+    (compiled: one pass, no temporaries); returns ``x``."""
+    _kernels().reduce_in_place(x.reshape(x.shape[0], -1) if x.ndim == 1 else x, p)
     return x
 
 
