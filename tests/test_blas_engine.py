@@ -346,3 +346,14 @@ def test_fast_path_falls_back_midway(monkeypatch: pytest.MonkeyPatch, p: int) ->
     a[32:48, :] = 0  # rows of the third panel's leading block vanish ...
     a[32:48, 50:] = rng.integers(0, p, size=(16, 10))  # ... except in late columns
     assert rank_mod(a, p) == flint_rank(a, p)
+
+
+@pytest.mark.parametrize("p", [2, 3, 1048573, 67108859])
+def test_compiled_conversion_matches_python_integers(rng: np.random.Generator, p: int) -> None:
+    """int64 entries anywhere in their range (the extremes included) to balanced residues."""
+    a = rng.integers(-(2**63), 2**63 - 1, size=(37, 23), dtype=np.int64, endpoint=True)
+    a[0, :4] = [-(2**63), 2**63 - 1, 0, p // 2 + 1]
+    want = [[(int(v) % p) - (p if int(v) % p > p // 2 else 0) for v in row] for row in a]
+    for overwrite in (False, True):
+        got = balanced(np.asfortranarray(a), p, overwrite=overwrite)  # C order: transposed
+        assert got.tolist() == [[float(v) for v in row] for row in want]

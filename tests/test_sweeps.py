@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,57 @@ def test_resume_runs_nothing_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     with pytest.raises(AssertionError, match="ran again"):
         run_checks("t", [*PLAN, ("icml16-claim-4", {})], Context(RankSettings(seed=1), tasks=more))
     more.close()
+
+
+def _dying_worker(marker: Path | None, real: Any) -> Any:
+    """``run_task`` whose worker kills itself (SIGKILL) on ``cp-rank-bound``: once when a
+    ``marker`` file is given (it is created first), every time otherwise."""
+
+    def run_task(check: str, overrides: Any, settings: RankSettings) -> list[Any]:
+        if check == "cp-rank-bound" and (marker is None or not marker.exists()):
+            if marker is not None:
+                marker.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(check, overrides, settings)
+
+    return run_task
+
+
+def test_a_killed_worker_loses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-sweep (kill -9, the OOM killer): the pool is restarted with the
+    unfinished tasks, a note says so, and the report is the uninterrupted one (the
+    multiprocessing pool used before hung forever)."""
+    from convac_verify.sweeps import executors
+
+    serial = run_checks("t", PLAN, Context(RankSettings(seed=1)))
+    marker = tmp_path / "killed"
+    monkeypatch.setattr(executors, "run_task", _dying_worker(marker, executors.run_task))
+    notes: list[str] = []
+    sweep = Sweep(SweepOptions(jobs=2, out=str(tmp_path / "run.jsonl")))
+    pooled = run_checks(
+        "t", PLAN, Context(RankSettings(seed=1), tasks=sweep, progress=notes.append)
+    )
+    sweep.close()
+    assert marker.exists()
+    assert any("worker process died" in note for note in notes)
+    assert _render(serial) == _render(pooled)
+    assert len((tmp_path / "run.jsonl").read_text().splitlines()) == 1 + len(PLAN)
+
+
+def test_a_task_that_always_kills_its_worker_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from convac_verify.sweeps import executors
+
+    monkeypatch.setattr(executors, "POOL_RESTARTS", 1)
+    monkeypatch.setattr(executors, "run_task", _dying_worker(None, executors.run_task))
+    journal = tmp_path / "run.jsonl"
+    sweep = Sweep(SweepOptions(jobs=2, out=str(journal)))
+    with pytest.raises(ConvacError, match="died 2 times .* --resume"):
+        run_checks("t", PLAN, Context(RankSettings(seed=1), tasks=sweep))
+    sweep.close()
+    finished = len(journal.read_text().splitlines()) - 1
+    assert finished < len(PLAN)  # the others are kept for --resume
 
 
 def test_resume_refuses_other_settings(tmp_path: Path) -> None:

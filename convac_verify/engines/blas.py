@@ -219,6 +219,9 @@ def balanced(matrix: Array, p: int, *, overwrite: bool = False) -> F64:
     src = a.reshape(-1, order="F")
     in_place = overwrite and a.flags.writeable and a.dtype.itemsize == 8
     flat = src.view(np.float64) if in_place else np.empty(src.size)
+    if a.dtype == np.int64:  # the common case: one compiled pass
+        _kernels().balance_int64(src, flat, p)
+        return flat.reshape(a.shape, order="F")
     # one pass tells whether a chunk holds residues already: seen as unsigned, a
     # negative int64 is at least 2**63 > p
     unsigned = src.view(np.uint64)

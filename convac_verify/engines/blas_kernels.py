@@ -14,6 +14,8 @@ float64 integers, *balanced* residues satisfy ``|x| <= h = p // 2 + 2``, and eve
 intermediate value stays below ``limit`` (``LIMIT = 2**53 - 2**27``), so nothing is
 rounded:
 
+* :func:`balance_int64`: the conversion of an int64 matrix to balanced float64
+  residues, in integer arithmetic (one pass instead of five NumPy passes).
 * :func:`reduce_in_place`: ``x - p rint(x / p)`` with the quotient ``rint(x * (1/p))``,
   balanced for ``|x| <= LIMIT`` (argument 4 of the engine's docstring).
 * :func:`inverse_in_place`: Gauss--Jordan inversion in place, the diagonal as pivots.
@@ -37,7 +39,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-__all__ = ["inverse_in_place", "reduce_in_place"]
+__all__ = ["balance_int64", "inverse_in_place", "reduce_in_place"]
 
 
 @njit(cache=True, nogil=True)
@@ -71,6 +73,29 @@ def reduce_in_place(x: Any, p: int) -> None:
         for i in range(m):
             v = x[i, j]
             x[i, j] = v - fp * np.rint(v * inv)
+
+
+@njit(cache=True, nogil=True)
+def balance_int64(src: Any, dst: Any, p: int) -> None:
+    """``dst[i] <- src[i] mods p`` (balanced, ``|.| <= p // 2``) for 1-D int64 ``src`` and
+    float64 ``dst`` of the same size; ``dst`` may be ``src``'s own memory (each entry
+    is read before it is written). Integer arithmetic (Python's ``%``), so any int64
+    is exact.
+
+    Examples
+    --------
+    >>> src = np.array([-1, 9, 2**62 + 5, 3])
+    >>> dst = np.empty(4)
+    >>> balance_int64(src, dst, 7)
+    >>> dst.tolist()
+    [-1.0, 2.0, 2.0, 3.0]
+    """
+    half = p // 2
+    for i in range(src.size):
+        r = src[i] % p
+        if r > half:
+            r -= p
+        dst[i] = r
 
 
 @njit(cache=True, nogil=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..engines.measure import Context, RankSettings
@@ -42,7 +42,7 @@ def execute(
     if client is not None or scheduler is not None:
         yield from _dask(todo, ctx.settings, scheduler, client)
     elif jobs > 1 and len(todo) > 1:
-        yield from _pool(todo, ctx.settings, jobs)
+        yield from _pool(todo, ctx.settings, jobs, ctx.progress)
     else:
         from ..theorems.registry import get_theorem
         from ..theorems.runner import run_theorem
@@ -56,13 +56,65 @@ def _run_indexed(item: tuple[int, str, dict[str, Any], RankSettings]) -> tuple[i
     return i, run_task(name, overrides, settings)
 
 
-def _pool(todo: Todo, settings: RankSettings, jobs: int) -> Iterator[tuple[int, list[Any]]]:
-    # fork: workers start at once with everything imported (no refresh threads run here);
-    # leaving the block (an error, Ctrl-C) terminates the workers
+POOL_RESTARTS = 2
+"""How many times a local pool whose worker died (killed, out of memory) is restarted with
+the unfinished tasks before the sweep gives up."""
+
+
+def _pool(
+    todo: Todo, settings: RankSettings, jobs: int, progress: Callable[[str], None]
+) -> Iterator[tuple[int, list[Any]]]:
+    """The tasks on a local process pool (``concurrent.futures``), results as they finish.
+
+    A worker that dies (``kill -9``, the out-of-memory killer) breaks the pool: its task
+    and the queued ones are lost to it, so the pool is restarted with every unfinished
+    task, at most :data:`POOL_RESTARTS` times -- each task's random stream is keyed by the
+    task, so a rerun gives the same result. Leaving the generator (an error, Ctrl-C)
+    terminates the workers at once.
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    # fork: workers start at once with everything imported (no refresh threads run here)
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    items = [(i, name, overrides, settings) for i, (name, overrides) in todo]
-    with multiprocessing.get_context(method).Pool(min(jobs, len(todo))) as pool:
-        yield from pool.imap_unordered(_run_indexed, items)
+    context = multiprocessing.get_context(method)
+    left = dict(todo)
+    for attempt in range(POOL_RESTARTS + 1):
+        pool = ProcessPoolExecutor(min(jobs, len(left)), mp_context=context)
+        try:
+            futures = [
+                pool.submit(_run_indexed, (i, name, overrides, settings))
+                for i, (name, overrides) in left.items()
+            ]
+            for future in as_completed(futures):
+                i, results = future.result()
+                del left[i]
+                yield i, results
+            return
+        except BrokenProcessPool:
+            if attempt == POOL_RESTARTS:
+                raise ConvacError(
+                    f"a worker process died {attempt + 1} times ({len(left)} tasks "
+                    "unfinished; killed, or out of memory?); the finished tasks are in the "
+                    "journal if --out was given: rerun with --resume FILE, or fewer --jobs"
+                ) from None
+            progress(
+                f"note: a worker process died (killed, or out of memory?); restarting the "
+                f"pool with the {len(left)} unfinished tasks"
+            )
+        finally:
+            _stop(pool)
+
+
+def _stop(pool: Any) -> None:
+    """Terminate a pool's workers now (not after their current tasks) and shut it down."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+    else:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask(
