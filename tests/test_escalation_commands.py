@@ -186,3 +186,18 @@ def test_decide_escalated_over_budget_stays_inconclusive() -> None:
     _, _, verdict = decide_escalated(Claim("<=", "upper", 4), _point(4, 100, redraw=over))
     assert verdict.status is Status.INCONCLUSIVE and not verdict.escalate
     assert "no escalation: too big" in verdict.reason and verdict.epsilon == Fraction(1, 10)
+
+
+def test_symbolic_cross_checks_can_be_redrawn() -> None:
+    """The numeric cross-check of a symbolic rank (same-channel and eq. 3) carries the
+    escalation under a random prime, and none under a fixed one."""
+    t = api.tree("balanced:4")
+    part = api.partition("odd-even", t)
+    for kind in ("same-channel", "dilated"):
+        s = api.symbolic_rank(t, 2, 1, part, kind=kind, minors=False)
+        m = s.cross_check(RankSettings(field="blas"))
+        assert m.redraw is not None
+        fresh = m.redraw()
+        assert fresh.rank == s.rank and fresh.evidence.prime is not None
+        assert fresh.evidence.prime >= 2**61
+        assert s.cross_check(RankSettings(field="blas", prime=65537)).redraw is None
