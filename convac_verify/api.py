@@ -55,7 +55,7 @@ from .errors import ConvacError, NotAModeTree
 from .evidence.certificates import Certificate
 from .evidence.claims import DEFAULT_MAX_BITS, parse_claim, parse_expression
 from .evidence.observation import Observation
-from .evidence.status import Claim, Evidence, Measurement, Status, Verdict, decide
+from .evidence.status import Claim, Evidence, Measurement, Status, Verdict, decide_escalated
 from .networks import trees
 from .networks.compilers import tree_network
 from .networks.decompositions import resolve_widths
@@ -739,16 +739,16 @@ def _row(
     x: int | None = None,
 ) -> CheckResult:
     """The report's row of a measured rank: its claim (the generic rank when none is
-    given) decided against the measurement."""
-    if claim is None:
-        if m.rank == m.upper_bound or m.evidence.weights == "random":
-            claim = Claim("==", "generic rank", m.rank, r"\mathrm{generic\ rank}")
-        else:
-            claim = Claim(">=", "witness lower bound", m.rank, r"\mathrm{witness}")
+    given) decided against the measurement, escalated once when its status depends on an
+    epsilon that is too large (:func:`~convac_verify.evidence.status.decide_escalated`,
+    the check runner's one escalation)."""
+    c, m, verdict = decide_escalated(_generic_claim if claim is None else claim, m, "rank")
+    if m.extra.get("escalated") and "rank_is_exact" in m.extra:  # the fresh point's
+        m = replace(m, extra={**m.extra, "rank_is_exact": m.rank == m.upper_bound})
     obs = Observation(
         label=label,
         subject=subject,
-        claim=claim,
+        claim=c,
         measurement=m,
         params=params,
         series="rank" if x is not None else "",
@@ -757,7 +757,15 @@ def _row(
     reference = (
         f"your claim rank {expect.strip()}" if expect else "generic rank of your architecture"
     )
-    return CheckResult("rank", reference, "rank", obs, decide(claim, m, "rank"))
+    return CheckResult("rank", reference, "rank", obs, verdict)
+
+
+def _generic_claim(m: Measurement) -> Claim:
+    """The claim of a rank asked without one: the generic rank is the measured rank (a
+    witness lower bound when the weights are explicit and the rank is below every bound)."""
+    if m.rank == m.upper_bound or m.evidence.weights == "random":
+        return Claim("==", "generic rank", m.rank, r"\mathrm{generic\ rank}")
+    return Claim(">=", "witness lower bound", m.rank, r"\mathrm{witness}")
 
 
 def _quiet(message: str) -> None:

@@ -175,7 +175,7 @@ def test_no_bound_met_and_no_flint_keeps_the_lower_bound(
     assert decide(Claim(">=", "x", 9), m).status is Status.PROVED
     o, v = judge("x", Observation("x", "x", Claim(">=", "x", 16), m))
     assert v.status is Status.INCONCLUSIVE and "no escalation" in v.reason
-    assert o.measurement is m
+    assert o.measurement == m and o.measurement.redraw is None  # kept; its redraw spent
 
 
 def test_field_blas_settings() -> None:

@@ -282,8 +282,9 @@ def _with_options(fn: F, *, tasks: bool) -> F:
             show_default=True,
             help="gfp: weights uniform mod p, rank mod p (FLINT; a large matrix is tried on "
             "BLAS first and kept when it meets a certified bound); blas: the same with p < 2**26, "
-            "every dense rank on float64 BLAS (epsilon-dependent rows inconclusive unless "
-            "escalated); qq: integer weights, rank over Q.",
+            "every dense rank on float64 BLAS (a row whose status depends on epsilon is "
+            "redrawn once modulo a fresh random 61-bit prime with FLINT; with --prime it stays "
+            "inconclusive); qq: integer weights, rank over Q.",
         ),
         click.option(
             "--prime",

@@ -33,7 +33,7 @@ from ..engines.measure import (
 from ..engines.sketch import SKETCH_MAX_RANK
 from ..errors import BudgetExceeded, ConvacError
 from ..evidence.observation import Observation
-from ..evidence.status import Claim, Measurement, decide
+from ..evidence.status import Claim, Measurement, decide_escalated
 from ..networks import trees
 from ..networks.partitions import Partition
 from ..networks.tensor_network import TensorNetwork
@@ -324,6 +324,8 @@ def mincut(
             m = _measure(ctx, net, tree, dim, ws, part, shared, notes)
             if m is not None:
                 claim = Claim("<=", "min-cut", cut.value, r"\min_C W_C")
+                # the claim is Claim 1 itself: its min-cut may not prove it
+                claim, m, verdict = decide_escalated(claim, m, MIN_CUT_CLAIM)
                 obs = Observation(
                     label=part.name,
                     subject=description,
@@ -340,8 +342,7 @@ def mincut(
                     "Levine, Yakira, Cohen & Shashua, ICLR 2018, Claim 1/7",
                     "mincut",
                     obs,
-                    # the claim is Claim 1 itself: its min-cut may not prove it
-                    decide(claim, m, MIN_CUT_CLAIM),
+                    verdict,
                 )
                 results.append(row.result)
                 if m.rank < cut.value:

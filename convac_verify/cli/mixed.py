@@ -30,7 +30,7 @@ from ..bounds.corollary8 import corollary8_row, power_text
 from ..bounds.hybrids import best_hybrid, search_mixtures
 from ..bounds.tilings import tiling_bounds
 from ..engines.measure import RankSettings, check_dense_budget, fits_dense
-from ..errors import ConvacError
+from ..errors import ConvacError, InvalidDecomposition
 from ..networks import trees
 from ..networks.geometry2d import Grid
 from ..networks.mixed import R0_CONVENTION, Mixture, hybrids, make_mixture, node_text
@@ -247,10 +247,16 @@ def _search_rows(
     top: int,
     dim: int,
     settings: RankSettings,
+    net_width: int | tuple[int, ...],
 ) -> list[dict[str, Any]]:
     """The ranked choices; where the grid tensor is small (M^N <= 2^20) each shown choice's
-    mixed network (r_mix = 2r) is also measured at random weights on every partition,
-    beside its min-cut."""
+    mixed network -- compiled with the widths of the main rows, ``net_width`` (``r_mix =
+    2r``, or the per-level widths of ``--mix-widths``) -- is also measured at random
+    weights on every partition, beside its min-cut. With per-level widths each row also
+    carries the certified lower bound of that network, ``r'^P`` (Claim 5 + Theorem 7's
+    witness at ``r' =`` :func:`~convac_verify.networks.mixed_network.claim5_width`, when
+    ``r' <= M``), and a choice whose mixture level has an odd width is not measured (half
+    of the channels are swapped there; the row says why)."""
     rows = search_mixtures(mixture.tree, mixture.tree_bar, parts, budget)
     cheap = dim**mixture.n_modes <= DENSE_MAX_ENTRIES and fits_dense(mixture.n_modes, dim, settings)
     out = []
@@ -265,13 +271,33 @@ def _search_rows(
             "measured": None,
             "upper_bounds": None,
         }
+        chosen = make_mixture(mixture.tree, mixture.tree_bar, [sorted(n) for n in row.nodes])
+        width = net_width
+        if not isinstance(net_width, int):
+            try:
+                width = level_widths(chosen, net_width)
+            except InvalidDecomposition as exc:
+                item["not_measured"] = str(exc)
+                out.append(item)
+                continue
+            r_lb = claim5_width(chosen, width)
+            item["r_lb"] = r_lb
+            item["measured_lower_bounds"] = (
+                [r_lb**e for e in row.exponents] if 1 <= r_lb <= dim else None
+            )
         if cheap:
-            chosen = make_mixture(mixture.tree, mixture.tree_bar, [sorted(n) for n in row.nodes])
-            ms = measure_mixed_family(chosen, parts, dim, 2 * r, settings)
+            ms = measure_mixed_family(chosen, parts, dim, width, settings)
             item["measured"] = [m.rank for m in ms]
             item["upper_bounds"] = [m.upper_bound for m in ms]
         out.append(item)
     return out
+
+
+def _measured_widths(r: int, net_width: int | tuple[int, ...]) -> str:
+    """What the search table measured: ``r_mix = 2r = 4`` or ``widths 2,1,2,2``."""
+    if isinstance(net_width, int):
+        return f"r_mix = 2r = {net_width}"
+    return f"widths r0..r{len(net_width) - 1} = {','.join(map(str, net_width))}"
 
 
 def _extra(
@@ -283,6 +309,7 @@ def _extra(
     search: list[dict[str, Any]] | None,
     family: Sequence[Partition],
     list_hybrids: int,
+    net_width: int | tuple[int, ...],
 ) -> dict[str, Any]:
     best = best_hybrid(mixture, part)
     listed = []
@@ -312,7 +339,15 @@ def _extra(
         "corollary8": corollary,
         "corollary8_measured": [],
         "relu": [],
-        "search": None if search is None else {"family": [p.name for p in family], "rows": search},
+        "search": None
+        if search is None
+        else {
+            "family": [p.name for p in family],
+            "rows": search,
+            # measured (and min-cut) columns: the compiled mixed network of the main rows
+            "measured_widths": list(level_widths(mixture, net_width)),
+            "measured_network": _measured_widths(r, net_width),
+        },
     }
 
 
@@ -388,33 +423,44 @@ def _print(report: Report, extra: dict[str, Any], part: Partition, console: Cons
         if mm["not_measured"]:
             console.print(f"mixed network rank {mm['not_measured']}", markup=False)
     if extra["search"] is not None:
+        search = extra["search"]
+        per_level = any("r_lb" in row or "not_measured" in row for row in search["rows"])
         s = Table(
             title="Search: mixture nodes ranked by the certified lower bound "
-            f"(family: {', '.join(extra['search']['family'])})",
+            f"(family: {', '.join(search['family'])}); lower bounds r^P at r_mix = 2r; "
+            f"measured and min-cut: the compiled mixed network, {search['measured_network']}",
             title_justify="left",
         )
-        for col in (
-            "#",
-            "mixture nodes",
-            "max_H P(H) per partition",
-            "lower bounds",
-            "measured (r_mix = 2r)",
-            "min-cut",
-            "hybrids",
-        ):
+        columns = ["#", "mixture nodes", "max_H P(H) per partition", "lower bounds"]
+        if per_level:
+            columns.append("r'^P (these widths)")
+        columns += [f"measured ({search['measured_network']})", "min-cut", "hybrids"]
+        for col in columns:
             s.add_column(col)
-        for row in extra["search"]["rows"]:
-            s.add_row(
+        for row in search["rows"]:
+            cells = [
                 str(row["rank"]),
                 row["mix_text"],
                 ", ".join(map(str, row["exponents"])),
                 ", ".join(fmt_int(v) for v in row["lower_bounds"]),
-                "-" if row["measured"] is None else ", ".join(fmt_int(v) for v in row["measured"]),
+            ]
+            if per_level:
+                lbs = row.get("measured_lower_bounds")
+                cells.append(
+                    "-" if lbs is None else f"r' = {row['r_lb']}: " + ", ".join(map(fmt_int, lbs))
+                )
+            if row["measured"] is None:
+                measured = f"- ({row['not_measured']})" if "not_measured" in row else "-"
+            else:
+                measured = ", ".join(fmt_int(v) for v in row["measured"])
+            cells += [
+                measured,
                 "-"
                 if row["upper_bounds"] is None
                 else ", ".join(fmt_int(v) for v in row["upper_bounds"]),
                 str(row["hybrids"]),
-            )
+            ]
+            s.add_row(*cells)
         console.print(s)
     if extra["corollary8"]:
         c8 = Table(
@@ -718,14 +764,15 @@ def _ints(text: str, what: str) -> list[int]:
     "mix_widths",
     default="",
     help="Per-level widths r0,r1,...,r_{L-1} of the mixed network (r0: the discretizers' "
-    "dimension; even at the mixture nodes' level). Default: r_mix = 2r everywhere.",
+    "dimension; even at the mixture nodes' level), for the mixed rows and the --search "
+    "table's measured columns. Default: r_mix = 2r everywhere.",
 )
 @click.option(
     "--save-network",
     "save_path",
     default=None,
-    help="Write the compiled mixed network (r_mix = 2r) as a network file (JSON), for "
-    "'convac-verify mincut --network'.",
+    help="Write the compiled mixed network (r_mix = 2r, or --mix-widths) as a network file "
+    "(JSON), for 'convac-verify mincut --network'.",
 )
 @click.option(
     "--list-hybrids",
@@ -776,7 +823,7 @@ def mixed(
     search = (
         None
         if budget is None
-        else _search_rows(mixture, family, budget, width, top, dim, ctx.settings)
+        else _search_rows(mixture, family, budget, width, top, dim, ctx.settings, net_width)
     )
     corollary = _corollary(widths)
     overrides = {
@@ -805,7 +852,7 @@ def mixed(
         check_dense_budget(n_modes, dim, ctx.settings)
         plan.append(("ctm18-relu", {"cases": f"{n_modes}:{dim}", "width": width}))
     report = run_checks("mixed", plan, ctx, [])
-    extra = _extra(mixture, part, width, names, corollary, search, family, list_hybrids)
+    extra = _extra(mixture, part, width, names, corollary, search, family, list_hybrids, net_width)
     if not isinstance(net_width, int):
         extra |= {
             "mix_widths": list(net_width),

@@ -23,7 +23,7 @@ from .. import api
 from ..errors import ConvacError
 from ..evidence.claims import parse_claim
 from ..evidence.observation import Observation
-from ..evidence.status import Claim, decide
+from ..evidence.status import Claim, decide_escalated
 from ..networks import trees
 from ..report import CheckResult, Report
 from ..report.symbolic_view import symbolic_latex, symbolic_table
@@ -188,16 +188,16 @@ def symbolic(
                 params=params,
             )
         )
-    results = [
-        CheckResult(
-            "symbolic", "symbolic rank over Q(w)", "symbolic", o, decide(o.claim, o.measurement)
-        )
-        for o in observations
-    ]
+    results = []
+    for o in observations:
+        c, measured, verdict = decide_escalated(o.claim, o.measurement)
+        o = replace(o, claim=c, measurement=measured)
+        results.append(CheckResult("symbolic", "symbolic rank over Q(w)", "symbolic", o, verdict))
+    checked = results[1].observation.measurement  # escalated when that was needed
     notes = [
         (
             f"numeric cross-check: {checked.evidence.method} rank {checked.rank} over "
-            f"{checked.evidence.field} at random weights (seed {ctx.settings.seed})"
+            f"{checked.evidence.field} at random weights (seed {checked.evidence.seed})"
         )
     ]
     report = Report("symbolic", ctx.settings, results, [], notes)

@@ -129,11 +129,14 @@ __all__ = [
     "check_dense_budget",
     "dense_bytes",
     "dense_rank",
+    "escalation_key",
+    "escalation_settings",
     "measure_network_rank",
     "measure_rank",
     "network_sketch_plan",
     "plan_sketch",
     "random_evidence",
+    "redraw_rank",
     "require_budget",
     "require_network_budget",
     "sketch_measurement",
@@ -244,6 +247,10 @@ def measure_rank(
 ) -> Measurement:
     """Rank of ``[[A]]_{I,J}`` for one instance of the architecture.
 
+    A random instance under a random prime can be redrawn (:attr:`Measurement.redraw`,
+    :func:`redraw_rank`): the one escalation of an epsilon-dependent row
+    (:func:`~convac_verify.evidence.status.decide_escalated`).
+
     Parameters
     ----------
     tree, dim, widths
@@ -271,6 +278,67 @@ def measure_rank(
     BudgetExceeded
         If the chosen method needs more than ``settings.max_memory`` or ``max_seconds``.
     """
+    m = _measure_rank(
+        tree, dim, widths, partition, settings, witness, witness_name, shared, progress, blas
+    )
+    if witness is None and settings.prime_random:
+        redo = partial(redraw_rank, tree, dim, widths, partition, settings, shared, progress)
+        m = dataclasses.replace(m, redraw=redo)
+    return m
+
+
+def escalation_key(
+    tree: nx.DiGraph, dim: int, widths: int | Sequence[int], partition: Partition, shared: bool
+) -> str:
+    """What a random instance's escalation draws its prime and point from (with the seed)."""
+    ws = widths if isinstance(widths, int) else tuple(widths)
+    return repr((trees.to_nested(tree), dim, ws, partition.rows, shared, "random"))
+
+
+def escalation_settings(settings: RankSettings, key: str) -> RankSettings:
+    """The settings of a row's one escalation: a fresh random 61-bit prime and a fresh
+    seed, both drawn from the run's seed and ``key`` (what is measured), so the same
+    seed gives the same escalation; FLINT (``gfp``)."""
+    return dataclasses.replace(
+        settings,
+        field="gfp",
+        prime=seeded_prime(settings.seed, f"escalate/{key}"),
+        prime_random=True,
+        seed=zlib.crc32(f"escalate/{settings.seed}/{key}".encode()),
+    )
+
+
+def redraw_rank(
+    tree: nx.DiGraph,
+    dim: int,
+    widths: int | Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    shared: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Measurement:
+    """The same random architecture at a fresh random point modulo a fresh random 61-bit
+    prime (:func:`escalation_settings`), ranked with FLINT (never on BLAS: this is the
+    escalation of an epsilon-dependent row)."""
+    if progress is not None:
+        progress(f"rank N={trees.n_modes(tree)} M={dim} {partition.name} (fresh prime)")
+    key = escalation_key(tree, dim, widths, partition, shared)
+    fresh = escalation_settings(settings, key)
+    return measure_rank(tree, dim, widths, partition, fresh, shared=shared, blas=False)
+
+
+def _measure_rank(
+    tree: nx.DiGraph,
+    dim: int,
+    widths: int | Sequence[int],
+    partition: Partition,
+    settings: RankSettings,
+    witness: Mapping[int, object] | None,
+    witness_name: str,
+    shared: bool,
+    progress: Callable[[str], None] | None,
+    blas: bool,
+) -> Measurement:
     n = trees.n_modes(tree)
     if partition.n_modes != n:
         raise ConvacError(f"partition is for N = {partition.n_modes} modes but the tree has {n}")
@@ -489,11 +557,14 @@ def measure_network_rank(
     settings: RankSettings,
     *,
     progress: Callable[[str], None] | None = None,
+    blas: bool = True,
 ) -> Measurement:
     """Rank of ``[[A]]_{I,J}`` for a tensor network (e.g. from a network file) at random
     weights: its grid tensor by the one contraction, then the dense rank (on BLAS first
-    for a large matricization with ``--field gfp``, kept when it meets a certified bound:
-    see the module docstring).
+    for a large matricization with ``--field gfp`` unless ``blas`` is false, kept when it
+    meets a certified bound: see the module docstring). Random weights under a random
+    prime can be redrawn at a fresh point modulo a fresh random 61-bit prime
+    (:attr:`Measurement.redraw`: the one escalation of an epsilon-dependent row).
 
     The measurement carries the bounds home's bounds for the network
     (:func:`convac_verify.bounds.network_upper_bounds`: its min-cut, and the tree bounds
@@ -515,22 +586,38 @@ def measure_network_rank(
         raise ConvacError(
             f"partition is for N = {partition.n_modes} modes but the network has {network.n_modes}"
         )
+    key = f"network/{network.name}/{partition.rows}"
+    m = _measure_network_rank(network, partition, settings, progress, blas, key)
+    if network.entry_degree() > 0 and settings.prime_random:
+        fresh = escalation_settings(settings, key)
+        redo = partial(measure_network_rank, network, partition, fresh, blas=False)
+        m = dataclasses.replace(m, redraw=redo)
+    return m
+
+
+def _measure_network_rank(
+    network: TensorNetwork,
+    partition: Partition,
+    settings: RankSettings,
+    progress: Callable[[str], None] | None,
+    blas: bool,
+    key: str,
+) -> Measurement:
     n, dim = network.n_modes, max(network.dims)
     bounds = tuple(network_upper_bounds(network, partition))
-    key = f"network/{network.name}/{partition.rows}"
-    plan = network_sketch_plan(network, partition, settings)
+    plan = network_sketch_plan(network, partition, settings, blas=blas)
     if plan is not None:  # a sketched rank (issue 11 §2)
         _announce_sketch(plan, n, dim, partition, settings, progress)
 
         def fill(s: RankSettings, salt: str) -> FilledNetwork:
             return random_fill(network, s.ring(), _stream(s.seed, key + salt))
 
-        return sketch_measurement(fill, partition, settings, plan, key)
+        return sketch_measurement(fill, partition, settings, plan, key, blas)
     degree = network.entry_degree()
     rows = math.prod(network.dims[i] for i in partition.rows)
     side = min(rows, math.prod(network.dims) // rows)
     first: Measurement | None = None
-    if settings.field == "gfp" and degree > 0 and side >= BLAS_MIN_SIDE:
+    if blas and settings.field == "gfp" and degree > 0 and side >= BLAS_MIN_SIDE:
         estimate = network_dense_estimate(network, partition, "blas")
         if (
             n <= MAX_TENSOR_MODES
@@ -805,7 +892,7 @@ def sketch_plan(
 
 
 def network_sketch_plan(
-    network: TensorNetwork, partition: Partition, settings: RankSettings
+    network: TensorNetwork, partition: Partition, settings: RankSettings, *, blas: bool = True
 ) -> SketchPlan | None:
     """Whether random weights on this network are measured by a sketch (no structured
     path exists for a general network)."""
@@ -813,7 +900,8 @@ def network_sketch_plan(
         settings.method == "auto" and fits_dense(network.n_modes, max(network.dims), settings)
     ):
         return None
-    return plan_sketch(network, partition, settings, network_upper_bounds(network, partition))
+    bounds = network_upper_bounds(network, partition)
+    return plan_sketch(network, partition, settings, bounds, blas=blas)
 
 
 def _announce_sketch(
@@ -1013,35 +1101,14 @@ class Context:
                 shared=shared,
                 progress=self.progress,
             )
-            if self.settings.prime_random and not use_witness:
-                redo = partial(self._redraw, tree, dim, widths, partition, shared, repr(key))
-                m = dataclasses.replace(m, redraw=redo)
+            if m.redraw is not None:  # computed once, however many rows escalate
+                m = dataclasses.replace(m, redraw=partial(self._redraw, repr(key), m.redraw))
             self._cache[key] = m
         return self._cache[key]
 
-    def _redraw(
-        self,
-        tree: nx.DiGraph,
-        dim: int,
-        widths: int | Sequence[int],
-        partition: Partition,
-        shared: bool,
-        key: str,
-    ) -> Measurement:
-        """The same network at a fresh random point modulo a fresh random 61-bit prime,
-        ranked with FLINT (never on BLAS: this is the escalation of an epsilon-dependent
-        row); computed once per measurement, however many rows escalate."""
+    def _redraw(self, key: str, redraw: Callable[[], Measurement]) -> Measurement:
+        """The measurement's escalation (:func:`redraw_rank`), cached."""
         cache_key = ("escalate", key)
         if cache_key not in self._cache:
-            settings = dataclasses.replace(
-                self.settings,
-                field="gfp",
-                prime=seeded_prime(self.settings.seed, f"escalate/{key}"),
-                prime_random=True,
-                seed=zlib.crc32(f"escalate/{self.settings.seed}/{key}".encode()),
-            )
-            self.progress(f"rank N={trees.n_modes(tree)} M={dim} {partition.name} (fresh prime)")
-            self._cache[cache_key] = measure_rank(
-                tree, dim, widths, partition, settings, shared=shared, blas=False
-            )
+            self._cache[cache_key] = redraw()
         return self._cache[cache_key]

@@ -83,11 +83,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from fractions import Fraction
 
 from ..algebra.primes import prime_failure, prime_range_bits
+from ..errors import BudgetExceeded
 from .certificates import CERTIFICATE_KINDS, Bound, Certificate, may_decide
 
 __all__ = [
@@ -99,6 +100,7 @@ __all__ = [
     "Status",
     "Verdict",
     "decide",
+    "decide_escalated",
     "normalize_relation",
     "schwartz_zippel",
 ]
@@ -839,3 +841,42 @@ def normalize_relation(relation: str, value: Fraction | float) -> tuple[str, int
     if relation == "==":
         return "==", int(value) if value == int(value) else None
     raise ValueError(f"relation must be one of >=, >, <=, <, ==; got {relation!r}")
+
+
+ESCALATED = "escalated: fresh point, fresh random prime"
+"""What the reason of an escalated row says (``Measurement.extra["escalated"]`` is set)."""
+
+
+def decide_escalated(
+    claim: Claim | Callable[[Measurement], Claim], m: Measurement, check: str = ""
+) -> tuple[Claim, Measurement, Verdict]:
+    """:func:`decide`, escalated once per row where that can help: the one escalation of
+    every command (the check runner, ``rank``, ``mincut``, ``symbolic``, the Python API).
+
+    When the status depends on an epsilon above :data:`VIOLATION_THRESHOLD`
+    (``Verdict.escalate``) and the measurement can be redrawn (:attr:`Measurement.redraw`:
+    a fresh random point modulo a fresh random 61-bit prime; set only where the settings
+    allow it, never under a fixed ``--prime``), the row is decided again on the fresh
+    measurement, and its reason says so (:data:`ESCALATED`). A witness lower bound is
+    certain with any prime and never escalates. A redraw that does not fit the budget
+    leaves the row undecided, with why.
+
+    ``claim`` may be a function of the measurement (e.g. "the generic rank is the measured
+    rank", which must be read off the fresh point). Returns the claim, the measurement the
+    verdict rests on (the fresh one when escalated) with its redraw spent (``None``: the
+    closure holds a context, and results travel between processes), and the verdict.
+    """
+    claim_of = claim if callable(claim) else (lambda _m: claim)
+    first = claim_of(m)
+    verdict = decide(first, m, check)
+    if not verdict.escalate or m.redraw is None:
+        return first, replace(m, redraw=None), verdict
+    try:
+        fresh = m.redraw()
+    except BudgetExceeded as exc:  # the fresh prime's path does not fit: stay undecided
+        why = f"{verdict.reason}; no escalation: {exc}"
+        return first, replace(m, redraw=None), replace(verdict, reason=why, escalate=False)
+    fresh = replace(fresh, extra={**m.extra, **fresh.extra, "escalated": True}, redraw=None)
+    again = claim_of(fresh)
+    verdict = decide(again, fresh, check)
+    return again, fresh, replace(verdict, reason=f"{verdict.reason} ({ESCALATED})")

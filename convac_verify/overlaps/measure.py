@@ -58,7 +58,6 @@ from functools import partial
 import numpy as np
 
 from ..algebra.fields import Array, IntegerRing, Ring
-from ..algebra.primes import seeded_prime
 from ..bounds import matrix_size_bound, min_cut_bound, tree_upper_bounds
 from ..engines import get_rank_engine
 from ..engines.estimate import fmt_seconds
@@ -68,6 +67,7 @@ from ..engines.measure import (
     RankSettings,
     SketchPlan,
     dense_bytes,
+    escalation_settings,
     plan_sketch,
     sketch_measurement,
 )
@@ -403,14 +403,7 @@ def _measure_overlap(
 
 def _redraw(net: Net, partition: Partition, settings: RankSettings, key: str) -> Measurement:
     """The same network at a fresh random point modulo a fresh random prime (dense)."""
-    fresh = dataclasses.replace(
-        settings,
-        field="gfp",
-        method="dense",
-        prime=seeded_prime(settings.seed, f"escalate/{key}"),
-        prime_random=True,
-        seed=zlib.crc32(f"escalate/{settings.seed}/{key}".encode()),
-    )
+    fresh = dataclasses.replace(escalation_settings(settings, key), method="dense")
     return measure_overlap(net, partition, fresh)
 
 

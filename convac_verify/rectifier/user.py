@@ -8,11 +8,12 @@ whether ``g`` is commutative and associative on samples (the paper assumes both)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..engines.measure import Context
 from ..evidence.certificates import Bound, Certificate
 from ..evidence.observation import Observation
-from ..evidence.status import Claim, Measurement, decide
+from ..evidence.status import Claim, Measurement, decide_escalated
 from ..report.model import CheckResult
 from .measure import representation, stream
 from .operators import Operator, check_algebra
@@ -86,14 +87,11 @@ def user_operator_results(
                 "full": hist.full_rank,
             },
         )
-        claim = obs.claim
+        claim, m, verdict = decide_escalated(obs.claim, obs.measurement, "user-operator")
+        obs = replace(obs, claim=claim, measurement=m)
         results.append(
             CheckResult(
-                "user-operator",
-                "user-defined g (no paper claim)",
-                "rectifier",
-                obs,
-                decide(claim, obs.measurement, "user-operator"),
+                "user-operator", "user-defined g (no paper claim)", "rectifier", obs, verdict
             )
         )
     return results, notes

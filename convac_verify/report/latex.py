@@ -222,6 +222,8 @@ def _evidence(r: CheckResult) -> str:
     best = m.best_bound()
     if best is not None and (cert is None or best.certificate.kind != cert.kind):
         text += f"; upper: {best.certificate.kind}"
+    if m.extra.get("escalated"):  # the caption's prime is not this row's
+        text += "; redrawn modulo a fresh random prime"
     return escape(text)
 
 

@@ -58,11 +58,15 @@ def status_text(r: CheckResult) -> str:
 
 
 def evidence_text(r: CheckResult) -> str:
-    """Short evidence summary: method, weights, field, and the certificate's kind."""
+    """Short evidence summary: method, weights, field, the certificate's kind, and
+    whether the row was escalated (redrawn modulo a fresh random prime)."""
     ev = r.observation.measurement.evidence
     weights = "random" if ev.weights == "random" else "witness"
     cert = r.verdict.certificate
-    return f"{ev.method}/{weights} {ev.field}" + (f" ({cert.kind})" if cert else "")
+    text = f"{ev.method}/{weights} {ev.field}" + (f" ({cert.kind})" if cert else "")
+    if r.observation.measurement.extra.get("escalated"):  # not modulo the run's prime
+        text += ", escalated"
+    return text
 
 
 def result_table(title: str, results: Sequence[CheckResult], box: rich_box.Box) -> Table:

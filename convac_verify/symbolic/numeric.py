@@ -5,18 +5,22 @@ magnitude ``2**31`` with ``--field qq``) for the architecture of a
 :class:`~convac_verify.symbolic.networks.SymbolicNetwork` and computes the exact rank of
 the same matricization with the registered engines. That rank is a certified lower
 bound on the generic rank, and equals it except with the Schwartz--Zippel probability;
-the symbolic rank over Q(w) is the generic rank exactly. They must agree.
+the symbolic rank over Q(w) is the generic rank exactly. They must agree. Under a random
+prime the point can be redrawn modulo a fresh random prime (:attr:`Measurement.redraw`:
+the one escalation of an epsilon-dependent row).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
+from functools import partial
 
 import numpy as np
 
 from ..algebra.fields import IntegerRing
 from ..bounds import matrix_size_bound
-from ..engines.measure import RankSettings, dense_rank, measure_rank
+from ..engines.measure import RankSettings, dense_rank, escalation_settings, measure_rank
 from ..evidence.certificates import Bound, Certificate
 from ..evidence.status import Evidence, Measurement
 from ..networks import trees
@@ -55,4 +59,8 @@ def numeric_rank(net: SymbolicNetwork, partition: Partition, settings: RankSetti
     )
     upper = dilated_span_bound(net.tree, net.dim, width, partition)
     span = Bound(upper, Certificate("joint-span", f"joint-span recursion for eq. 3: {upper}"))
-    return Measurement(rank, evidence, bounds=(span, matrix_size_bound(net.dim, partition)))
+    m = Measurement(rank, evidence, bounds=(span, matrix_size_bound(net.dim, partition)))
+    if settings.prime_random:
+        fresh = escalation_settings(settings, key)
+        m = dataclasses.replace(m, redraw=partial(numeric_rank, net, partition, fresh))
+    return m

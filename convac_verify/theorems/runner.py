@@ -1,10 +1,11 @@
 """Run registered checks and decide what their observations prove.
 
 Checks return data (:class:`~convac_verify.theorems.registry.Observation`); the runner
-applies :func:`convac_verify.evidence.status.decide` to each (a theorem's own bounds may
-not decide its rows), escalates a row whose status depends on an epsilon that is too
-large (a fresh random point modulo a fresh random prime, when the settings allow it),
-reports an unmet hypothesis as ``inconclusive``, applies claim controls (negative
+applies :func:`convac_verify.evidence.status.decide_escalated` to each (a theorem's own
+bounds may not decide its rows; a row whose status depends on an epsilon that is too
+large is escalated once, to a fresh random point modulo a fresh random prime, when the
+settings allow it: the one escalation, shared with the commands that decide their own
+rows), reports an unmet hypothesis as ``inconclusive``, applies claim controls (negative
 controls that strengthen the claim), and classifies the growth of every series.
 
 A plan -- ``(check name, overrides)`` pairs -- is a list of independent tasks:
@@ -21,10 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..engines.measure import Context
-from ..errors import BudgetExceeded, ConvacError
+from ..errors import ConvacError
 from ..evidence.growth import classify
 from ..evidence.observation import Observation
-from ..evidence.status import Claim, Status, Verdict, decide
+from ..evidence.status import Claim, Status, Verdict, decide_escalated
 from ..report.model import CheckResult, GrowthLine, Report
 from .registry import CLAIM_CONTROLS, Theorem, get_theorem
 
@@ -40,25 +41,16 @@ __all__ = [
 
 
 def judge(check: str, o: Observation) -> tuple[Observation, Verdict]:
-    """The verdict on one observation of ``check`` (escalated once when that can help)."""
+    """The verdict on one observation of ``check``, escalated once when that can help
+    (:func:`~convac_verify.evidence.status.decide_escalated`, the one escalation of every
+    command); the observation comes back with the measurement the verdict rests on and
+    its redraw spent."""
     if o.unmet:
-        return o, Verdict(Status.INCONCLUSIVE, None, f"hypothesis not met: {o.unmet}")
-    verdict = decide(o.claim, o.measurement, check)
-    redraw = o.measurement.redraw
-    if verdict.escalate and redraw is not None:
-        try:
-            m = redraw()
-        except BudgetExceeded as exc:  # the fresh prime's path does not fit: stay undecided
-            return o, dataclasses.replace(
-                verdict, reason=f"{verdict.reason}; no escalation: {exc}", escalate=False
-            )
-        m = dataclasses.replace(m, extra={**o.measurement.extra, **m.extra, "escalated": True})
-        o = dataclasses.replace(o, measurement=m)
-        verdict = decide(o.claim, m, check)
-        verdict = dataclasses.replace(
-            verdict, reason=f"{verdict.reason} (escalated: fresh point, fresh random prime)"
-        )
-    return o, verdict
+        m = dataclasses.replace(o.measurement, redraw=None)
+        verdict = Verdict(Status.INCONCLUSIVE, None, f"hypothesis not met: {o.unmet}")
+        return dataclasses.replace(o, measurement=m), verdict
+    claim, m, verdict = decide_escalated(o.claim, o.measurement, check)
+    return dataclasses.replace(o, claim=claim, measurement=m), verdict
 
 
 def strengthen(claim: Claim, rank: int, mode: str) -> Claim | None:
@@ -96,10 +88,9 @@ def run_theorem(theorem: Theorem, ctx: Context, **overrides: Any) -> list[CheckR
             if moved is None:
                 continue
             o = dataclasses.replace(o, claim=moved, subject=f"{o.subject} [control {mode}]")
-        o, verdict = judge(theorem.name, o)
         # judged: the redraw closure (it holds the context) is spent, and results must
         # travel between processes and into journals
-        o = dataclasses.replace(o, measurement=dataclasses.replace(o.measurement, redraw=None))
+        o, verdict = judge(theorem.name, o)
         results.append(CheckResult(theorem.name, theorem.reference, theorem.family, o, verdict))
     return results
 
