@@ -271,6 +271,10 @@ def main() -> None:
         "--skip", nargs="*", default=[], choices=["rank", "certificate", "sketch", "sweep"]
     )
     args = parser.parse_args()
+    # a benchmark started in the background by a non-interactive shell ignores SIGINT,
+    # and its children would inherit that (the interrupted sweep then ran to its end);
+    # a handler of our own is reset to the default in every child at exec
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     repeat = 1 if args.quick else args.repeat
     console = Console(width=200)
     if "rank" not in args.skip:
