@@ -65,6 +65,30 @@ def test_csv_rows_name_certificates(report) -> None:  # type: ignore[no-untyped-
         assert row["prime_random"] == "true"
 
 
+def test_csv_rows_carry_their_series_growth() -> None:
+    """Every row of a series repeats the series' family judgement (JSON ``growth``)."""
+    import csv
+
+    from convac_verify.report import render_csv
+
+    plan = [("colt16-theorem-1", {"n_modes": 16}), ("cp-rank-bound", {"n_modes": 16})]
+    grown = run_checks("test", plan, Context())
+    rows = list(csv.DictReader(io.StringIO(render_csv(grown))))
+    doc = json.loads(render_json(grown))
+    series = {(g["check"], g["series"]): g for g in doc["growth"]}
+    assert len(series) >= 2
+    for row, res in zip(rows, grown.results, strict=True):
+        g = series.get((res.check, res.observation.series))
+        if g is None:
+            assert row["growth_measured"] == row["growth_theory"] == ""
+            continue
+        assert row["growth_variable"] == g["variable"] == "N"
+        assert row["growth_measured"].startswith(f"{g['measured']['kind']}: ")
+        assert row["growth_theory"].startswith(f"{g['theory']['kind']}: ")
+    kinds = {(r["check"], r["growth_measured"].split(":")[0]) for r in rows}
+    assert ("colt16-theorem-1", "exponential") in kinds and ("cp-rank-bound", "bounded") in kinds
+
+
 def test_junit(report) -> None:  # type: ignore[no-untyped-def]
     root = ET.fromstring(render_junit(report))
     suites = root.findall("testsuite")
