@@ -362,6 +362,32 @@ def network_dense_estimate(network: TensorNetwork, partition: Partition, field: 
     return Estimate(path, weights + entries * DENSE_BYTES[field], seconds, weights)
 
 
+def _refuse_over_budget(
+    estimate: Estimate,
+    *,
+    max_memory: int,
+    max_seconds: float,
+    needs: str,
+    takes: str,
+    memory_advice: str,
+    time_advice: str,
+) -> None:
+    """Raise :class:`BudgetExceeded` when ``estimate`` is over either budget: ``needs``
+    (memory) or ``takes`` (time) names what is refused; then raise the budget, or the
+    advice."""
+    if estimate.bytes > max_memory:
+        raise BudgetExceeded(
+            f"refused before starting: {needs} ~{fmt_bytes(estimate.bytes)}, over "
+            f"--max-memory {fmt_bytes(max_memory)}; {memory_advice}"
+        )
+    if estimate.seconds > max_seconds:
+        raise BudgetExceeded(
+            f"refused before starting: {takes} ~{fmt_seconds(estimate.seconds)} (estimate), "
+            f"over --max-time {fmt_seconds(max_seconds)}; raise --max-time (e.g. --max-time "
+            f"{_suggest(estimate.seconds)}) or {time_advice}"
+        )
+
+
 def check_network_budget(estimate: Estimate, *, max_memory: int, max_seconds: float) -> None:
     """Refuse the dense path of a tensor network over either budget (before anything is
     allocated); the alternative named is a sketch (no structured path exists for a
@@ -372,20 +398,16 @@ def check_network_budget(estimate: Estimate, *, max_memory: int, max_seconds: fl
     BudgetExceeded
         With the estimate, the budget and what to do instead.
     """
-    if estimate.bytes > max_memory:
-        raise BudgetExceeded(
-            f"refused before starting: the {estimate.path} grid tensor of the network needs "
-            f"~{fmt_bytes(estimate.bytes)}, over --max-memory {fmt_bytes(max_memory)}; raise "
-            "--max-memory or use --method sketch (random product vectors; needs a small upper "
-            "bound)"
-        )
-    if estimate.seconds > max_seconds:
-        raise BudgetExceeded(
-            f"refused before starting: the {estimate.path} rank of the network would take "
-            f"~{fmt_seconds(estimate.seconds)} (estimate), over --max-time "
-            f"{fmt_seconds(max_seconds)}; raise --max-time (e.g. --max-time "
-            f"{_suggest(estimate.seconds)}) or use --method sketch"
-        )
+    _refuse_over_budget(
+        estimate,
+        max_memory=max_memory,
+        max_seconds=max_seconds,
+        needs=f"the {estimate.path} grid tensor of the network needs",
+        takes=f"the {estimate.path} rank of the network would take",
+        memory_advice="raise --max-memory or use --method sketch (random product vectors; "
+        "needs a small upper bound)",
+        time_advice="use --method sketch",
+    )
 
 
 # --------------------------------------------------------------------------- sketches
@@ -473,16 +495,14 @@ def check_sketch_budget(estimate: Estimate, *, max_memory: int, max_seconds: flo
     BudgetExceeded
         With the estimate, the budget and what to do instead.
     """
-    if estimate.bytes > max_memory:
-        raise BudgetExceeded(
-            f"refused before starting: the sketch needs ~{fmt_bytes(estimate.bytes)}, over "
-            f"--max-memory {fmt_bytes(max_memory)}; raise --max-memory, or use a partition "
-            "with a smaller upper bound (the sketch has as many rows as the bound)"
-        )
-    if estimate.seconds > max_seconds:
-        raise BudgetExceeded(
-            f"refused before starting: the sketch would take ~{fmt_seconds(estimate.seconds)} "
-            f"(estimate), over --max-time {fmt_seconds(max_seconds)}; raise --max-time (e.g. "
-            f"--max-time {_suggest(estimate.seconds)}) or use a partition with a smaller upper "
-            "bound"
-        )
+    smaller = "use a partition with a smaller upper bound"
+    _refuse_over_budget(
+        estimate,
+        max_memory=max_memory,
+        max_seconds=max_seconds,
+        needs="the sketch needs",
+        takes="the sketch would take",
+        memory_advice=f"raise --max-memory, or {smaller} (the sketch has as many rows as the "
+        "bound)",
+        time_advice=smaller,
+    )

@@ -638,8 +638,7 @@ def _measure_network_rank(
         estimate = require_network_budget(network, partition, settings)
     except BudgetExceeded as exc:
         if first is not None:  # a certified lower bound (module docstring)
-            note = f"not redone modulo the run's prime: {exc}"
-            return dataclasses.replace(first, extra={**first.extra, "redo": note})
+            return _not_redone(first, exc)
         raise
     _announce(progress, n, dim, partition, estimate)
     ring = settings.ring()
@@ -984,7 +983,7 @@ def sketch_measurement(
     (method ``sketch-blas``): a rank that meets the smallest certified upper bound is exact
     and kept (the lower bound holds whatever the prime); otherwise, as for a BLAS dense
     rank, the sketch is redone modulo the run's prime with FLINT (method ``sketch``) --
-    unless that redo's own estimate is over ``--max-time``: the BLAS rank is then kept as
+    unless that redo's own estimate is over budget (``--max-time``): the BLAS rank is kept as
     what it is, a certain lower bound with the small prime's epsilon, and
     ``extra["redo"]`` says why (the plan's estimate, checked up front, is that of the
     first try).
@@ -997,13 +996,21 @@ def sketch_measurement(
         if m.exact:
             return m
         redo = sketch_estimate(filled.network, partition, plan.shape, "sketch")
-        if redo.seconds > settings.max_seconds:
-            note = (
-                f"not redone modulo the run's prime: ~{fmt_seconds(redo.seconds)} (estimate), "
-                f"over --max-time {fmt_seconds(settings.max_seconds)}"
+        try:
+            check_sketch_budget(
+                redo, max_memory=settings.max_memory, max_seconds=settings.max_seconds
             )
-            return dataclasses.replace(m, extra={**m.extra, "redo": note})
+        except BudgetExceeded as exc:
+            return _not_redone(m, exc)
     return _sketch_once(fill(settings, ""), partition, settings, plan, key)
+
+
+def _not_redone(first: Measurement, why: BudgetExceeded) -> Measurement:
+    """A BLAS rank short of its bound whose redo modulo the run's prime is over budget:
+    kept as the certain lower bound it is, ``extra["redo"]`` saying why."""
+    return dataclasses.replace(
+        first, extra={**first.extra, "redo": f"not redone modulo the run's prime: {why}"}
+    )
 
 
 def _sketch_once(
